@@ -1,0 +1,67 @@
+//! Command-line flags, as typed: no I/O here. [`crate::config::Config::resolve`] turns
+//! them into a ready configuration.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::output::Format;
+
+/// Fast, exact access-log analytics for public download mirrors.
+///
+/// Reads Apache common/combined logs (plain or gzip, rotated sets, directories) and prints
+/// GoAccess-exact headline numbers plus per-day, per-project and per-file tables.
+///
+/// Exit status: 0 success, 1 partial (some input could not be read; it is named on
+/// stderr and the rest is reported), 2 usage or configuration error.
+#[derive(Debug, Parser)]
+#[command(name = "fsmg-stats", version, about, long_about)]
+pub struct Args {
+    /// Log files, directories (read recursively), glob patterns, or `-` for standard
+    /// input. Default: `paths` from the config file, else /var/log/apache2/access.log*
+    /// and /var/log/httpd/access_log*.
+    pub paths: Vec<String>,
+
+    /// COMBINED, COMMON, VCOMBINED or an Apache LogFormat string, e.g.
+    /// '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"'.
+    #[arg(long, env = "FSMG_STATS_LOG_FORMAT")]
+    pub log_format: Option<String>,
+
+    /// First day to count: YYYY-MM-DD, today, yesterday or Nd (N days ago). Inclusive.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Last day to count, as --since. Inclusive.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// TOML file mapping path prefixes to project names (see examples/projects.toml).
+    #[arg(long, value_name = "FILE")]
+    pub projects: Option<PathBuf>,
+
+    /// Report format on standard output.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Write the report to FILE (format from the extension: .json, .txt); repeatable.
+    /// Written atomically. With -o and no --format, nothing goes to standard output.
+    #[arg(short, long = "output", value_name = "FILE")]
+    pub outputs: Vec<PathBuf>,
+
+    /// Rows in the top-files table.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Parser threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Configuration file (default: $FSMG_STATS_CONFIG, ~/.config/fsmg-stats/config.toml,
+    /// /etc/fsmg-stats/config.toml).
+    #[arg(long, env = "FSMG_STATS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// No progress bar and no warnings; errors still go to stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}

@@ -1,0 +1,198 @@
+//! Configuration, resolved once: config file, defaults, dates, log format, projects and
+//! outputs. Nothing downstream reads a raw flag. Every error here is a usage or
+//! configuration error (exit status 2).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+use crate::cli::Args;
+use crate::enrich::project::Projects;
+use crate::output::Format;
+use crate::parse::Program;
+use crate::parse::format;
+use crate::parse::time::Day;
+
+/// Where logs usually are when no path is given.
+pub const DEFAULT_GLOBS: &[&str] = &["/var/log/apache2/access.log*", "/var/log/httpd/access_log*"];
+pub const DEFAULT_TOP: usize = 10;
+
+/// The optional TOML configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Log paths or globs read when none are given on the command line.
+    pub paths: Option<Vec<String>>,
+    pub log_format: Option<String>,
+    /// Projects file, relative to the config file.
+    pub projects: Option<PathBuf>,
+    pub top: Option<usize>,
+}
+
+pub struct Config {
+    pub paths: Vec<String>,
+    pub program: Program,
+    pub projects: Projects,
+    pub since: Option<jiff::civil::Date>,
+    pub until: Option<jiff::civil::Date>,
+    pub window: (Day, Day),
+    pub top: usize,
+    /// Where each rendering goes: `None` is standard output.
+    pub outputs: Vec<(Format, Option<PathBuf>)>,
+    pub threads: Option<usize>,
+    pub quiet: bool,
+    pub progress: bool,
+}
+
+fn config_path(args: &Args) -> Option<PathBuf> {
+    if let Some(p) = &args.config {
+        return Some(p.clone());
+    }
+    let home =
+        std::env::var_os("HOME").map(|h| Path::new(&h).join(".config/fsmg-stats/config.toml"));
+    home.into_iter()
+        .chain([PathBuf::from("/etc/fsmg-stats/config.toml")])
+        .find(|p| p.is_file())
+}
+
+/// `YYYY-MM-DD`, `today`, `yesterday` or `Nd`, against `today`.
+pub fn parse_day(s: &str, today: jiff::civil::Date) -> anyhow::Result<jiff::civil::Date> {
+    let ago = |n: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(n))
+            .with_context(|| format!("{s}: out of range"))
+    };
+    match s {
+        "today" => Ok(today),
+        "yesterday" => ago(1),
+        _ => {
+            if let Some(n) = s.strip_suffix('d').and_then(|n| n.parse::<i64>().ok()) {
+                return ago(n);
+            }
+            s.parse::<jiff::civil::Date>().with_context(|| {
+                format!("{s:?} is not a date (YYYY-MM-DD, today, yesterday or Nd)")
+            })
+        }
+    }
+}
+
+fn day_key(d: jiff::civil::Date) -> Day {
+    d.year() as u32 * 10_000 + d.month() as u32 * 100 + d.day() as u32
+}
+
+impl Config {
+    pub fn resolve(args: Args) -> anyhow::Result<Config> {
+        let (file, base) = match config_path(&args) {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p).with_context(|| p.display().to_string())?;
+                let file: FileConfig =
+                    toml::from_str(&text).with_context(|| p.display().to_string())?;
+                (file, p.parent().map(Path::to_path_buf).unwrap_or_default())
+            }
+            None => (FileConfig::default(), PathBuf::new()),
+        };
+
+        let paths = if !args.paths.is_empty() {
+            args.paths.clone()
+        } else if let Some(p) = file.paths.clone() {
+            p
+        } else {
+            let found: Vec<String> = DEFAULT_GLOBS
+                .iter()
+                .filter(|g| glob::glob(g).is_ok_and(|mut m| m.next().is_some()))
+                .map(|g| g.to_string())
+                .collect();
+            if found.is_empty() {
+                bail!(
+                    "no log files given and none found at {}; pass paths or set `paths` in the config file",
+                    DEFAULT_GLOBS.join(" or ")
+                );
+            }
+            found
+        };
+
+        let spec = args
+            .log_format
+            .or(file.log_format)
+            .unwrap_or_else(|| "COMBINED".into());
+        let program = format::compile(&spec).map_err(anyhow::Error::msg)?;
+
+        let projects = match args.projects.or(file.projects.map(|p| base.join(p))) {
+            Some(p) => Projects::load(&p)?,
+            None => Projects::default(),
+        };
+
+        let today = jiff::ZonedDateTime::now().date();
+        let since = args
+            .since
+            .as_deref()
+            .map(|s| parse_day(s, today))
+            .transpose()?;
+        let until = args
+            .until
+            .as_deref()
+            .map(|s| parse_day(s, today))
+            .transpose()?;
+        if let (Some(a), Some(b)) = (since, until) {
+            if a > b {
+                bail!("--since {a} is after --until {b}");
+            }
+        }
+        let window = (
+            since.map_or(Day::MIN, day_key),
+            until.map_or(Day::MAX, day_key),
+        );
+
+        let mut outputs = Vec::new();
+        for p in &args.outputs {
+            let f = Format::from_path(p).with_context(|| {
+                format!("{}: unknown output format (use .json or .txt)", p.display())
+            })?;
+            outputs.push((f, Some(p.clone())));
+        }
+        if args.format.is_some() || outputs.is_empty() {
+            outputs.push((args.format.unwrap_or(Format::Text), None));
+        }
+        if args.threads == Some(0) {
+            bail!("--threads must be at least 1");
+        }
+
+        Ok(Config {
+            paths,
+            program,
+            projects,
+            since,
+            until,
+            window,
+            top: args.top.or(file.top).unwrap_or(DEFAULT_TOP),
+            outputs,
+            threads: args.threads,
+            quiet: args.quiet,
+            progress: !args.quiet && std::io::stderr().is_terminal(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_days() {
+        let today: jiff::civil::Date = "2019-01-14".parse().unwrap();
+        assert_eq!(parse_day("today", today).unwrap(), today);
+        assert_eq!(
+            parse_day("yesterday", today).unwrap().to_string(),
+            "2019-01-13"
+        );
+        assert_eq!(parse_day("14d", today).unwrap().to_string(), "2018-12-31");
+        assert_eq!(
+            parse_day("2018-12-31", today).unwrap().to_string(),
+            "2018-12-31"
+        );
+        assert!(parse_day("31/12/2018", today).is_err());
+        assert_eq!(day_key(parse_day("2018-12-31", today).unwrap()), 20181231);
+    }
+}

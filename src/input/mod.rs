@@ -1,0 +1,193 @@
+//! Input: which files to read (paths, directories, globs, `-`), and reading them as
+//! newline-aligned chunks, decompressing gzip (found by its magic bytes, multi-member
+//! too) on the way. Chunks are handed to the parser threads; one unreadable file is
+//! reported and skipped, never the end of the run.
+
+pub mod chunks;
+
+pub use chunks::{Chunk, Chunks};
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One input: a file or standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    Stdin,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::File(p) => write!(f, "{}", p.display()),
+            Source::Stdin => f.write_str("-"),
+        }
+    }
+}
+
+/// A problem with one input, named by its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub source: String,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.source, self.message)
+    }
+}
+
+fn has_glob_chars(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Expands the command-line paths into inputs: globs are expanded, directories walked
+/// recursively (hidden entries skipped, symlink loops detected), files kept as given.
+/// Each file appears once, however it was named.
+pub fn discover(args: &[String]) -> (Vec<Source>, Vec<InputError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for arg in args {
+        if arg == "-" {
+            out.push(Source::Stdin);
+            continue;
+        }
+        if has_glob_chars(arg) && !Path::new(arg).exists() {
+            match glob::glob(arg) {
+                Ok(paths) => {
+                    let mut any = false;
+                    for p in paths {
+                        any = true;
+                        match p {
+                            Ok(p) => add_path(&p, &mut out, &mut errors, &mut seen),
+                            Err(e) => errors.push(err(e.path(), e.error())),
+                        }
+                    }
+                    if !any {
+                        errors.push(InputError {
+                            source: arg.clone(),
+                            message: "no file matches this pattern".into(),
+                        });
+                    }
+                }
+                Err(e) => errors.push(InputError {
+                    source: arg.clone(),
+                    message: format!("bad pattern: {e}"),
+                }),
+            }
+        } else {
+            add_path(Path::new(arg), &mut out, &mut errors, &mut seen);
+        }
+    }
+    (out, errors)
+}
+
+fn err(path: &Path, e: &dyn fmt::Display) -> InputError {
+    InputError {
+        source: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Identity of a file or directory, to read each once and to stop directory loops.
+fn file_id(meta: &std::fs::Metadata, path: &Path) -> (u64, u64, PathBuf) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = path;
+        (meta.dev(), meta.ino(), PathBuf::new())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        (
+            0,
+            0,
+            path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+        )
+    }
+}
+
+fn add_path(
+    path: &Path,
+    out: &mut Vec<Source>,
+    errors: &mut Vec<InputError>,
+    seen: &mut HashSet<(u64, u64, PathBuf)>,
+) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return errors.push(err(path, &e)),
+    };
+    if !seen.insert(file_id(&meta, path)) {
+        return;
+    }
+    if !meta.is_dir() {
+        out.push(Source::File(path.to_path_buf()));
+        return;
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(rd) => rd,
+        Err(e) => return errors.push(err(path, &e)),
+    };
+    let mut children: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(e) if !e.file_name().to_string_lossy().starts_with('.') => children.push(e.path()),
+            Ok(_) => {}
+            Err(e) => errors.push(err(path, &e)),
+        }
+    }
+    // Sorted, so that runs, line numbers in messages and sample order are reproducible.
+    children.sort();
+    for child in children {
+        add_path(&child, out, errors, seen);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_directories_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("hlz")).unwrap();
+        std::fs::write(d.join("hlz/access.log"), "x\n").unwrap();
+        std::fs::write(d.join("hlz/access.log.1"), "x\n").unwrap();
+        std::fs::write(d.join("hlz/.hidden"), "x\n").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(d, d.join("hlz/loop")).unwrap();
+        let args = vec![
+            d.display().to_string(),
+            d.join("hlz/access.log").display().to_string(),
+            d.join("nope").display().to_string(),
+        ];
+        let (sources, errors) = discover(&args);
+        let names: Vec<String> = sources
+            .iter()
+            .map(|s| s.to_string().rsplit('/').next().unwrap().to_string())
+            .collect();
+        assert_eq!(names, vec!["access.log", "access.log.1"]);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].source.ends_with("nope"));
+    }
+
+    #[test]
+    fn globs() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["access.log", "access.log.1", "error.log"] {
+            std::fs::write(dir.path().join(n), "x\n").unwrap();
+        }
+        let pat = dir.path().join("access.log*").display().to_string();
+        let (sources, errors) = discover(&[pat]);
+        assert_eq!(sources.len(), 2);
+        assert!(errors.is_empty());
+        let (_, errors) = discover(&[dir.path().join("nothing*").display().to_string()]);
+        assert_eq!(errors[0].message, "no file matches this pattern");
+    }
+}

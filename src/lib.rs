@@ -1,0 +1,15 @@
+//! fsmg-stats: access-log analytics for public download mirrors.
+//!
+//! The modules follow the pipeline: [`input`] (files, gzip, chunks) → [`parse`] (log
+//! format → request) → [`enrich`] (project, file kind) → [`aggregate`] (mergeable
+//! per-thread state) → [`report`] (one model) → [`output`] (text, JSON).
+
+pub mod aggregate;
+pub mod cli;
+pub mod config;
+pub mod enrich;
+pub mod input;
+pub mod output;
+pub mod parse;
+pub mod pipeline;
+pub mod report;

@@ -1,0 +1,55 @@
+//! Output: renderings of the [`Report`] (text, JSON) and writing them atomically, so that
+//! a killed run or a full disk leaves the previous report in place.
+
+pub mod json;
+pub mod text;
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::report::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+impl Format {
+    /// The format a file name asks for, by its extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "txt" | "text" => Some(Format::Text),
+            _ => None,
+        }
+    }
+
+    pub fn render(self, report: &Report) -> String {
+        match self {
+            Format::Text => text::render(report),
+            Format::Json => json::render(report),
+        }
+    }
+}
+
+/// Writes `contents` to `path` through a temporary file in the same directory, synced and
+/// renamed over the target.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".fsmg-stats-")
+        .tempfile_in(dir)
+        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+    tmp.write_all(contents)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("{}: write failed", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("{}: cannot replace", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! Text output for the terminal: GoAccess's summary block, then tables (comfy-table).
+//! Strings from the log are shown with control characters escaped, so a hostile path
+//! cannot move the cursor or recolour the terminal.
+
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+
+use crate::report::Report;
+
+/// Bytes in binary units as GoAccess prints them (`6.96 TiB`).
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.2} {}", UNITS[unit])
+}
+
+/// `8535441` → `8,535,441`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0.00%".into();
+    }
+    format!("{:.2}%", part as f64 * 100.0 / whole as f64)
+}
+
+/// Escapes control characters (and DEL) so that log text is inert in a terminal.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                format!("\\x{:02x}", c as u32).chars().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
+}
+
+fn table(title: &str, header: &[&str]) -> (String, Table) {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.to_vec());
+    for i in 1..header.len() {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    (format!("\n{title}\n"), t)
+}
+
+fn push(out: &mut String, (title, t): (String, Table)) {
+    out.push_str(&title);
+    out.push_str(&t.to_string());
+    out.push('\n');
+}
+
+pub fn render(r: &Report) -> String {
+    let s = &r.summary;
+    let mut out = String::new();
+    let period = match (&s.first_date, &s.last_date) {
+        (Some(a), Some(b)) => format!("{a} — {b}"),
+        _ => "no requests".into(),
+    };
+    out.push_str(&format!("Traffic insights  {period}\n\n"));
+    let rows = [
+        ("Total Requests", thousands(s.total_requests)),
+        ("Valid Requests", thousands(s.valid_requests)),
+        ("Failed Requests", thousands(s.failed_requests)),
+        ("Unique Visitors", thousands(s.unique_visitors)),
+        ("Requested Files", thousands(s.requested_files)),
+        ("Log Size", human_bytes(s.log_size_bytes)),
+        ("Tx. Amount", human_bytes(s.bandwidth_bytes)),
+    ];
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<16} {v:>14}\n"));
+    }
+    if s.excluded_requests > 0 {
+        out.push_str(&format!(
+            "  {:<16} {:>14}  (outside the period)\n",
+            "Excluded",
+            thousands(s.excluded_requests)
+        ));
+    }
+
+    let mut t = table(
+        "Requests per day",
+        &["Date", "Requests", "Visitors", "Bandwidth"],
+    );
+    for d in &r.days {
+        t.1.add_row(vec![
+            d.date.clone(),
+            thousands(d.requests),
+            thousands(d.visitors),
+            human_bytes(d.bytes),
+        ]);
+    }
+    push(&mut out, t);
+
+    let mut t = table(
+        "Projects",
+        &["Project", "Requests", "%", "Visitors", "Bandwidth", "%"],
+    );
+    for p in &r.projects {
+        t.1.add_row(vec![
+            printable(&p.name),
+            thousands(p.requests),
+            percent(p.requests, s.valid_requests),
+            thousands(p.visitors),
+            human_bytes(p.bytes),
+            percent(p.bytes, s.bandwidth_bytes),
+        ]);
+    }
+    push(&mut out, t);
+
+    let mut t = table("Top files", &["Path", "Requests", "Visitors", "Bandwidth"]);
+    for f in &r.files {
+        t.1.add_row(vec![
+            printable(&f.path),
+            thousands(f.requests),
+            thousands(f.visitors),
+            human_bytes(f.bytes),
+        ]);
+    }
+    push(&mut out, t);
+
+    let mut t = table("Status codes", &["Status", "Requests", "%", "Bandwidth"]);
+    for c in &r.status_codes {
+        t.1.add_row(vec![
+            c.code.to_string(),
+            thousands(c.requests),
+            percent(c.requests, s.valid_requests),
+            human_bytes(c.bytes),
+        ]);
+    }
+    push(&mut out, t);
+
+    let mut t = table("Hours", &["Hour", "Requests", "Visitors", "Bandwidth"]);
+    for h in r.hours.iter().filter(|h| h.requests > 0) {
+        t.1.add_row(vec![
+            format!("{:02}", h.hour),
+            thousands(h.requests),
+            thousands(h.visitors),
+            human_bytes(h.bytes),
+        ]);
+    }
+    push(&mut out, t);
+
+    if r.failed.count > 0 {
+        let mut t = table("Failed lines", &["Reason", "Lines"]);
+        for f in &r.failed.reasons {
+            t.1.add_row(vec![f.reason.to_string(), thousands(f.count)]);
+        }
+        push(&mut out, t);
+        if let Some(first) = r.failed.samples.first() {
+            out.push_str(&format!(
+                "  first: {}:{}: {}: {}\n",
+                printable(&first.file),
+                first.line,
+                first.reason,
+                printable(&first.text)
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_like_goaccess() {
+        assert_eq!(human_bytes(0), "0 B");
+        assert_eq!(human_bytes(1023), "1023 B");
+        assert_eq!(human_bytes(1024), "1.00 KiB");
+        assert_eq!(human_bytes(7_652_412_030_000), "6.96 TiB");
+        assert_eq!(thousands(8_535_441), "8,535,441");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\u{1b}[31mb\u{7f}"), "a\\x1b[31mb\\x7f");
+    }
+}

@@ -1,0 +1,93 @@
+//! The run: inputs → chunks → parse and aggregate on all cores → one merged state → report.
+//! Reading happens inside the parallel iterator's `next`, so one thread reads or
+//! decompresses while the others parse.
+
+use std::sync::Mutex;
+
+use rayon::iter::{ParallelBridge, ParallelIterator};
+
+use crate::aggregate::{Aggregate, Context};
+use crate::config::Config;
+use crate::input::{self, Chunks, InputError, Source};
+use crate::report::{Meta, Period, Report};
+
+pub struct Outcome {
+    pub report: Report,
+    /// Inputs that could not be read, wholly or partly.
+    pub errors: Vec<InputError>,
+}
+
+/// Reads and aggregates `sources`; a separate function so tests can vary the chunk size.
+pub fn aggregate(
+    cfg: &Config,
+    sources: &[Source],
+    chunk_bytes: usize,
+    progress: Option<indicatif::ProgressBar>,
+) -> (Aggregate, Vec<InputError>) {
+    let errors = Mutex::new(Vec::new());
+    let ctx = Context {
+        program: &cfg.program,
+        projects: &cfg.projects,
+        window: cfg.window,
+    };
+    let mut chunks = Chunks::new(sources, &errors, progress);
+    chunks.chunk_bytes = chunk_bytes;
+    let work = || {
+        chunks
+            .par_bridge()
+            .fold(Aggregate::default, |mut agg, c| {
+                agg.add_chunk(&ctx, c.input, c.seq, &c.data);
+                agg
+            })
+            .reduce(Aggregate::default, Aggregate::merge)
+    };
+    let agg = match cfg.threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        },
+        None => work(),
+    };
+    (agg, errors.into_inner().unwrap_or_default())
+}
+
+pub fn run(cfg: &Config) -> Outcome {
+    let (sources, mut errors) = input::discover(&cfg.paths);
+    let sizes: Vec<u64> = sources
+        .iter()
+        .map(|s| match s {
+            Source::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Source::Stdin => 0,
+        })
+        .collect();
+    let progress = cfg.progress.then(|| {
+        let bar = indicatif::ProgressBar::new(sizes.iter().sum());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {bytes_per_sec} [{wide_bar}] {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let (agg, read_errors) = aggregate(cfg, &sources, input::chunks::CHUNK_BYTES, progress.clone());
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    errors.extend(read_errors);
+    let report = Report::build(
+        &agg,
+        &Meta {
+            log_format: &cfg.program.name,
+            period: Period {
+                since: cfg.since.map(|d| d.to_string()),
+                until: cfg.until.map(|d| d.to_string()),
+            },
+            sources: &sources,
+            sizes: &sizes,
+            errors: &errors,
+            top: cfg.top,
+        },
+    );
+    Outcome { report, errors }
+}

@@ -1,0 +1,310 @@
+//! Report: the one model every output renders, built from the merged aggregate. Field names
+//! here are the JSON contract documented in `docs/json.md`; add fields, never rename.
+
+use serde::Serialize;
+
+use crate::aggregate::{Aggregate, Counts};
+use crate::input::{InputError, Source};
+use crate::parse::Failure;
+use crate::parse::time::day_to_string;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Report {
+    pub generator: Generator,
+    pub log_format: String,
+    pub period: Period,
+    pub summary: Summary,
+    pub days: Vec<DayRow>,
+    pub projects: Vec<NamedRow>,
+    pub status_codes: Vec<StatusRow>,
+    pub files: Vec<FileRow>,
+    pub hours: Vec<HourRow>,
+    pub failed: Failed,
+    pub inputs: Vec<InputRow>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Generator {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+/// The `--since` / `--until` window, if any.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Period {
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub total_requests: u64,
+    pub valid_requests: u64,
+    pub failed_requests: u64,
+    pub blank_lines: u64,
+    pub comment_lines: u64,
+    /// Lines outside the `--since`/`--until` window.
+    pub excluded_requests: u64,
+    pub unique_visitors: u64,
+    pub requested_files: u64,
+    pub bandwidth_bytes: u64,
+    pub log_size_bytes: u64,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DayRow {
+    pub date: String,
+    pub requests: u64,
+    pub visitors: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NamedRow {
+    pub name: String,
+    pub requests: u64,
+    pub visitors: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct StatusRow {
+    pub code: u16,
+    pub requests: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FileRow {
+    pub path: String,
+    pub requests: u64,
+    pub visitors: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HourRow {
+    pub hour: u8,
+    pub requests: u64,
+    pub visitors: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Failed {
+    pub count: u64,
+    pub reasons: Vec<ReasonRow>,
+    pub samples: Vec<SampleRow>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ReasonRow {
+    pub reason: &'static str,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SampleRow {
+    pub file: String,
+    pub line: u64,
+    pub reason: &'static str,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct InputRow {
+    pub path: String,
+    pub bytes: u64,
+    pub lines: u64,
+    pub valid: u64,
+    pub failed: u64,
+    pub blank: u64,
+    pub comment: u64,
+    pub excluded: u64,
+    /// Why the input could not be read (completely), if it could not.
+    pub error: Option<String>,
+}
+
+/// Log bytes as text: valid UTF-8 always; invalid bytes become U+FFFD.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// What the report is built from, besides the aggregate.
+pub struct Meta<'a> {
+    pub log_format: &'a str,
+    pub period: Period,
+    pub sources: &'a [Source],
+    /// Size on disk of each input (as read, for standard input).
+    pub sizes: &'a [u64],
+    pub errors: &'a [InputError],
+    pub top: usize,
+}
+
+/// Rows sorted by requests, then bytes, then name, so that output is reproducible.
+fn by_requests<T>(rows: &mut [T], key: impl Fn(&T) -> (u64, u64, String)) {
+    rows.sort_by(|a, b| {
+        let (ra, ba, na) = key(a);
+        let (rb, bb, nb) = key(b);
+        rb.cmp(&ra).then(bb.cmp(&ba)).then(na.cmp(&nb))
+    });
+}
+
+impl Report {
+    pub fn build(agg: &Aggregate, meta: &Meta<'_>) -> Report {
+        let lines = agg.lines();
+        let failed_count: u64 = agg.failures.iter().sum();
+        let day_visitors = agg.day_visitors();
+        let mut days: Vec<DayRow> = agg
+            .days
+            .iter()
+            .map(|(&d, c)| DayRow {
+                date: day_to_string(d),
+                requests: c.requests,
+                visitors: day_visitors.get(&d).copied().unwrap_or(0),
+                bytes: c.bytes,
+            })
+            .collect();
+        days.sort_by(|a, b| a.date.cmp(&b.date));
+
+        let pv = Aggregate::visitors_per_item(&agg.project_visitors, agg.projects.len());
+        let mut projects: Vec<NamedRow> = (0..agg.projects.len())
+            .map(|i| {
+                let c = agg.project_counts.get(i).copied().unwrap_or_default();
+                NamedRow {
+                    name: text(agg.projects.get(i as u32)),
+                    requests: c.requests,
+                    visitors: pv[i],
+                    bytes: c.bytes,
+                }
+            })
+            .collect();
+        by_requests(&mut projects, |r| (r.requests, r.bytes, r.name.clone()));
+
+        // Only the top N files are needed: rank on counts, then turn N ids into text.
+        let mut ids: Vec<usize> = (0..agg.urls.len()).collect();
+        let counts = |i: usize| agg.url_counts.get(i).copied().unwrap_or_default();
+        let key = |&i: &usize| {
+            let c: Counts = counts(i);
+            (std::cmp::Reverse(c.requests), std::cmp::Reverse(c.bytes))
+        };
+        if ids.len() > meta.top {
+            ids.select_nth_unstable_by_key(meta.top, key);
+            ids.truncate(meta.top);
+        }
+        let fv = Aggregate::visitors_per_item(&agg.url_visitors, agg.urls.len());
+        let mut files: Vec<FileRow> = ids
+            .into_iter()
+            .map(|i| FileRow {
+                path: text(agg.urls.get(i as u32)),
+                requests: counts(i).requests,
+                visitors: fv[i],
+                bytes: counts(i).bytes,
+            })
+            .collect();
+        by_requests(&mut files, |r| (r.requests, r.bytes, r.path.clone()));
+
+        let mut status_codes: Vec<StatusRow> = agg
+            .status
+            .iter()
+            .map(|(&code, c)| StatusRow {
+                code,
+                requests: c.requests,
+                bytes: c.bytes,
+            })
+            .collect();
+        status_codes.sort_by_key(|r| r.code);
+
+        let hv = Aggregate::visitors_per_item(&agg.hour_visitors, 24);
+        let hours = (0..24u8)
+            .map(|h| HourRow {
+                hour: h,
+                requests: agg.hours[h as usize].requests,
+                visitors: hv[h as usize],
+                bytes: agg.hours[h as usize].bytes,
+            })
+            .collect();
+
+        let reasons = Failure::ALL
+            .iter()
+            .filter(|f| agg.failures[f.index()] > 0)
+            .map(|f| ReasonRow {
+                reason: f.name(),
+                count: agg.failures[f.index()],
+            })
+            .collect();
+        let samples = agg
+            .samples
+            .iter()
+            .map(|s| SampleRow {
+                file: meta.sources[s.pos.input as usize].to_string(),
+                line: agg.line_number(s.pos),
+                reason: s.reason.name(),
+                text: text(&s.text),
+            })
+            .collect();
+
+        let inputs = meta
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let c = agg.inputs.get(i).copied().unwrap_or_default();
+                let name = s.to_string();
+                let error = meta
+                    .errors
+                    .iter()
+                    .filter(|e| e.source == name)
+                    .map(|e| e.message.clone())
+                    .reduce(|a, b| format!("{a}; {b}"));
+                InputRow {
+                    path: name,
+                    bytes: meta.sizes.get(i).copied().unwrap_or(0),
+                    lines: c.lines,
+                    valid: c.valid,
+                    failed: c.failed,
+                    blank: c.blank,
+                    comment: c.comment,
+                    excluded: c.excluded,
+                    error,
+                }
+            })
+            .collect();
+
+        Report {
+            generator: Generator {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            log_format: meta.log_format.to_string(),
+            period: meta.period.clone(),
+            summary: Summary {
+                total_requests: lines.valid + failed_count,
+                valid_requests: lines.valid,
+                failed_requests: failed_count,
+                blank_lines: lines.blank,
+                comment_lines: lines.comment,
+                excluded_requests: lines.excluded,
+                unique_visitors: agg.visitors.len() as u64,
+                requested_files: agg.requested_files.len() as u64,
+                bandwidth_bytes: agg.bandwidth,
+                log_size_bytes: meta.sizes.iter().sum(),
+                first_date: agg.first_day.map(day_to_string),
+                last_date: agg.last_day.map(day_to_string),
+            },
+            days,
+            projects,
+            status_codes,
+            files,
+            hours,
+            failed: Failed {
+                count: failed_count,
+                reasons,
+                samples,
+            },
+            inputs,
+        }
+    }
+}
