@@ -1,1 +1,778 @@
-fn main() {}
+//! fsmg-loggen: writes realistic mirror access logs (two anycast nodes, rotated and
+//! gzipped, with hostile lines) and the numbers they must produce.
+//!
+//! The truth is computed here from what each line *means* (the client, day, agent, URL
+//! and status the generator chose), never by parsing the written text, so that the
+//! parser is checked against something it did not produce. Its rules are GoAccess's
+//! definitions, restated: a visitor is (day, IP text, agent) of a non-4xx response; a
+//! requested file is (decoded URL, method, protocol) of a non-404, non-static request.
+//!
+//! ```text
+//! fsmg-loggen sample DIR --truth FILE          # the bundled sample-logs/
+//! fsmg-loggen single FILE --lines N --truth F  # one plain file, for benches and CI
+//! ```
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(about = "Writes mirror access logs with known numbers")]
+struct Args {
+    #[command(subcommand)]
+    mode: Mode,
+    /// Where to write the expected numbers (JSON).
+    #[arg(long, global = true)]
+    truth: Option<PathBuf>,
+    #[arg(long, global = true, default_value_t = 2019)]
+    seed: u64,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    /// Two nodes (hlz, wlg), four rotated files each (.2 gzip, .3 multi-member gzip).
+    Sample { dir: PathBuf },
+    /// One plain file over 14 days.
+    Single {
+        file: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        lines: usize,
+        /// Share of hostile lines, per mille.
+        #[arg(long, default_value_t = 10)]
+        hostile_per_mille: u32,
+    },
+}
+
+/// The numbers a correct parser must report, named as in fsmg-stats' JSON.
+#[derive(Default, Serialize)]
+struct Truth {
+    total_requests: u64,
+    valid_requests: u64,
+    failed_requests: u64,
+    blank_lines: u64,
+    comment_lines: u64,
+    /// Lines starting with NUL: failed for us, silently skipped by GoAccess.
+    nul_leading_lines: u64,
+    unique_visitors: u64,
+    requested_files: u64,
+    bandwidth_bytes: u64,
+    first_date: String,
+    last_date: String,
+    days: Vec<Row>,
+    projects: Vec<Row>,
+    status_codes: Vec<Row>,
+    hours: Vec<Row>,
+    #[serde(skip)]
+    acc: Acc,
+}
+
+#[derive(Serialize, Clone)]
+struct Row {
+    key: String,
+    requests: u64,
+    visitors: u64,
+    bytes: u64,
+}
+
+/// (date, IP text, agent): one unique visitor.
+type Visitor = (String, String, Vec<u8>);
+
+#[derive(Default)]
+struct Acc {
+    visitors: HashSet<Visitor>,
+    files: HashSet<(Vec<u8>, String, String)>,
+    /// (table, row key) → (requests, bytes, visitors).
+    tables: BTreeMap<(&'static str, String), (u64, u64, HashSet<Visitor>)>,
+}
+
+/// What a valid line means.
+struct Hit {
+    day: (u16, u8, u8),
+    hour: u8,
+    ip: String,
+    /// The agent as GoAccess keys it (`-` for an empty one).
+    agent: Vec<u8>,
+    method: Option<&'static str>,
+    protocol: Option<&'static str>,
+    /// Decoded URL; what the line carries may be percent-encoded.
+    url: Vec<u8>,
+    project: String,
+    status: u16,
+    bytes: u64,
+}
+
+const STATIC: &str = "css js jpg png gif ico jpeg pdf csv mpeg mpg swf woff woff2 xls xlsx doc docx ppt pptx txt zip ogg mp3 mp4 exe iso gz rar svg bmp tar tgz tiff tif ttf flv dmg xz zst";
+
+fn is_static_url(url: &[u8]) -> bool {
+    let lower = String::from_utf8_lossy(url).to_lowercase();
+    STATIC.split(' ').any(|e| lower.ends_with(&format!(".{e}")))
+}
+
+fn date_key(d: (u16, u8, u8)) -> String {
+    format!("{:04}-{:02}-{:02}", d.0, d.1, d.2)
+}
+
+impl Truth {
+    fn hit(&mut self, h: &Hit) {
+        self.valid_requests += 1;
+        self.bandwidth_bytes += h.bytes;
+        let day = date_key(h.day);
+        let visitor = (day.clone(), h.ip.clone(), h.agent.clone());
+        let counts = !(400..500).contains(&h.status);
+        if counts {
+            self.acc.visitors.insert(visitor.clone());
+        }
+        if h.status != 404 && !is_static_url(&h.url) {
+            let m = h.method.unwrap_or("-").to_string();
+            let p = h.protocol.unwrap_or("-").to_string();
+            self.acc.files.insert((h.url.clone(), m, p));
+        }
+        for (table, key) in [
+            ("days", day),
+            ("projects", h.project.clone()),
+            ("status_codes", h.status.to_string()),
+            ("hours", h.hour.to_string()),
+        ] {
+            let e = self.acc.tables.entry((table, key)).or_default();
+            e.0 += 1;
+            e.1 += h.bytes;
+            if counts {
+                e.2.insert(visitor.clone());
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        self.total_requests = self.valid_requests + self.failed_requests;
+        self.unique_visitors = self.acc.visitors.len() as u64;
+        self.requested_files = self.acc.files.len() as u64;
+        let rows = |t: &str| -> Vec<Row> {
+            self.acc
+                .tables
+                .iter()
+                .filter(|((table, _), _)| *table == t)
+                .map(|((_, key), (r, b, v))| Row {
+                    key: key.clone(),
+                    requests: *r,
+                    visitors: v.len() as u64,
+                    bytes: *b,
+                })
+                .collect()
+        };
+        self.days = rows("days");
+        self.projects = rows("projects");
+        self.status_codes = rows("status_codes");
+        self.hours = rows("hours");
+        self.first_date = self.days.first().map(|r| r.key.clone()).unwrap_or_default();
+        self.last_date = self.days.last().map(|r| r.key.clone()).unwrap_or_default();
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+struct Gen {
+    rng: fastrand::Rng,
+    ips: Vec<String>,
+    agents: Vec<String>,
+    packages: Vec<String>,
+    truth: Truth,
+}
+
+impl Gen {
+    fn new(seed: u64, clients: usize) -> Gen {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let mut ips = Vec::new();
+        for i in 0..clients {
+            ips.push(match i % 10 {
+                0..=5 => format!(
+                    "{}.{}.{}.{}",
+                    [203, 202, 49, 101, 122, 125][i % 6],
+                    rng.u8(1..=254),
+                    rng.u8(0..=254),
+                    rng.u8(1..=254)
+                ),
+                6 | 7 => format!(
+                    "2404:{:x}:{:x}::{:x}",
+                    rng.u16(0x100..0xfff0),
+                    rng.u16(1..0xffff),
+                    rng.u16(1..0xffff)
+                ),
+                8 => format!(
+                    "2001:db8:{:x}::{:x}",
+                    rng.u16(1..0xffff),
+                    rng.u16(1..0xffff)
+                ),
+                _ => format!(
+                    "{}.{}.{}.{}",
+                    rng.u8(1..=223),
+                    rng.u8(0..=254),
+                    rng.u8(0..=254),
+                    rng.u8(1..=254)
+                ),
+            });
+        }
+        // Some clients appear both plainly and v4-mapped: two visitors, as in GoAccess.
+        ips.push("::ffff:203.0.113.9".into());
+        ips.push("203.0.113.9".into());
+        let mut agents = Vec::new();
+        for v in ["1.4.9", "1.8.2", "2.2.4", "2.6.1"] {
+            agents.push(format!("Debian APT-HTTP/1.3 ({v})"));
+            agents.push(format!("Debian APT-CURL/1.0 ({v})"));
+        }
+        for v in ["1.6.6", "1.6.12", "2.0.2", "2.4.11"] {
+            agents.push(format!("Ubuntu APT-HTTP/1.3 ({v})"));
+        }
+        agents.extend(
+            [
+                "urlgrabber/3.10 yum/3.4.3",
+                "libdnf (CentOS Linux 8; generic; Linux.x86_64)",
+                "pacman/5.1.1 (Linux x86_64) libalpm/11.0.1",
+                "Wget/1.19.4 (linux-gnu)",
+                "Wget/1.20.1 (linux-gnu)",
+                "curl/7.58.0",
+                "curl/7.64.0",
+                "OpenBSD ftp",
+                "rsync/3.1.3",
+                "Mozilla/5.0 (X11; Linux x86_64; rv:64.0) Gecko/20100101 Firefox/64.0",
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/71.0.3578.98 Safari/537.36",
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.0.2 Safari/605.1.15",
+                "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+                "-",
+            ]
+            .map(String::from),
+        );
+        let syllables = [
+            "lib", "gcc", "xorg", "py", "perl", "ssl", "z", "curl", "gtk", "qt", "font", "utils",
+            "dev", "core", "net", "data",
+        ];
+        let mut packages = Vec::new();
+        for i in 0..(clients / 4).max(200) {
+            let a = syllables[i % syllables.len()];
+            let b = syllables[(i / syllables.len()) % syllables.len()];
+            packages.push(format!("{a}{b}{}", i / (syllables.len() * syllables.len())));
+        }
+        packages.push("libstdc++6".into());
+        Gen {
+            rng,
+            ips,
+            agents,
+            packages,
+            truth: Truth::default(),
+        }
+    }
+
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        // Skewed towards the front: a few heavy clients, a long tail.
+        let n = v.len();
+        let i = if self.rng.bool() {
+            self.rng.usize(..n.min(20))
+        } else {
+            self.rng.usize(..n)
+        };
+        &v[i]
+    }
+
+    /// A URL (decoded), its project, a size for a 200 and whether HEAD/range is likely.
+    fn url(&mut self) -> (String, String, u64) {
+        let pkg = self.pick(&self.packages.clone()).clone();
+        let r = self.rng.u32(..100);
+        let (url, project, size) = match r {
+            0..=24 => (
+                format!(
+                    "/debian/pool/main/{}/{pkg}/{pkg}_1.{}-1_amd64.deb",
+                    &pkg[..1],
+                    r % 7
+                ),
+                "debian",
+                40_000 + self.rng.u64(..4_000_000),
+            ),
+            25..=34 => {
+                let f = [
+                    "InRelease",
+                    "Release",
+                    "Release.gpg",
+                    "main/binary-amd64/Packages.xz",
+                    "main/i18n/Translation-en.bz2",
+                ][self.rng.usize(..5)];
+                (
+                    format!(
+                        "/debian/dists/{}/{f}",
+                        ["buster", "stretch", "sid"][self.rng.usize(..3)]
+                    ),
+                    "debian",
+                    1_000 + self.rng.u64(..9_000_000),
+                )
+            }
+            35..=49 => (
+                format!(
+                    "/ubuntu/pool/main/{}/{pkg}/{pkg}_2.{}_amd64.deb",
+                    &pkg[..1],
+                    r % 5
+                ),
+                "ubuntu",
+                30_000 + self.rng.u64(..3_000_000),
+            ),
+            50..=55 => (
+                format!(
+                    "/ubuntu/dists/bionic/{}",
+                    [
+                        "InRelease",
+                        "main/binary-amd64/by-hash/SHA256/ab12",
+                        "Contents-amd64.gz"
+                    ][self.rng.usize(..3)]
+                ),
+                "ubuntu",
+                5_000 + self.rng.u64(..30_000_000),
+            ),
+            56..=57 => (
+                "/ubuntu-releases/18.04/ubuntu-18.04.1-desktop-amd64.iso".into(),
+                "ubuntu-releases",
+                1_953_349_632,
+            ),
+            58..=63 => (
+                format!(
+                    "/raspbian/raspbian/pool/main/{}/{pkg}/{pkg}_1.0_armhf.deb",
+                    &pkg[..1]
+                ),
+                "raspbian",
+                20_000 + self.rng.u64(..2_000_000),
+            ),
+            64..=68 => (
+                format!(
+                    "/centos/7/updates/x86_64/Packages/{pkg}-1.0-{}.el7.x86_64.rpm",
+                    r % 3
+                ),
+                "centos",
+                50_000 + self.rng.u64(..5_000_000),
+            ),
+            69..=70 => (
+                "/centos/7/os/x86_64/repodata/repomd.xml".into(),
+                "centos",
+                3_735,
+            ),
+            71 => (
+                "/centos/7/isos/x86_64/CentOS-7-x86_64-NetInstall-1804.iso".into(),
+                "centos",
+                523_239_424,
+            ),
+            72..=77 => (
+                format!(
+                    "/archlinux/extra/os/x86_64/{pkg}-1.{}-1-x86_64.pkg.tar.xz",
+                    r % 4
+                ),
+                "archlinux",
+                10_000 + self.rng.u64(..8_000_000),
+            ),
+            78..=79 => (
+                "/archlinux/core/os/x86_64/core.db".into(),
+                "archlinux",
+                130_000,
+            ),
+            80..=85 => (
+                format!(
+                    "/kali/pool/main/{}/{pkg}/{pkg}_3.{}_amd64.deb",
+                    &pkg[..1],
+                    r % 2
+                ),
+                "kali",
+                20_000 + self.rng.u64(..1_000_000),
+            ),
+            86 => (
+                "/kali-images/kali-2018.4/kali-linux-2018.4-amd64.iso".into(),
+                "kali-images",
+                3_196_039_168,
+            ),
+            87..=92 => (
+                format!("/pub/OpenBSD/6.4/packages/amd64/{pkg}-1.{}.tgz", r % 3),
+                "pub",
+                10_000 + self.rng.u64(..3_000_000),
+            ),
+            93..=95 => ("/pub/OpenBSD/6.4/amd64/SHA256.sig".into(), "pub", 2_109),
+            96 => ("/".into(), "(root)", 5_120),
+            97 => ("/favicon.ico".into(), "(root)", 1_150),
+            98 => ("/robots.txt".into(), "(root)", 26),
+            _ => (
+                format!(
+                    "/debian/dists/buster/main/binary-amd64/Packages.xz?ts={}",
+                    self.rng.u32(..1000)
+                ),
+                "debian",
+                7_800_000,
+            ),
+        };
+        (url, project.to_string(), size)
+    }
+
+    /// Writes one valid request line and records what it means.
+    fn valid(&mut self, out: &mut Vec<u8>, day: (u16, u8, u8), secs: u32) {
+        let ip = self.pick(&self.ips.clone()).clone();
+        let agent = self.pick(&self.agents.clone()).clone();
+        let (url, project, size) = self.url();
+        let (method, status, bytes) = match self.rng.u32(..100) {
+            0..=74 => ("GET", 200, size),
+            75..=79 => ("HEAD", 200, 0),
+            80..=84 => ("GET", 304, 0),
+            85..=89 => ("GET", 206, self.rng.u64(1..=size.max(1))),
+            90..=94 => ("GET", 404, 196),
+            95..=96 => ("GET", 301, 244),
+            97 => ("GET", 403, 199),
+            98 => ("GET", 416, 0),
+            _ => ("GET", 500, 0),
+        };
+        let protocol =
+            ["HTTP/1.1", "HTTP/1.1", "HTTP/1.1", "HTTP/2.0", "HTTP/1.0"][self.rng.usize(..5)];
+        // `+` is logged percent-encoded by some clients: the decoded URL is what counts.
+        let raw_url = if self.rng.bool() {
+            url.replace('+', "%2B")
+        } else {
+            url.clone()
+        };
+        let size_text = if bytes == 0 && self.rng.bool() {
+            "-".to_string()
+        } else {
+            bytes.to_string()
+        };
+        let (empty_agent, agent_text) = match self.rng.u32(..200) {
+            0 => (true, String::new()),
+            _ => (false, agent.clone()),
+        };
+        let referer = if self.rng.u32(..10) == 0 {
+            "https://mirror.fsmg.org.nz/"
+        } else {
+            "-"
+        };
+        let crlf = self.rng.u32(..50) == 0;
+        write_line(
+            out,
+            &ip,
+            day,
+            secs,
+            &format!("{method} {raw_url} {protocol}"),
+            &status.to_string(),
+            &size_text,
+            referer,
+            &agent_text,
+            crlf,
+        );
+        self.truth.hit(&Hit {
+            day,
+            hour: (secs / 3600) as u8,
+            ip,
+            agent: if empty_agent {
+                b"-".to_vec()
+            } else {
+                agent.into_bytes()
+            },
+            method: Some(method),
+            protocol: Some(if protocol == "HTTP/2.0" {
+                "HTTP/2"
+            } else {
+                protocol
+            }),
+            url: url.into_bytes(),
+            project,
+            status,
+            bytes,
+        });
+    }
+
+    /// Writes one hostile line: either a failure, a skipped line, or an odd but valid request.
+    fn hostile(&mut self, out: &mut Vec<u8>, day: (u16, u8, u8), secs: u32) {
+        let d = format!(
+            "{:02}/{}/{}:{:02}:{:02}:{:02} +1300",
+            day.2,
+            MONTHS[day.1 as usize - 1],
+            day.0,
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        );
+        let t = &mut self.truth;
+        let odd = |g: &mut Gen,
+                   out: &mut Vec<u8>,
+                   ip: &str,
+                   req: &str,
+                   url: &[u8],
+                   status: u16,
+                   bytes: u64,
+                   agent: &str,
+                   key_agent: &[u8]| {
+            out.extend(
+                format!("{ip} - - [{d}] \"{req}\" {status} {bytes} \"-\" \"{agent}\"\n").as_bytes(),
+            );
+            g.truth.hit(&Hit {
+                day,
+                hour: (secs / 3600) as u8,
+                ip: ip.into(),
+                agent: key_agent.to_vec(),
+                method: None,
+                protocol: None,
+                url: url.to_vec(),
+                project: "(invalid)".into(),
+                status,
+                bytes,
+            });
+        };
+        match self.rng.u32(..16) {
+            0 => {
+                out.extend(
+                    format!("203.0.113.5 - - [{d}] \"GET /debian/ HTTP/1.1\" 200\n").as_bytes(),
+                );
+                t.failed_requests += 1;
+            }
+            1 => {
+                out.extend(b"GET / HTTP/1.1\n");
+                t.failed_requests += 1;
+            }
+            2 => {
+                out.extend(
+                    format!("999.12.1.1 - - [{d}] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n")
+                        .as_bytes(),
+                );
+                t.failed_requests += 1;
+            }
+            3 => {
+                out.extend(
+                    format!("mirror.example.org - - [{d}] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n")
+                        .as_bytes(),
+                );
+                t.failed_requests += 1;
+            }
+            4 => {
+                out.extend(b"203.0.113.7 - - [99/Foo/2018:25:61:61 +1300] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n");
+                t.failed_requests += 1;
+            }
+            5 => {
+                out.extend(
+                    format!("203.0.113.7 - - [{d}] \"GET / HTTP/1.1\" - 5 \"-\" \"x\"\n")
+                        .as_bytes(),
+                );
+                t.failed_requests += 1;
+            }
+            6 => {
+                out.extend(
+                    format!("203.0.113.7 - - [{d}] \"GET / HTTP/1.1\" 999 5 \"-\" \"x\"\n")
+                        .as_bytes(),
+                );
+                t.failed_requests += 1;
+            }
+            7 => {
+                out.extend(
+                    format!("\0203.0.113.7 - - [{d}] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n")
+                        .as_bytes(),
+                );
+                t.failed_requests += 1;
+                t.nul_leading_lines += 1;
+            }
+            8 => {
+                out.extend(b"\n");
+                t.blank_lines += 1;
+            }
+            9 => {
+                out.extend(b"# logrotate was here\n");
+                t.comment_lines += 1;
+            }
+            10 => {
+                out.extend(b"   \n");
+                t.failed_requests += 1;
+            }
+            11 => odd(
+                self,
+                out,
+                "198.51.100.23",
+                r"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
+                br"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
+                400,
+                226,
+                "-",
+                b"-",
+            ),
+            12 => odd(self, out, "198.51.100.24", "-", b"-", 408, 0, "-", b"-"),
+            13 => odd(
+                self,
+                out,
+                "198.51.100.25",
+                "GET /debian/pool",
+                b"-",
+                200,
+                512,
+                "curl/7.64.0",
+                b"curl/7.64.0",
+            ),
+            14 => {
+                // Invalid UTF-8 in the path and the agent; a valid 404.
+                out.extend(format!("198.51.100.26 - - [{d}] \"GET /debian/").as_bytes());
+                out.extend(b"\xff\xfe.deb HTTP/1.1\" 404 196 \"-\" \"bad\xc3(agent\"\n");
+                self.truth.hit(&Hit {
+                    day,
+                    hour: (secs / 3600) as u8,
+                    ip: "198.51.100.26".into(),
+                    agent: b"bad\xc3(agent".to_vec(),
+                    method: Some("GET"),
+                    protocol: Some("HTTP/1.1"),
+                    url: b"/debian/\xff\xfe.deb".to_vec(),
+                    project: "debian".into(),
+                    status: 404,
+                    bytes: 196,
+                });
+            }
+            _ => {
+                // Escaped quotes inside the agent stay part of it.
+                let agent = r#"Mozilla/5.0 \"evil\" <script>alert(1)</script>"#;
+                out.extend(format!("198.51.100.27 - - [{d}] \"GET /kali/ HTTP/1.1\" 200 1000 \"-\" \"{agent}\"\n").as_bytes());
+                self.truth.hit(&Hit {
+                    day,
+                    hour: (secs / 3600) as u8,
+                    ip: "198.51.100.27".into(),
+                    agent: agent.as_bytes().to_vec(),
+                    method: Some("GET"),
+                    protocol: Some("HTTP/1.1"),
+                    url: b"/kali/".to_vec(),
+                    project: "kali".into(),
+                    status: 200,
+                    bytes: 1000,
+                });
+            }
+        }
+    }
+
+    /// One day of log: `lines` lines in time order, hostile ones mixed in after the tenth
+    /// (GoAccess gives up on a file whose first ten lines are all invalid).
+    fn day(&mut self, out: &mut Vec<u8>, day: (u16, u8, u8), lines: usize, hostile_per_mille: u32) {
+        let mut times: Vec<u32> = (0..lines).map(|_| self.rng.u32(..86_400)).collect();
+        times.sort_unstable();
+        for (i, secs) in times.into_iter().enumerate() {
+            if i >= 10 && self.rng.u32(..1000) < hostile_per_mille {
+                self.hostile(out, day, secs);
+            } else {
+                self.valid(out, day, secs);
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_line(
+    out: &mut Vec<u8>,
+    ip: &str,
+    day: (u16, u8, u8),
+    secs: u32,
+    req: &str,
+    status: &str,
+    size: &str,
+    referer: &str,
+    agent: &str,
+    crlf: bool,
+) {
+    let eol = if crlf { "\r\n" } else { "\n" };
+    let _ = write!(
+        out,
+        "{ip} - - [{:02}/{}/{}:{:02}:{:02}:{:02} +1300] \"{req}\" {status} {size} \"{referer}\" \"{agent}\"{eol}",
+        day.2,
+        MONTHS[day.1 as usize - 1],
+        day.0,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+}
+
+fn gzip(data: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data)?;
+    Ok(e.finish()?)
+}
+
+fn write(path: &Path, data: &[u8]) -> anyhow::Result<()> {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d)?;
+    }
+    std::fs::write(path, data).with_context(|| path.display().to_string())
+}
+
+const SAMPLE_DAYS: [(u16, u8, u8); 4] = [(2018, 12, 31), (2019, 1, 1), (2019, 1, 2), (2019, 1, 3)];
+
+fn days_from(start: (u16, u8, u8), n: usize) -> Vec<(u16, u8, u8)> {
+    let mut d = jiff::civil::date(start.0 as i16, start.1 as i8, start.2 as i8);
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push((d.year() as u16, d.month() as u8, d.day() as u8));
+        d = d.tomorrow().expect("in range");
+    }
+    out
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let truth = match args.mode {
+        Mode::Sample { dir } => {
+            let mut g = Gen::new(args.seed, 400);
+            for node in ["hlz", "wlg"] {
+                // access.log.3.gz is the oldest day; access.log the newest.
+                for (i, &day) in SAMPLE_DAYS.iter().enumerate() {
+                    let mut text = Vec::new();
+                    g.day(&mut text, day, 450 + 50 * i, 40);
+                    let rotation = 3 - i;
+                    let (name, data) = match rotation {
+                        0 => ("access.log".to_string(), text),
+                        1 => ("access.log.1".into(), text),
+                        2 => ("access.log.2.gz".into(), gzip(&text)?),
+                        _ => {
+                            // Two gzip members, as `cat a.gz b.gz` or some rotations make.
+                            let cut = text.len() / 2;
+                            let cut = cut
+                                + text[cut..]
+                                    .iter()
+                                    .position(|&b| b == b'\n')
+                                    .map_or(0, |p| p + 1);
+                            let mut d = gzip(&text[..cut])?;
+                            d.extend(gzip(&text[cut..])?);
+                            (format!("access.log.{rotation}.gz"), d)
+                        }
+                    };
+                    write(&dir.join(node).join(name), &data)?;
+                }
+            }
+            g.truth
+        }
+        Mode::Single {
+            file,
+            lines,
+            hostile_per_mille,
+        } => {
+            let days = days_from((2018, 12, 31), 14);
+            let mut g = Gen::new(args.seed, (lines / 10).max(500));
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(&file).with_context(|| file.display().to_string())?,
+            );
+            let per_day = lines / days.len();
+            for (i, &day) in days.iter().enumerate() {
+                let n = if i + 1 == days.len() {
+                    lines - per_day * (days.len() - 1)
+                } else {
+                    per_day
+                };
+                let mut text = Vec::with_capacity(n * 200);
+                g.day(&mut text, day, n, hostile_per_mille);
+                f.write_all(&text)?;
+            }
+            f.flush()?;
+            g.truth
+        }
+    };
+    let mut truth = truth;
+    truth.finish();
+    let json = serde_json::to_string_pretty(&truth)? + "\n";
+    match args.truth {
+        Some(p) => write(&p, json.as_bytes())?,
+        None => print!("{json}"),
+    }
+    Ok(())
+}

@@ -51,7 +51,7 @@ impl Projects {
             let p = prefix.trim_end_matches('/').as_bytes().to_vec();
             prefixes.push((p, name.into_bytes()));
         }
-        prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        prefixes.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         Ok(Projects { prefixes })
     }
 

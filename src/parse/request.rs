@@ -150,7 +150,7 @@ pub fn parse_request_line(tok: &[u8]) -> RequestLine<'_> {
     };
     // GoAccess skips exactly one byte after the method and keeps what precedes the
     // protocol (the space included; decoding trims it).
-    if space + 1 <= 1 {
+    if space < 1 {
         return invalid;
     }
     RequestLine {

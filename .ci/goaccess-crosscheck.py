@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Runs GoAccess and fsmg-stats on the same logs and asserts equal numbers.
+
+usage: goaccess-crosscheck.py FSMG_STATS_BINARY PATH...
+
+GoAccess 1.7 reads no gzip, so every input is decompressed, in the order given, into one
+temporary file for it; fsmg-stats reads the originals. Compared: total, valid and failed
+requests, unique visitors, requested files, bandwidth, and hits/visitors/bytes of every
+day and status code. The one documented difference is allowed for: a line starting with a
+NUL byte is failed for fsmg-stats and silently skipped by GoAccess (our `nul_byte` reason).
+Log size is compared when the input is one plain file.
+"""
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def files(paths):
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, names in sorted(os.walk(p)):
+                dirs.sort()
+                for n in sorted(names):
+                    if not n.startswith("."):
+                        yield os.path.join(root, n)
+        else:
+            yield p
+
+
+def main():
+    binary, paths = sys.argv[1], sys.argv[2:]
+    with tempfile.TemporaryDirectory() as tmp:
+        combined = os.path.join(tmp, "combined.log")
+        plain = len(paths) == 1 and os.path.isfile(paths[0])
+        with open(combined, "wb") as out:
+            for f in files(paths):
+                with open(f, "rb") as raw:
+                    magic = raw.read(2)
+                opener = gzip.open if magic == b"\x1f\x8b" else open
+                plain = plain and opener is open
+                with opener(f, "rb") as src:
+                    out.write(src.read())
+        ga_json = os.path.join(tmp, "goaccess.json")
+        subprocess.run(
+            ["goaccess", combined if not plain else paths[0], "--log-format=COMBINED",
+             "--no-progress", "-o", ga_json],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        # GoAccess copies invalid UTF-8 from the log into its JSON; read it leniently.
+        ga = json.loads(open(ga_json, "rb").read().decode("utf-8", "replace"))
+        ours = json.loads(subprocess.run([binary, "--format", "json", "-q", *paths],
+                                         check=True, capture_output=True).stdout)
+
+    g, s = ga["general"], ours["summary"]
+    nul = sum(r["count"] for r in ours["failed"]["reasons"] if r["reason"] == "nul_byte")
+    checks = [
+        ("total_requests", g["total_requests"], s["total_requests"] - nul),
+        ("valid_requests", g["valid_requests"], s["valid_requests"]),
+        ("failed_requests", g["failed_requests"], s["failed_requests"] - nul),
+        ("unique_visitors", g["unique_visitors"], s["unique_visitors"]),
+        ("requested_files", g["unique_files"], s["requested_files"]),
+        ("bandwidth", g["bandwidth"], s["bandwidth_bytes"]),
+    ]
+    if plain:
+        checks.append(("log_size", g["log_size"], s["log_size_bytes"]))
+    ga_days = {d["data"]: (d["hits"]["count"], d["visitors"]["count"], d["bytes"]["count"])
+               for d in ga["visitors"]["data"]}
+    our_days = {d["date"].replace("-", ""): (d["requests"], d["visitors"], d["bytes"])
+                for d in ours["days"]}
+    checks.append(("days (hits, visitors, bytes)", ga_days, our_days))
+    ga_status = {}
+    for group in ga["status_codes"]["data"]:
+        for item in group.get("items", []):
+            code = item["data"].split(" ")[0]
+            if code.isdigit():
+                ga_status[int(code)] = item["hits"]["count"]
+    our_status = {r["code"]: r["requests"] for r in ours["status_codes"] if str(r["code"]) in
+                  {str(c) for c in ga_status}}
+    checks.append(("status code hits", ga_status, our_status))
+
+    failed = 0
+    for name, want, got in checks:
+        ok = want == got
+        failed += not ok
+        shown = (f"{want}" if not isinstance(want, dict) else f"{len(want)} rows")
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: goaccess={shown}" + ("" if ok else f" ours={got}"))
+    print(f"goaccess cross-check: {len(checks) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
