@@ -113,6 +113,10 @@ impl Config {
             found
         };
 
+        if paths.is_empty() {
+            bail!("no log files given: pass paths or set `paths` in the config file");
+        }
+
         let spec = args
             .log_format
             .or(file.log_format)

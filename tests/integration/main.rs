@@ -1,0 +1,7 @@
+//! Integration tests: the real binaries in fresh temporary directories.
+
+mod cli;
+mod parallel;
+mod snapshots;
+mod truth;
+mod util;

@@ -1,0 +1,97 @@
+//! Helpers: run the binaries, generate logs, compare reports with generator truth.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fsmg() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fsmg-stats"));
+    c.env_remove("FSMG_STATS_CONFIG")
+        .env_remove("FSMG_STATS_LOG_FORMAT")
+        .env("HOME", "/nonexistent");
+    c
+}
+
+/// Runs fsmg-stats with `args` and returns its JSON report.
+pub fn report(args: &[&str]) -> Value {
+    let out = fsmg().args(["--format", "json", "-q"]).args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// Writes a generated log of `lines` lines to `path`; returns the generator's truth.
+pub fn generate(path: &Path, lines: usize, seed: u64) -> Value {
+    let truth = path.with_extension("truth.json");
+    Command::new(env!("CARGO_BIN_EXE_fsmg-loggen"))
+        .args(["--seed", &seed.to_string(), "--truth"])
+        .arg(&truth)
+        .arg("single")
+        .arg(path)
+        .args(["--lines", &lines.to_string(), "--hostile-per-mille", "30"])
+        .assert()
+        .success();
+    serde_json::from_slice(&std::fs::read(truth).unwrap()).unwrap()
+}
+
+fn rows(v: &Value, key: &str) -> Vec<(String, u64, u64, u64)> {
+    let mut rows: Vec<_> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let k = match &r[key] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let n = |f: &str| r[f].as_u64().unwrap_or(0);
+            (k, n("requests"), n("visitors"), n("bytes"))
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// Asserts that a report carries exactly the generator's numbers.
+pub fn assert_matches_truth(report: &Value, truth: &Value) {
+    let s = &report["summary"];
+    for k in [
+        "total_requests",
+        "valid_requests",
+        "failed_requests",
+        "blank_lines",
+        "comment_lines",
+        "unique_visitors",
+        "requested_files",
+        "bandwidth_bytes",
+        "first_date",
+        "last_date",
+    ] {
+        assert_eq!(s[k], truth[k], "summary.{k}");
+    }
+    assert_eq!(rows(&report["days"], "date"), rows(&truth["days"], "key"), "days");
+    assert_eq!(rows(&report["projects"], "name"), rows(&truth["projects"], "key"), "projects");
+    let hours: Vec<_> = rows(&report["hours"], "hour").into_iter().filter(|r| r.1 > 0).collect();
+    assert_eq!(hours, rows(&truth["hours"], "key"), "hours");
+    // Status rows carry no visitors; compare requests and bytes.
+    let strip = |v: Vec<(String, u64, u64, u64)>| v.into_iter().map(|r| (r.0, r.1, r.3)).collect::<Vec<_>>();
+    assert_eq!(strip(rows(&report["status_codes"], "code")), strip(rows(&truth["status_codes"], "key")));
+    let nul = report["failed"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["reason"] == "nul_byte")
+        .map_or(0, |r| r["count"].as_u64().unwrap());
+    assert_eq!(nul, truth["nul_leading_lines"].as_u64().unwrap(), "nul_byte lines");
+}
+
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
