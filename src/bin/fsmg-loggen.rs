@@ -268,20 +268,19 @@ impl Gen {
         }
     }
 
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        // Skewed towards the front: a few heavy clients, a long tail.
-        let n = v.len();
-        let i = if self.rng.bool() {
+    /// An index into a pool of `n`, skewed towards the front: a few heavy clients, a long tail.
+    fn pick(&mut self, n: usize) -> usize {
+        if self.rng.bool() {
             self.rng.usize(..n.min(20))
         } else {
             self.rng.usize(..n)
-        };
-        &v[i]
+        }
     }
 
-    /// A URL (decoded), its project, a size for a 200 and whether HEAD/range is likely.
+    /// A URL (decoded), its project and the size of a full response.
     fn url(&mut self) -> (String, String, u64) {
-        let pkg = self.pick(&self.packages.clone()).clone();
+        let i = self.pick(self.packages.len());
+        let pkg = self.packages[i].clone();
         let r = self.rng.u32(..100);
         let (url, project, size) = match r {
             0..=24 => (
@@ -412,8 +411,10 @@ impl Gen {
 
     /// Writes one valid request line and records what it means.
     fn valid(&mut self, out: &mut Vec<u8>, day: (u16, u8, u8), secs: u32) {
-        let ip = self.pick(&self.ips.clone()).clone();
-        let agent = self.pick(&self.agents.clone()).clone();
+        let i = self.pick(self.ips.len());
+        let ip = self.ips[i].clone();
+        let i = self.pick(self.agents.len());
+        let agent = self.agents[i].clone();
         let (url, project, size) = self.url();
         let (method, status, bytes) = match self.rng.u32(..100) {
             0..=74 => ("GET", 200, size),

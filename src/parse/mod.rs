@@ -118,18 +118,20 @@ fn take_field<'a>(rest: &mut &'a [u8], delim: Option<u8>, count: usize) -> Optio
     memchr::memchr(d, s)?;
     let mut seen = 0;
     let mut i = 0;
-    while i < s.len() {
-        if s[i] == d {
+    // Jump between delimiters and backslashes; a backslash hides the byte after it.
+    while let Some(off) = memchr::memchr2(d, b'\\', &s[i..]) {
+        let j = i + off;
+        if s[j] == d {
             seen += 1;
             if seen == count {
-                *rest = &s[i..];
-                return Some(trim(&s[..i]));
+                *rest = &s[j..];
+                return Some(trim(&s[..j]));
             }
         }
-        if s[i] == b'\\' {
-            i += 1;
+        i = if s[j] == b'\\' { j + 2 } else { j + 1 };
+        if i >= s.len() {
+            break;
         }
-        i += 1;
     }
     *rest = &s[s.len()..];
     Some(trim(s))

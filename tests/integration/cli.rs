@@ -32,13 +32,24 @@ fn truncated_gzip_counts_what_was_read_and_exits_1() {
     let gz = gzip(data.as_bytes());
     let p = tmp.path().join("access.log.2.gz");
     std::fs::write(&p, &gz[..gz.len() / 2]).unwrap();
-    let out = fsmg().args(["--format", "json"]).arg(&p).assert().code(1).stderr(predicate::str::contains("truncated gzip")).get_output().stdout.clone();
+    let out = fsmg()
+        .args(["--format", "json"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("truncated gzip"))
+        .get_output()
+        .stdout
+        .clone();
     let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let s = &r["summary"];
     let valid = s["valid_requests"].as_u64().unwrap();
     assert!(valid > 1000 && valid < 50_000, "{valid}");
     let input = &r["inputs"][0];
-    assert_eq!(input["lines"].as_u64().unwrap(), input["valid"].as_u64().unwrap() + input["failed"].as_u64().unwrap());
+    assert_eq!(
+        input["lines"].as_u64().unwrap(),
+        input["valid"].as_u64().unwrap() + input["failed"].as_u64().unwrap()
+    );
     assert!(input["error"].as_str().unwrap().contains("truncated"));
 }
 
@@ -73,12 +84,34 @@ fn no_paths_and_no_logs_is_a_clear_error() {
 #[test]
 fn config_file_supplies_paths_and_projects() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("access.log"), LINE.replace("/debian/", "/kali-images/")).unwrap();
-    std::fs::write(tmp.path().join("projects.toml"), "[projects]\n\"/kali-images\" = \"kali\"\n").unwrap();
+    std::fs::write(
+        tmp.path().join("access.log"),
+        LINE.replace("/debian/", "/kali-images/"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("projects.toml"),
+        "[projects]\n\"/kali-images\" = \"kali\"\n",
+    )
+    .unwrap();
     let cfg = tmp.path().join("config.toml");
     let glob = tmp.path().join("access.log*");
-    std::fs::write(&cfg, format!("paths = [{:?}]\nprojects = \"projects.toml\"\n", glob.display().to_string())).unwrap();
-    let out = fsmg().env("FSMG_STATS_CONFIG", &cfg).args(["--format", "json"]).assert().success().get_output().stdout.clone();
+    std::fs::write(
+        &cfg,
+        format!(
+            "paths = [{:?}]\nprojects = \"projects.toml\"\n",
+            glob.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = fsmg()
+        .env("FSMG_STATS_CONFIG", &cfg)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(r["projects"][0]["name"], "kali");
 }
@@ -98,24 +131,59 @@ fn outputs_are_written_atomically_and_stdout_stays_quiet() {
         .stdout("");
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(r["summary"]["valid_requests"], 4099);
-    assert!(std::fs::read_to_string(&txt).unwrap().contains("Unique Visitors"));
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.')).collect();
+    assert!(
+        std::fs::read_to_string(&txt)
+            .unwrap()
+            .contains("Unique Visitors")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.')
+        })
+        .collect();
     assert!(leftovers.is_empty());
 }
 
 #[test]
 fn since_until_window_is_inclusive() {
     let dir = repo().join("sample-logs");
-    let r = report(&["--since", "2019-01-01", "--until", "2019-01-02", dir.to_str().unwrap()]);
-    let days: Vec<&str> = r["days"].as_array().unwrap().iter().map(|d| d["date"].as_str().unwrap()).collect();
+    let r = report(&[
+        "--since",
+        "2019-01-01",
+        "--until",
+        "2019-01-02",
+        dir.to_str().unwrap(),
+    ]);
+    let days: Vec<&str> = r["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap())
+        .collect();
     assert_eq!(days, ["2019-01-01", "2019-01-02"]);
     let all = report(&[dir.to_str().unwrap()]);
     let s = &r["summary"];
-    let total_lines: u64 = all["inputs"].as_array().unwrap().iter().map(|i| i["lines"].as_u64().unwrap()).sum();
-    let accounted = ["valid_requests", "failed_requests", "blank_lines", "comment_lines", "excluded_requests"]
+    let total_lines: u64 = all["inputs"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|k| s[k].as_u64().unwrap())
-        .sum::<u64>();
+        .map(|i| i["lines"].as_u64().unwrap())
+        .sum();
+    let accounted = [
+        "valid_requests",
+        "failed_requests",
+        "blank_lines",
+        "comment_lines",
+        "excluded_requests",
+    ]
+    .iter()
+    .map(|k| s[k].as_u64().unwrap())
+    .sum::<u64>();
     assert_eq!(accounted, total_lines, "every line is accounted for");
     assert_eq!(r["period"]["since"], "2019-01-01");
 }
@@ -127,9 +195,22 @@ fn json_is_valid_utf8_for_invalid_input() {
     let mut data = LINE.as_bytes().to_vec();
     data.extend(b"203.0.113.2 - - [31/Dec/2018:10:00:00 +1300] \"GET /\xff\xfe/x HTTP/1.1\" 200 1 \"-\" \"\xc3(\"\n\xff\xfe garbage\n");
     std::fs::write(&p, data).unwrap();
-    let out = fsmg().args(["--format", "json", "--top", "5"]).arg(&p).assert().success().get_output().stdout.clone();
+    let out = fsmg()
+        .args(["--format", "json", "--top", "5"])
+        .arg(&p)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).expect("valid UTF-8");
     assert!(text.contains("\u{fffd}"));
-    let out = fsmg().arg(&p).assert().success().get_output().stdout.clone();
+    let out = fsmg()
+        .arg(&p)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     String::from_utf8(out).expect("valid UTF-8 text report");
 }

@@ -15,7 +15,10 @@ fn build(cfg: &Config, sources: &[input::Source], chunk: usize) -> Report {
         &agg,
         &Meta {
             log_format: "COMBINED",
-            period: Period { since: None, until: None },
+            period: Period {
+                since: None,
+                until: None,
+            },
             sources,
             sizes: &sizes,
             errors: &errors,
@@ -30,7 +33,10 @@ fn chunking_and_threads_do_not_change_the_report() {
     let log = tmp.path().join("access.log");
     crate::util::generate(&log, 20_000, 11);
     let path = log.to_str().unwrap().to_string();
-    let sample = crate::util::repo().join("sample-logs").display().to_string();
+    let sample = crate::util::repo()
+        .join("sample-logs")
+        .display()
+        .to_string();
     let (sources, _) = input::discover(&[sample, path.clone()]);
     let one = Config::resolve(Args::parse_from(["fsmg-stats", "-j", "1", &path])).unwrap();
     let two = Config::resolve(Args::parse_from(["fsmg-stats", "-j", "2", &path])).unwrap();

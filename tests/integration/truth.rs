@@ -5,8 +5,10 @@ use crate::util::*;
 
 #[test]
 fn bundled_sample_logs_match_their_truth() {
-    let truth: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(repo().join("tests/data/sample-logs.truth.json")).unwrap()).unwrap();
+    let truth: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("tests/data/sample-logs.truth.json")).unwrap(),
+    )
+    .unwrap();
     let dir = repo().join("sample-logs");
     for threads in ["1", "2"] {
         let r = report(&["-j", threads, dir.to_str().unwrap()]);

@@ -19,8 +19,16 @@ pub fn fsmg() -> Command {
 
 /// Runs fsmg-stats with `args` and returns its JSON report.
 pub fn report(args: &[&str]) -> Value {
-    let out = fsmg().args(["--format", "json", "-q"]).args(args).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = fsmg()
+        .args(["--format", "json", "-q"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 
@@ -73,20 +81,40 @@ pub fn assert_matches_truth(report: &Value, truth: &Value) {
     ] {
         assert_eq!(s[k], truth[k], "summary.{k}");
     }
-    assert_eq!(rows(&report["days"], "date"), rows(&truth["days"], "key"), "days");
-    assert_eq!(rows(&report["projects"], "name"), rows(&truth["projects"], "key"), "projects");
-    let hours: Vec<_> = rows(&report["hours"], "hour").into_iter().filter(|r| r.1 > 0).collect();
+    assert_eq!(
+        rows(&report["days"], "date"),
+        rows(&truth["days"], "key"),
+        "days"
+    );
+    assert_eq!(
+        rows(&report["projects"], "name"),
+        rows(&truth["projects"], "key"),
+        "projects"
+    );
+    let hours: Vec<_> = rows(&report["hours"], "hour")
+        .into_iter()
+        .filter(|r| r.1 > 0)
+        .collect();
     assert_eq!(hours, rows(&truth["hours"], "key"), "hours");
     // Status rows carry no visitors; compare requests and bytes.
-    let strip = |v: Vec<(String, u64, u64, u64)>| v.into_iter().map(|r| (r.0, r.1, r.3)).collect::<Vec<_>>();
-    assert_eq!(strip(rows(&report["status_codes"], "code")), strip(rows(&truth["status_codes"], "key")));
+    let strip = |v: Vec<(String, u64, u64, u64)>| {
+        v.into_iter().map(|r| (r.0, r.1, r.3)).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(rows(&report["status_codes"], "code")),
+        strip(rows(&truth["status_codes"], "key"))
+    );
     let nul = report["failed"]["reasons"]
         .as_array()
         .unwrap()
         .iter()
         .find(|r| r["reason"] == "nul_byte")
         .map_or(0, |r| r["count"].as_u64().unwrap());
-    assert_eq!(nul, truth["nul_leading_lines"].as_u64().unwrap(), "nul_byte lines");
+    assert_eq!(
+        nul,
+        truth["nul_leading_lines"].as_u64().unwrap(),
+        "nul_byte lines"
+    );
 }
 
 pub fn gzip(data: &[u8]) -> Vec<u8> {
