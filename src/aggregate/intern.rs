@@ -6,6 +6,13 @@ use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
+/// The bytes of string `id`: strings are stored back to back, `ends` holds where each stops.
+fn span<'a>(ends: &[usize], bytes: &'a [u8], id: u32) -> &'a [u8] {
+    let i = id as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &bytes[start..ends[i]]
+}
+
 #[derive(Default, Clone)]
 pub struct Interner {
     table: HashTable<u32>,
@@ -25,12 +32,7 @@ impl Interner {
             bytes,
             ..
         } = self;
-        let get = |id: u32| {
-            let i = id as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            &bytes[start..ends[i]]
-        };
-        if let Some(&id) = table.find(hash, |&id| get(id) == s) {
+        if let Some(&id) = table.find(hash, |&id| span(ends, bytes, id) == s) {
             return id;
         }
         let id = u32::try_from(ends.len()).expect("more than 2^32 distinct strings");
@@ -42,9 +44,7 @@ impl Interner {
     }
 
     pub fn get(&self, id: u32) -> &[u8] {
-        let i = id as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start..self.ends[i]]
+        span(&self.ends, &self.bytes, id)
     }
 
     pub fn len(&self) -> usize {

@@ -155,16 +155,7 @@ fn parse_status(tok: &[u8]) -> Option<u16> {
 /// Response size: digits, else 0 (`-`, junk and overflow all count as 0, as in GoAccess;
 /// unlike GoAccess, a negative size is 0 rather than wrapped to 2^64 - n).
 fn parse_size(tok: &[u8]) -> u64 {
-    let digits = tok.strip_prefix(b"+").unwrap_or(tok);
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return 0;
-    }
-    digits
-        .iter()
-        .try_fold(0u64, |a, &c| {
-            a.checked_mul(10)?.checked_add(u64::from(c - b'0'))
-        })
-        .unwrap_or(0)
+    parse_number(tok.strip_prefix(b"+").unwrap_or(tok)).unwrap_or(0)
 }
 
 fn parse_number(tok: &[u8]) -> Option<u64> {
