@@ -9,7 +9,13 @@ requests, unique visitors, requested files, bandwidth, and hits/visitors/bytes o
 day and status code. The one documented difference is allowed for: a line starting with a
 NUL byte is failed for fsmg-stats and silently skipped by GoAccess (our `nul_byte` reason).
 Log size is compared when the input is one plain file.
+
+Requested files: GoAccess 1.7 keys them by a 32-bit djb2 hash of "url|method|protocol", so
+two files whose keys collide count once (checked by hand: `/x/az` and `/x/bY` make one).
+We count distinct keys. With n files about n^2/2^33 collide (none on the sample logs, ~27
+on a 2M-line log), so GoAccess may be lower by at most that many, never higher.
 """
+import math
 import gzip
 import json
 import os
@@ -84,6 +90,11 @@ def main():
     failed = 0
     for name, want, got in checks:
         ok = want == got
+        if name == "requested_files" and not ok:
+            expected = got * got / 2**33
+            ok = 0 < got - want <= expected + 4 * math.sqrt(expected) + 1
+            print(f"note requested_files: ours={got}, {got - want} more than GoAccess; "
+                  f"its 32-bit key hash merges about {expected:.1f} of {got} files")
         failed += not ok
         shown = (f"{want}" if not isinstance(want, dict) else f"{len(want)} rows")
         print(f"{'ok  ' if ok else 'FAIL'} {name}: goaccess={shown}" + ("" if ok else f" ours={got}"))

@@ -52,7 +52,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let mut agg = Aggregate::default();
             agg.add_chunk(&ctx, 0, 0, black_box(&data));
-            agg.visitors.len()
+            agg.unique_visitors()
         })
     });
     g.finish();

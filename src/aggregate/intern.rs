@@ -1,10 +1,13 @@
 //! Byte-string interning: each distinct string is stored once and named by a `u32`, so
 //! that visitor keys and per-item sets are small integers. Keys come from the log, i.e.
-//! from whoever sends requests, so the hash is seeded (foldhash), never a fixed one.
+//! from whoever sends requests, so the hash is seeded (foldhash), never a fixed one. One
+//! seed per process: interners built on different threads hash alike, so merging them
+//! reuses the hashes.
 
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 
 /// The bytes of string `id`: strings are stored back to back, `ends` holds where each stops.
 fn span<'a>(ends: &[usize], bytes: &'a [u8], id: u32) -> &'a [u8] {
@@ -13,33 +16,55 @@ fn span<'a>(ends: &[usize], bytes: &'a [u8], id: u32) -> &'a [u8] {
     &bytes[start..ends[i]]
 }
 
-#[derive(Default, Clone)]
+fn state() -> &'static RandomState {
+    static STATE: OnceLock<RandomState> = OnceLock::new();
+    STATE.get_or_init(RandomState::default)
+}
+
+#[derive(Clone)]
 pub struct Interner {
     table: HashTable<u32>,
     hashes: Vec<u64>,
     ends: Vec<usize>,
     bytes: Vec<u8>,
-    state: RandomState,
+    state: &'static RandomState,
+}
+
+impl Default for Interner {
+    fn default() -> Interner {
+        Interner {
+            table: HashTable::new(),
+            hashes: Vec::new(),
+            ends: Vec::new(),
+            bytes: Vec::new(),
+            state: state(),
+        }
+    }
 }
 
 impl Interner {
     pub fn intern(&mut self, s: &[u8]) -> u32 {
-        let hash = self.state.hash_one(s);
-        let Interner {
-            table,
-            hashes,
-            ends,
-            bytes,
-            ..
-        } = self;
-        if let Some(&id) = table.find(hash, |&id| span(ends, bytes, id) == s) {
+        self.intern_hashed(s, self.state.hash_one(s))
+    }
+
+    fn find(&self, s: &[u8], hash: u64) -> Option<u32> {
+        let (ends, bytes) = (&self.ends, &self.bytes);
+        self.table
+            .find(hash, |&id| span(ends, bytes, id) == s)
+            .copied()
+    }
+
+    fn intern_hashed(&mut self, s: &[u8], hash: u64) -> u32 {
+        if let Some(id) = self.find(s, hash) {
             return id;
         }
-        let id = u32::try_from(ends.len()).expect("more than 2^32 distinct strings");
-        table.insert_unique(hash, id, |&id| hashes[id as usize]);
-        bytes.extend_from_slice(s);
-        ends.push(bytes.len());
-        hashes.push(hash);
+        let id = u32::try_from(self.ends.len()).expect("more than 2^32 distinct strings");
+        let hashes = &self.hashes;
+        self.table
+            .insert_unique(hash, id, |&id| hashes[id as usize]);
+        self.bytes.extend_from_slice(s);
+        self.ends.push(self.bytes.len());
+        self.hashes.push(hash);
         id
     }
 
@@ -56,9 +81,28 @@ impl Interner {
     }
 
     /// Interns every string of `other` here; the result maps `other`'s ids to ours.
+    /// Room for the new strings is reserved exactly: these are the largest buffers of a
+    /// run, and doubling them would set its peak memory.
     pub fn absorb(&mut self, other: &Interner) -> Vec<u32> {
-        (0..other.len() as u32)
-            .map(|id| self.intern(other.get(id)))
+        let found: Vec<Option<u32>> = (0..other.len() as u32)
+            .map(|id| self.find(other.get(id), other.hashes[id as usize]))
+            .collect();
+        let (mut count, mut bytes) = (0, 0);
+        for (id, _) in found.iter().enumerate().filter(|(_, f)| f.is_none()) {
+            count += 1;
+            bytes += other.get(id as u32).len();
+        }
+        self.bytes.reserve_exact(bytes);
+        self.ends.reserve_exact(count);
+        self.hashes.reserve_exact(count);
+        let hashes = &self.hashes;
+        self.table.reserve(count, |&id| hashes[id as usize]);
+        found
+            .into_iter()
+            .enumerate()
+            .map(|(id, f)| {
+                f.unwrap_or_else(|| self.intern_hashed(other.get(id as u32), other.hashes[id]))
+            })
             .collect()
     }
 }

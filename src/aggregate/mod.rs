@@ -2,9 +2,10 @@
 //! combines two of them. One thread is N threads with N = 1: results do not depend on how
 //! input was split (tested in `tests/`).
 //!
-//! Unique visitors are exact: a visitor is an interned (day, client IP text, agent) triple,
-//! and per-item visitor counts are sets of (item, visitor) pairs. Memory grows with the
-//! number of distinct keys, never with the number of lines.
+//! Unique visitors are exact: a visitor is a day and an interned (client IP text, agent)
+//! pair. Visitors per hour and per project are bits kept on each visitor; visitors per file
+//! are (file, visitor) pairs. Memory grows with the number of distinct keys, never with the
+//! number of lines.
 
 pub mod intern;
 
@@ -97,24 +98,126 @@ fn unpair(p: u64) -> (u32, u32) {
     ((p >> 32) as u32, p as u32)
 }
 
+/// No such id (a URL's project before a well-formed request names it, its last visitor
+/// before it has one).
+const NONE: u32 = u32::MAX;
+
+/// Projects with an id below this are kept as bits of the visitor; the rest, only possible
+/// when hostile paths invent hundreds of first segments, as (project, visitor) pairs.
+const MASK_PROJECTS: u32 = 32;
+
+/// One unique visitor and the hours and (first 32) projects it was seen in, so that
+/// per-hour and per-project visitor counts need no (item, visitor) sets.
+#[derive(Debug, Clone, Copy)]
+pub struct Visitor {
+    pub id: u32,
+    pub hours: u32,
+    pub projects: u32,
+}
+
+/// How a URL counts among GoAccess's "requested files": never (static by extension), not
+/// yet, or with one (method, protocol) kind; further kinds go to `Aggregate::more_files`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKinds {
+    Static,
+    None,
+    One(u16),
+}
+
+/// Everything kept per distinct URL. Per-URL facts (static or not, project) are worked out
+/// once, when the URL is first seen.
+#[derive(Debug, Clone, Copy)]
+pub struct UrlStats {
+    pub counts: Counts,
+    project: u32,
+    /// Consecutive requests of one URL by one visitor (range requests for an ISO) log
+    /// one pair.
+    last_visitor: u32,
+    files: FileKinds,
+}
+
+impl UrlStats {
+    fn new(url: &[u8]) -> UrlStats {
+        UrlStats {
+            counts: Counts::default(),
+            project: NONE,
+            last_visitor: NONE,
+            files: if files::is_static(url) {
+                FileKinds::Static
+            } else {
+                FileKinds::None
+            },
+        }
+    }
+}
+
+/// (item, visitor) pairs logged as they come and deduplicated by sorting, which is far
+/// cheaper than a hash set while counting. Visitors per item are only wanted for the top N
+/// files, known once everything is merged; sorting then touches only their pairs. Memory
+/// stays bounded by the number of distinct pairs: a full log is deduplicated in place
+/// before it may grow, once it holds `COMPACT_MIN` pairs.
+#[derive(Debug, Default, Clone)]
+pub struct PairLog {
+    pairs: Vec<u64>,
+}
+
+const COMPACT_MIN: usize = 1 << 22;
+
+impl PairLog {
+    fn push(&mut self, item: u32, visitor: u32) {
+        if self.pairs.len() == self.pairs.capacity() && self.pairs.len() >= COMPACT_MIN {
+            self.pairs.sort_unstable();
+            self.pairs.dedup();
+            // Grow only if deduplication freed less than half.
+            self.pairs.reserve(self.pairs.len().max(1));
+        }
+        self.pairs.push(pair(item, visitor));
+    }
+
+    /// Distinct visitors of each item in `items`.
+    pub fn visitors_of(&self, items: &[u32]) -> Vec<u64> {
+        let mut wanted: Map<u32, usize> = Map::default();
+        for (i, &item) in items.iter().enumerate() {
+            wanted.insert(item, i);
+        }
+        let mut found: Vec<u64> = self
+            .pairs
+            .iter()
+            .copied()
+            .filter(|&p| wanted.contains_key(&unpair(p).0))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        let mut counts = vec![0u64; items.len()];
+        for p in found {
+            counts[wanted[&unpair(p).0]] += 1;
+        }
+        counts
+    }
+}
+
 #[derive(Default, Clone)]
 pub struct Aggregate {
     pub ips: Interner,
     pub agents: Interner,
     pub urls: Interner,
     pub projects: Interner,
-    /// (day, ip, agent) → visitor id.
-    pub visitors: Map<(Day, u32, u32), u32>,
+    /// Day → (ip, agent) → visitor. One map per day, so that merging two states only
+    /// ever grows one day's map at a time (the merge sets the peak memory of a run).
+    visitors: Map<Day, Map<(u32, u32), Visitor>>,
+    /// Visitors so far: the next visitor's id.
+    visitor_count: u32,
     pub days: Map<Day, Counts>,
     pub project_counts: Vec<Counts>,
-    pub project_visitors: Set<u64>,
-    pub url_counts: Vec<Counts>,
-    pub url_visitors: Set<u64>,
-    /// GoAccess's "requested files": (url, method, protocol) of non-404, non-static requests.
-    pub requested_files: Set<(u32, u8, u8)>,
+    /// (project, visitor) for projects from `MASK_PROJECTS` on.
+    project_visitors: Set<u64>,
+    /// Indexed by URL id.
+    pub url_stats: Vec<UrlStats>,
+    pub url_visitors: PairLog,
+    /// (URL, kind) requested-file kinds beyond each URL's first.
+    more_files: Set<(u32, u16)>,
     pub status: Map<u16, Counts>,
     pub hours: [Counts; 24],
-    pub hour_visitors: Set<u64>,
     pub failures: [u64; Failure::ALL.len()],
     pub samples: Vec<Sample>,
     pub bandwidth: u64,
@@ -132,6 +235,54 @@ fn grow<T: Default + Clone>(v: &mut Vec<T>, idx: usize) -> &mut T {
         v.resize(idx + 1, T::default());
     }
     &mut v[idx]
+}
+
+/// The visitor `key` of one day, added with the next id if new.
+fn new_or_known<'a>(
+    day: &'a mut Map<(u32, u32), Visitor>,
+    key: (u32, u32),
+    count: &mut u32,
+) -> &'a mut Visitor {
+    day.entry(key).or_insert_with(|| {
+        *count += 1;
+        Visitor {
+            id: *count - 1,
+            hours: 0,
+            projects: 0,
+        }
+    })
+}
+
+/// Records that `visitor` was seen in `project`.
+fn add_project(visitor: &mut Visitor, project: u32, overflow: &mut Set<u64>) {
+    if project < MASK_PROJECTS {
+        visitor.projects |= 1 << project;
+    } else {
+        overflow.insert(pair(project, visitor.id));
+    }
+}
+
+/// Records a requested-file kind of URL `url`.
+fn add_file(stats: &mut UrlStats, url: u32, kind: u16, more: &mut Set<(u32, u16)>) {
+    match stats.files {
+        FileKinds::Static => {}
+        FileKinds::None => stats.files = FileKinds::One(kind),
+        FileKinds::One(k) if k == kind => {}
+        FileKinds::One(_) => {
+            more.insert((url, kind));
+        }
+    }
+}
+
+/// The set bits of a mask, lowest first.
+fn bits(mut mask: u32) -> impl Iterator<Item = u32> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let b = mask.trailing_zeros();
+            mask &= mask - 1;
+            b
+        })
+    })
 }
 
 impl Aggregate {
@@ -189,18 +340,29 @@ impl Aggregate {
         self.last_day = Some(self.last_day.map_or(r.day, |d| d.max(r.day)));
         self.days.entry(r.day).or_default().add(r.bytes);
         self.status.entry(r.status).or_default().add(r.bytes);
-        let hour = r.time.hour.min(23) as usize;
-        self.hours[hour].add(r.bytes);
+        let hour = r.time.hour.min(23);
+        self.hours[hour as usize].add(r.bytes);
 
-        let project = ctx.projects.classify(&r.url, r.well_formed);
-        let project = self.projects.intern(project);
-        grow(&mut self.project_counts, project as usize).add(r.bytes);
         let url = self.urls.intern(&r.url);
-        grow(&mut self.url_counts, url as usize).add(r.bytes);
-        if !r.not_found && !files::is_static(&r.url) {
+        if url as usize == self.url_stats.len() {
+            self.url_stats.push(UrlStats::new(&r.url));
+        }
+        let stats = &mut self.url_stats[url as usize];
+        stats.counts.add(r.bytes);
+        let project = if !r.well_formed {
+            self.projects.intern(ctx.projects.classify(&r.url, false))
+        } else {
+            if stats.project == NONE {
+                stats.project = self.projects.intern(ctx.projects.classify(&r.url, true));
+            }
+            stats.project
+        };
+        grow(&mut self.project_counts, project as usize).add(r.bytes);
+        if !r.not_found {
             let m = r.method.map_or(u8::MAX, |m| m.index());
             let p = r.protocol.map_or(u8::MAX, |p| p.index());
-            self.requested_files.insert((url, m, p));
+            let kind = u16::from_be_bytes([m, p]);
+            add_file(stats, url, kind, &mut self.more_files);
         }
 
         // 4xx responses count for hits and bytes but make no visitor (GoAccess's rule).
@@ -209,52 +371,106 @@ impl Aggregate {
         }
         let ip = self.ips.intern(r.host);
         let agent = self.agents.intern(&r.agent);
-        let next = self.visitors.len() as u32;
-        let visitor = *self.visitors.entry((r.day, ip, agent)).or_insert(next);
-        self.project_visitors.insert(pair(project, visitor));
-        self.url_visitors.insert(pair(url, visitor));
-        self.hour_visitors.insert(pair(hour as u32, visitor));
+        let visitor = new_or_known(
+            self.visitors.entry(r.day).or_default(),
+            (ip, agent),
+            &mut self.visitor_count,
+        );
+        visitor.hours |= 1 << hour;
+        add_project(visitor, project, &mut self.project_visitors);
+        if stats.last_visitor != visitor.id {
+            stats.last_visitor = visitor.id;
+            self.url_visitors.push(url, visitor.id);
+        }
     }
 
     /// Combines two states. The smaller is folded into the larger, renumbering its ids.
     pub fn merge(mut self, mut other: Aggregate) -> Aggregate {
-        if other.visitors.len() + other.urls.len() > self.visitors.len() + self.urls.len() {
+        if other.visitor_count as usize + other.urls.len()
+            > self.visitor_count as usize + self.urls.len()
+        {
             std::mem::swap(&mut self, &mut other);
         }
-        let ips = self.ips.absorb(&other.ips);
-        let agents = self.agents.absorb(&other.agents);
-        let urls = self.urls.absorb(&other.urls);
+        // Each part of `other` is freed once folded in, to keep the peak low.
+        let ips = self.ips.absorb(&std::mem::take(&mut other.ips));
+        let agents = self.agents.absorb(&std::mem::take(&mut other.agents));
         let projects = self.projects.absorb(&other.projects);
 
-        let mut visitors = vec![0u32; other.visitors.len()];
-        for (&(day, ip, agent), &v) in &other.visitors {
-            let next = self.visitors.len() as u32;
-            let key = (day, ips[ip as usize], agents[agent as usize]);
-            visitors[v as usize] = *self.visitors.entry(key).or_insert(next);
-        }
-        let remap = |set: &Set<u64>, items: &[u32], out: &mut Set<u64>| {
-            for &p in set {
-                let (item, v) = unpair(p);
-                out.insert(pair(items[item as usize], visitors[v as usize]));
+        // Visitors: renumber, OR in their hours and projects.
+        let mut visitors = vec![0u32; other.visitor_count as usize];
+        for (day, theirs) in std::mem::take(&mut other.visitors) {
+            let ours = self.visitors.entry(day).or_default();
+            for ((ip, agent), o) in theirs {
+                let key = (ips[ip as usize], agents[agent as usize]);
+                let v = new_or_known(ours, key, &mut self.visitor_count);
+                v.hours |= o.hours;
+                for b in bits(o.projects) {
+                    add_project(v, projects[b as usize], &mut self.project_visitors);
+                }
+                visitors[o.id as usize] = v.id;
             }
-        };
-        remap(
-            &other.project_visitors,
-            &projects,
-            &mut self.project_visitors,
-        );
-        remap(&other.url_visitors, &urls, &mut self.url_visitors);
-        let hours: Vec<u32> = (0..24).collect();
-        remap(&other.hour_visitors, &hours, &mut self.hour_visitors);
+        }
+        // Pairs of `other` whose project got a low id here become bits, in one pass.
+        let mut late_bits: Vec<(u32, u32)> = Vec::new();
+        for &p in &other.project_visitors {
+            let (project, v) = unpair(p);
+            let (project, v) = (projects[project as usize], visitors[v as usize]);
+            if project < MASK_PROJECTS {
+                late_bits.push((v, project));
+            } else {
+                self.project_visitors.insert(pair(project, v));
+            }
+        }
+        if !late_bits.is_empty() {
+            let mut masks = vec![0u32; self.visitor_count as usize];
+            for (v, project) in late_bits {
+                masks[v as usize] |= 1 << project;
+            }
+            for v in self.visitors.values_mut().flat_map(|m| m.values_mut()) {
+                v.projects |= masks[v.id as usize];
+            }
+        }
+
+        let urls = self.urls.absorb(&std::mem::take(&mut other.urls));
+        for (i, o) in other.url_stats.iter().enumerate() {
+            let url = urls[i];
+            if url as usize == self.url_stats.len() {
+                self.url_stats.push(UrlStats {
+                    counts: Counts::default(),
+                    project: NONE,
+                    last_visitor: NONE,
+                    files: match o.files {
+                        FileKinds::Static => FileKinds::Static,
+                        _ => FileKinds::None,
+                    },
+                });
+            }
+            let s = &mut self.url_stats[url as usize];
+            s.counts.merge(o.counts);
+            if s.project == NONE && o.project != NONE {
+                s.project = projects[o.project as usize];
+            }
+            if let FileKinds::One(kind) = o.files {
+                add_file(s, url, kind, &mut self.more_files);
+            }
+        }
+        for &(u, kind) in &other.more_files {
+            let url = urls[u as usize];
+            add_file(
+                &mut self.url_stats[url as usize],
+                url,
+                kind,
+                &mut self.more_files,
+            );
+        }
+        for &p in &other.url_visitors.pairs {
+            let (u, v) = unpair(p);
+            self.url_visitors
+                .push(urls[u as usize], visitors[v as usize]);
+        }
 
         for (i, c) in other.project_counts.iter().enumerate() {
             grow(&mut self.project_counts, projects[i] as usize).merge(*c);
-        }
-        for (i, c) in other.url_counts.iter().enumerate() {
-            grow(&mut self.url_counts, urls[i] as usize).merge(*c);
-        }
-        for &(u, m, p) in &other.requested_files {
-            self.requested_files.insert((urls[u as usize], m, p));
         }
         for (d, c) in other.days {
             self.days.entry(d).or_default().merge(c);
@@ -303,19 +519,54 @@ impl Aggregate {
     /// Visitors per day.
     pub fn day_visitors(&self) -> Map<Day, u64> {
         let mut m: Map<Day, u64> = Map::default();
-        for &(day, _, _) in self.visitors.keys() {
-            *m.entry(day).or_default() += 1;
+        for (&day, visitors) in &self.visitors {
+            m.insert(day, visitors.len() as u64);
         }
         m
     }
 
-    /// Count of visitors per item of a (item, visitor) set, indexed by item id.
-    pub fn visitors_per_item(set: &Set<u64>, items: usize) -> Vec<u64> {
-        let mut v = vec![0u64; items];
-        for &p in set {
-            v[unpair(p).0 as usize] += 1;
+    pub fn unique_visitors(&self) -> u64 {
+        u64::from(self.visitor_count)
+    }
+
+    fn all_visitors(&self) -> impl Iterator<Item = &Visitor> {
+        self.visitors.values().flat_map(|m| m.values())
+    }
+
+    /// Visitors per hour of the day.
+    pub fn hour_visitors(&self) -> [u64; 24] {
+        let mut h = [0u64; 24];
+        for v in self.all_visitors() {
+            for b in bits(v.hours) {
+                h[b as usize] += 1;
+            }
         }
-        v
+        h
+    }
+
+    /// Visitors per project, indexed by project id.
+    pub fn project_visitors(&self) -> Vec<u64> {
+        let mut counts = vec![0u64; self.projects.len()];
+        for v in self.all_visitors() {
+            for b in bits(v.projects) {
+                counts[b as usize] += 1;
+            }
+        }
+        for &p in &self.project_visitors {
+            counts[unpair(p).0 as usize] += 1;
+        }
+        counts
+    }
+
+    /// GoAccess's "requested files": distinct (URL, method, protocol) of non-404,
+    /// non-static requests.
+    pub fn requested_files(&self) -> u64 {
+        let first = self
+            .url_stats
+            .iter()
+            .filter(|s| matches!(s.files, FileKinds::One(_)))
+            .count();
+        (first + self.more_files.len()) as u64
     }
 }
 
@@ -338,5 +589,165 @@ fn outside_window(line: &[u8], window: (Day, Day)) -> bool {
             d < window.0 || d > window.1
         }
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::format;
+    use proptest::prelude::*;
+
+    /// One generated request: (ip, agent, project, file, hour, status, method).
+    type Spec = (u8, u8, u8, u8, u8, u16, bool);
+
+    fn line(&(ip, agent, project, file, hour, status, head): &Spec) -> String {
+        format!(
+            "10.0.0.{ip} - - [0{}/Jan/2019:{hour:02}:00:00 +1300] \"{} /p{project}/f{file}{} HTTP/1.1\" {status} 10 \"-\" \"agent{agent}\"\n",
+            1 + hour % 2,
+            if head { "HEAD" } else { "GET" },
+            if file % 5 == 0 { ".iso" } else { "" },
+        )
+    }
+
+    /// Unique visitors, requested files, visitors per project, per hour and per URL.
+    type Numbers = (
+        usize,
+        usize,
+        Map<String, usize>,
+        [u64; 24],
+        Map<String, usize>,
+    );
+
+    /// What the aggregate must report, counted the slow, obvious way.
+    fn naive(specs: &[Spec]) -> Numbers {
+        let mut visitors = Set::default();
+        let mut files = Set::default();
+        let mut projects: Set<(u8, (u8, u8, u8))> = Set::default();
+        let mut hours: Set<(u8, (u8, u8, u8))> = Set::default();
+        let mut urls: Set<(String, (u8, u8, u8))> = Set::default();
+        for &(ip, agent, project, file, hour, status, head) in specs {
+            let url = format!(
+                "/p{project}/f{file}{}",
+                if file % 5 == 0 { ".iso" } else { "" }
+            );
+            if status != 404 && file % 5 != 0 {
+                files.insert((url.clone(), head));
+            }
+            if (400..500).contains(&status) {
+                continue;
+            }
+            let v = (1 + hour % 2, ip, agent);
+            visitors.insert(v);
+            projects.insert((project, v));
+            hours.insert((hour, v));
+            urls.insert((url, v));
+        }
+        let mut per_project: Map<String, usize> = Map::default();
+        for (p, _) in projects {
+            *per_project.entry(format!("p{p}")).or_default() += 1;
+        }
+        let mut per_hour = [0u64; 24];
+        for (h, _) in hours {
+            per_hour[h as usize] += 1;
+        }
+        let mut per_url: Map<String, usize> = Map::default();
+        for (u, _) in urls {
+            *per_url.entry(u).or_default() += 1;
+        }
+        (visitors.len(), files.len(), per_project, per_hour, per_url)
+    }
+
+    fn observed(agg: &Aggregate) -> Numbers {
+        let pv = agg.project_visitors();
+        let per_project = (0..agg.projects.len())
+            .filter(|&i| pv[i] > 0)
+            .map(|i| {
+                (
+                    String::from_utf8_lossy(agg.projects.get(i as u32)).into_owned(),
+                    pv[i] as usize,
+                )
+            })
+            .collect();
+        let ids: Vec<u32> = (0..agg.urls.len() as u32).collect();
+        let per_url = ids
+            .iter()
+            .zip(agg.url_visitors.visitors_of(&ids))
+            .filter(|&(_, n)| n > 0)
+            .map(|(&i, n)| {
+                (
+                    String::from_utf8_lossy(agg.urls.get(i)).into_owned(),
+                    n as usize,
+                )
+            })
+            .collect();
+        (
+            agg.unique_visitors() as usize,
+            agg.requested_files() as usize,
+            per_project,
+            agg.hour_visitors(),
+            per_url,
+        )
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        // 70 projects: ids beyond the 32 kept as bits go through the pair set.
+        (
+            0..6u8,
+            0..3u8,
+            0..70u8,
+            0..8u8,
+            0..24u8,
+            prop::sample::select(vec![200u16, 206, 304, 404, 403]),
+            any::<bool>(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Split anywhere into up to four parts, aggregated separately and merged in any
+        /// order, the counts equal the obvious ones.
+        #[test]
+        fn split_and_merged_equals_naive(
+            specs in prop::collection::vec(spec(), 1..300),
+            cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..3),
+            reverse in any::<bool>(),
+        ) {
+            let program = format::compile("COMBINED").unwrap();
+            let projects = Projects::default();
+            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX) };
+            let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(specs.len())).collect();
+            bounds.extend([0, specs.len()]);
+            bounds.sort_unstable();
+            let mut parts: Vec<Aggregate> = bounds
+                .windows(2)
+                .enumerate()
+                .map(|(i, w)| {
+                    let text: String = specs[w[0]..w[1]].iter().map(line).collect();
+                    let mut agg = Aggregate::default();
+                    agg.add_chunk(&ctx, 0, i as u32, text.as_bytes());
+                    agg
+                })
+                .collect();
+            if reverse {
+                parts.reverse();
+            }
+            let agg = parts.into_iter().reduce(Aggregate::merge).unwrap();
+            prop_assert_eq!(observed(&agg), naive(&specs));
+        }
+    }
+
+    #[test]
+    fn pair_log_deduplicates_when_full() {
+        let mut log = PairLog::default();
+        for i in 0..3 * COMPACT_MIN as u32 {
+            log.push(i % 7, i % 1000);
+        }
+        assert!(
+            log.pairs.capacity() <= 2 * COMPACT_MIN,
+            "{}",
+            log.pairs.capacity()
+        );
+        assert_eq!(log.visitors_of(&[0, 6, 7]), vec![1000, 1000, 0]);
     }
 }

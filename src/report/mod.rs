@@ -152,6 +152,35 @@ fn by_requests<T>(rows: &mut [T], key: impl Fn(&T) -> (u64, u64, String)) {
     });
 }
 
+/// Ids of the `top` items by requests, then bytes, then name, among ids `0..n`. Ties at
+/// the cut are settled by name, so the same input always gives the same rows.
+fn top_ids<'a>(
+    n: u32,
+    top: usize,
+    counts: impl Fn(u32) -> Counts,
+    name: impl Fn(u32) -> &'a [u8],
+) -> Vec<u32> {
+    let key = |i: u32| {
+        let c = counts(i);
+        (std::cmp::Reverse(c.requests), std::cmp::Reverse(c.bytes))
+    };
+    let mut ids: Vec<u32> = (0..n).collect();
+    if ids.len() <= top {
+        return ids;
+    }
+    if top == 0 {
+        return Vec::new();
+    }
+    ids.select_nth_unstable_by_key(top - 1, |&i| key(i));
+    let cut = key(ids[top - 1]);
+    let mut chosen: Vec<u32> = ids.iter().copied().filter(|&i| key(i) < cut).collect();
+    let mut ties: Vec<u32> = ids.into_iter().filter(|&i| key(i) == cut).collect();
+    ties.sort_by(|&a, &b| name(a).cmp(name(b)));
+    ties.truncate(top - chosen.len());
+    chosen.append(&mut ties);
+    chosen
+}
+
 impl Report {
     pub fn build(agg: &Aggregate, meta: &Meta<'_>) -> Report {
         let lines = agg.lines();
@@ -169,7 +198,7 @@ impl Report {
             .collect();
         days.sort_by(|a, b| a.date.cmp(&b.date));
 
-        let pv = Aggregate::visitors_per_item(&agg.project_visitors, agg.projects.len());
+        let pv = agg.project_visitors();
         let mut projects: Vec<NamedRow> = (0..agg.projects.len())
             .map(|i| {
                 let c = agg.project_counts.get(i).copied().unwrap_or_default();
@@ -184,23 +213,16 @@ impl Report {
         by_requests(&mut projects, |r| (r.requests, r.bytes, r.name.clone()));
 
         // Only the top N files are needed: rank on counts, then turn N ids into text.
-        let mut ids: Vec<usize> = (0..agg.urls.len()).collect();
-        let counts = |i: usize| agg.url_counts.get(i).copied().unwrap_or_default();
-        let key = |&i: &usize| {
-            let c: Counts = counts(i);
-            (std::cmp::Reverse(c.requests), std::cmp::Reverse(c.bytes))
-        };
-        if ids.len() > meta.top {
-            ids.select_nth_unstable_by_key(meta.top, key);
-            ids.truncate(meta.top);
-        }
-        let fv = Aggregate::visitors_per_item(&agg.url_visitors, agg.urls.len());
+        let counts = |i: u32| agg.url_stats[i as usize].counts;
+        let ids = top_ids(agg.urls.len() as u32, meta.top, counts, |i| agg.urls.get(i));
+        let fv = agg.url_visitors.visitors_of(&ids);
         let mut files: Vec<FileRow> = ids
-            .into_iter()
-            .map(|i| FileRow {
-                path: text(agg.urls.get(i as u32)),
+            .iter()
+            .zip(fv)
+            .map(|(&i, visitors)| FileRow {
+                path: text(agg.urls.get(i)),
                 requests: counts(i).requests,
-                visitors: fv[i],
+                visitors,
                 bytes: counts(i).bytes,
             })
             .collect();
@@ -217,7 +239,7 @@ impl Report {
             .collect();
         status_codes.sort_by_key(|r| r.code);
 
-        let hv = Aggregate::visitors_per_item(&agg.hour_visitors, 24);
+        let hv = agg.hour_visitors();
         let hours = (0..24u8)
             .map(|h| HourRow {
                 hour: h,
@@ -287,8 +309,8 @@ impl Report {
                 blank_lines: lines.blank,
                 comment_lines: lines.comment,
                 excluded_requests: lines.excluded,
-                unique_visitors: agg.visitors.len() as u64,
-                requested_files: agg.requested_files.len() as u64,
+                unique_visitors: agg.unique_visitors(),
+                requested_files: agg.requested_files(),
                 bandwidth_bytes: agg.bandwidth,
                 log_size_bytes: meta.sizes.iter().sum(),
                 first_date: agg.first_day.map(day_to_string),
@@ -306,5 +328,27 @@ impl Report {
             },
             inputs,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_ids_settle_ties_at_the_cut_by_name() {
+        let names: [&[u8]; 6] = [b"f", b"e", b"d", b"c", b"b", b"a"];
+        let reqs = [5, 1, 3, 3, 3, 9];
+        let counts = |i: u32| Counts {
+            requests: reqs[i as usize],
+            bytes: 0,
+        };
+        let name = |i: u32| names[i as usize];
+        let mut top = top_ids(6, 3, counts, name);
+        top.sort_unstable();
+        // 9 (a) and 5 (f), then of the three 3s the first by name: b.
+        assert_eq!(top, vec![0, 4, 5]);
+        assert_eq!(top_ids(6, 0, counts, name), Vec::<u32>::new());
+        assert_eq!(top_ids(6, 9, counts, name).len(), 6);
     }
 }
