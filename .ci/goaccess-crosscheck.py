@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Runs GoAccess and fsmg-stats on the same logs and asserts equal numbers.
 
-usage: goaccess-crosscheck.py FSMG_STATS_BINARY PATH...
+usage: goaccess-crosscheck.py FSMG_STATS_BINARY [--geoip-db MMDB] PATH...
+
+With --geoip-db both tools get the same country database and every country's hits,
+visitors, bytes and continent are compared too.
 
 GoAccess 1.7 reads no gzip, so every input is decompressed, in the order given, into one
 temporary file for it; fsmg-stats reads the originals. Compared: total, valid and failed
@@ -38,6 +41,9 @@ def files(paths):
 
 def main():
     binary, paths = sys.argv[1], sys.argv[2:]
+    geo = []
+    if paths[:1] == ["--geoip-db"]:
+        geo, paths = paths[:2], paths[2:]
     with tempfile.TemporaryDirectory() as tmp:
         combined = os.path.join(tmp, "combined.log")
         plain = len(paths) == 1 and os.path.isfile(paths[0])
@@ -52,12 +58,12 @@ def main():
         ga_json = os.path.join(tmp, "goaccess.json")
         subprocess.run(
             ["goaccess", combined if not plain else paths[0], "--log-format=COMBINED",
-             "--no-progress", "-o", ga_json],
+             "--no-progress", "-o", ga_json, *[a.replace("-db", "-database") for a in geo]],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         # GoAccess copies invalid UTF-8 from the log into its JSON; read it leniently.
         ga = json.loads(open(ga_json, "rb").read().decode("utf-8", "replace"))
-        ours = json.loads(subprocess.run([binary, "--format", "json", "-q", *paths],
+        ours = json.loads(subprocess.run([binary, "--format", "json", "-q", *geo, *paths],
                                          check=True, capture_output=True).stdout)
 
     g, s = ga["general"], ours["summary"]
@@ -86,6 +92,19 @@ def main():
     our_status = {r["code"]: r["requests"] for r in ours["status_codes"] if str(r["code"]) in
                   {str(c) for c in ga_status}}
     checks.append(("status code hits", ga_status, our_status))
+
+    if geo:
+        ga_countries = {}
+        for continent in ga["geolocation"]["data"]:
+            for item in continent["items"]:
+                code = "--" if item["data"] == "Unknown" else item["data"].split(" ")[0]
+                cont = "--" if continent["data"] == "Unknown" else continent["data"].split(" ")[0]
+                ga_countries[code] = (item["hits"]["count"], item["visitors"]["count"],
+                                      item["bytes"]["count"], cont)
+        our_countries = {r["code"]: (r["requests"], r["visitors"], r["bytes"], r["continent"])
+                         for r in ours["countries"]}
+        checks.append(("countries (hits, visitors, bytes, continent)", ga_countries,
+                       our_countries))
 
     failed = 0
     for name, want, got in checks:

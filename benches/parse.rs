@@ -5,6 +5,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
 use fsmg_stats::aggregate::{Aggregate, Context};
+use fsmg_stats::enrich::geo::Geo;
 use fsmg_stats::enrich::project::Projects;
 use fsmg_stats::parse::{Line, format};
 
@@ -40,10 +41,12 @@ fn benches(c: &mut Criterion) {
 
     let data = chunk();
     let projects = Projects::default();
+    let geo = Geo::default();
     let ctx = Context {
         program: &program,
         projects: &projects,
         window: (u32::MIN, u32::MAX),
+        geo: &geo,
     };
     let mut g = c.benchmark_group("aggregate");
     g.throughput(Throughput::Bytes(data.len() as u64));

@@ -2,10 +2,20 @@
 //! them into a ready configuration.
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use clap::Parser;
 
 use crate::output::Format;
+
+/// `--version`: the version, then licence and attribution of the embedded geo data.
+static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{}\n\n{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::enrich::geo::EMBEDDED_ATTRIBUTION
+    )
+});
 
 /// Fast, exact access-log analytics for public download mirrors.
 ///
@@ -15,7 +25,7 @@ use crate::output::Format;
 /// Exit status: 0 success, 1 partial (some input could not be read; it is named on
 /// stderr and the rest is reported), 2 usage or configuration error.
 #[derive(Debug, Parser)]
-#[command(name = "fsmg-stats", version, about, long_about)]
+#[command(name = "fsmg-stats", version, long_version = LONG_VERSION.as_str(), about, long_about)]
 pub struct Args {
     /// Log files, directories (read recursively), glob patterns, or `-` for standard
     /// input. Default: `paths` from the config file, else /var/log/apache2/access.log*
@@ -47,6 +57,17 @@ pub struct Args {
     /// Written atomically. With -o and no --format, nothing goes to standard output.
     #[arg(short, long = "output", value_name = "FILE")]
     pub outputs: Vec<PathBuf>,
+
+    /// MaxMind-format database for countries or ASNs (GeoLite2/GeoIP2 Country, City or ASN,
+    /// DB-IP lite, ip-location-db); repeatable, kinds told apart by content. Before
+    /// $FSMG_STATS_GEOIP (colon-separated), `geoip` in the config file, the geoipupdate
+    /// paths (/usr/share/GeoIP, /var/lib/GeoIP) and the data built into the binary.
+    #[arg(long = "geoip-db", alias = "geoip-database", value_name = "FILE")]
+    pub geoip_db: Vec<PathBuf>,
+
+    /// No country or network lookups.
+    #[arg(long)]
+    pub no_geoip: bool,
 
     /// Rows in the top-files table.
     #[arg(long, value_name = "N")]

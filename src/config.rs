@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::cli::Args;
+use crate::enrich::geo::Geo;
 use crate::enrich::project::Projects;
 use crate::output::Format;
 use crate::parse::Program;
@@ -29,6 +30,8 @@ pub struct FileConfig {
     /// Projects file, relative to the config file.
     pub projects: Option<PathBuf>,
     pub top: Option<usize>,
+    /// Geo databases, relative to the config file; see `--geoip-db`.
+    pub geoip: Option<Vec<PathBuf>>,
 }
 
 pub struct Config {
@@ -44,6 +47,37 @@ pub struct Config {
     pub threads: Option<usize>,
     pub quiet: bool,
     pub progress: bool,
+    pub geo: Geo,
+}
+
+/// Where geoipupdate puts databases, in the order tried; `FSMG_STATS_GEOIP_DIRS`
+/// (colon-separated) replaces the list.
+const GEOIPUPDATE_DIRS: &str = "/usr/share/GeoIP:/var/lib/GeoIP";
+const GEOIPUPDATE_FILES: &[&str] = &[
+    "GeoLite2-Country.mmdb",
+    "GeoIP2-Country.mmdb",
+    "GeoLite2-City.mmdb",
+    "GeoIP2-City.mmdb",
+    "GeoLite2-ASN.mmdb",
+    "GeoIP2-ISP.mmdb",
+];
+
+/// Database layers, highest priority first: flags, environment, config file, geoipupdate.
+fn geo_layers(args: &Args, file: &FileConfig, base: &Path) -> Vec<Vec<PathBuf>> {
+    let env: Vec<PathBuf> = std::env::var_os("FSMG_STATS_GEOIP")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let from_file = file.geoip.iter().flatten().map(|p| base.join(p)).collect();
+    let dirs = std::env::var_os("FSMG_STATS_GEOIP_DIRS").unwrap_or(GEOIPUPDATE_DIRS.into());
+    let installed = std::env::split_paths(&dirs)
+        .flat_map(|d| GEOIPUPDATE_FILES.iter().map(move |f| d.join(f)))
+        .filter(|p| p.is_file())
+        .collect();
+    vec![args.geoip_db.clone(), env, from_file, installed]
 }
 
 fn config_path(args: &Args) -> Option<PathBuf> {
@@ -94,6 +128,7 @@ impl Config {
             None => (FileConfig::default(), PathBuf::new()),
         };
 
+        let geo_layers = geo_layers(&args, &file, &base);
         let paths = if !args.paths.is_empty() {
             args.paths.clone()
         } else if let Some(p) = file.paths.clone() {
@@ -123,7 +158,11 @@ impl Config {
             .unwrap_or_else(|| "COMBINED".into());
         let program = format::compile(&spec).map_err(anyhow::Error::msg)?;
 
-        let projects = match args.projects.or(file.projects.map(|p| base.join(p))) {
+        let projects = match args
+            .projects
+            .clone()
+            .or(file.projects.as_ref().map(|p| base.join(p)))
+        {
             Some(p) => Projects::load(&p)?,
             None => Projects::default(),
         };
@@ -163,6 +202,12 @@ impl Config {
             bail!("--threads must be at least 1");
         }
 
+        let geo = if args.no_geoip {
+            Geo::default()
+        } else {
+            Geo::resolve(&geo_layers, true).map_err(anyhow::Error::msg)?
+        };
+
         Ok(Config {
             paths,
             program,
@@ -175,6 +220,7 @@ impl Config {
             threads: args.threads,
             quiet: args.quiet,
             progress: !args.quiet && std::io::stderr().is_terminal(),
+            geo,
         })
     }
 }

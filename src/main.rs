@@ -26,6 +26,16 @@ fn main() -> ExitCode {
     for e in &outcome.errors {
         eprintln!("fsmg-stats: {e}");
     }
+    if !cfg.quiet {
+        for w in outcome
+            .report
+            .geoip
+            .iter()
+            .filter_map(|d| d.warning.as_ref())
+        {
+            eprintln!("fsmg-stats: warning: {w}");
+        }
+    }
     let mut failed = !outcome.errors.is_empty();
     for (format, path) in &cfg.outputs {
         let text = format.render(&outcome.report);

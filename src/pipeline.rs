@@ -29,6 +29,7 @@ pub fn aggregate(
         program: &cfg.program,
         projects: &cfg.projects,
         window: cfg.window,
+        geo: &cfg.geo,
     };
     let mut chunks = Chunks::new(sources, &errors, progress);
     chunks.chunk_bytes = chunk_bytes;
@@ -87,6 +88,7 @@ pub fn run(cfg: &Config) -> Outcome {
             sizes: &sizes,
             errors: &errors,
             top: cfg.top,
+            geo: &cfg.geo.infos,
         },
     );
     Outcome { report, errors }

@@ -12,6 +12,7 @@ pub mod intern;
 use foldhash::fast::RandomState;
 use hashbrown::{HashMap, HashSet};
 
+use crate::enrich::geo::{Geo, GeoCache, Location};
 use crate::enrich::{files, project::Projects};
 use crate::parse::time::Day;
 use crate::parse::{Failure, Line, Program, Request};
@@ -30,7 +31,7 @@ impl Counts {
         self.bytes += bytes;
     }
 
-    fn merge(&mut self, o: Counts) {
+    pub fn merge(&mut self, o: Counts) {
         self.requests += o.requests;
         self.bytes += o.bytes;
     }
@@ -85,6 +86,7 @@ pub struct Context<'a> {
     pub projects: &'a Projects,
     /// Inclusive window of days; lines outside it are `excluded`.
     pub window: (Day, Day),
+    pub geo: &'a Geo,
 }
 
 type Set<T> = HashSet<T, RandomState>;
@@ -217,6 +219,17 @@ pub struct Aggregate {
     /// (URL, kind) requested-file kinds beyond each URL's first.
     more_files: Set<(u32, u16)>,
     pub status: Map<u16, Counts>,
+    /// Indexed by client address id: where it is, what it asked for. Each address is
+    /// looked up once per thread.
+    pub ip_stats: Vec<IpStats>,
+    /// Country and AS names the databases gave, by code and number.
+    pub country_names: Map<[u8; 2], String>,
+    pub asn_orgs: Map<u32, String>,
+    /// Requests and bytes per (country, project) and (ASN, project).
+    pub country_projects: Map<([u8; 2], u32), Counts>,
+    pub asn_projects: Map<(u32, u32), Counts>,
+    /// This thread's decoded geo records; not merged.
+    geo_cache: GeoCache,
     pub hours: [Counts; 24],
     pub failures: [u64; Failure::ALL.len()],
     pub samples: Vec<Sample>,
@@ -251,6 +264,13 @@ fn new_or_known<'a>(
             projects: 0,
         }
     })
+}
+
+/// One client address: its location and its requests.
+#[derive(Debug, Clone, Copy)]
+pub struct IpStats {
+    pub location: Location,
+    pub counts: Counts,
 }
 
 /// Records that `visitor` was seen in `project`.
@@ -365,11 +385,40 @@ impl Aggregate {
             add_file(stats, url, kind, &mut self.more_files);
         }
 
+        let ip = self.ips.intern(r.host);
+        if ip as usize == self.ip_stats.len() {
+            let (location, country, org) = ctx.geo.locate(r.ip, &mut self.geo_cache);
+            if let Some(name) = country {
+                self.country_names
+                    .entry(location.country)
+                    .or_insert_with(|| name.to_owned());
+            }
+            if let Some(org) = org {
+                self.asn_orgs
+                    .entry(location.asn)
+                    .or_insert_with(|| org.to_owned());
+            }
+            self.ip_stats.push(IpStats {
+                location,
+                counts: Counts::default(),
+            });
+        }
+        let client = &mut self.ip_stats[ip as usize];
+        client.counts.add(r.bytes);
+        let location = client.location;
+        self.country_projects
+            .entry((location.country, project))
+            .or_default()
+            .add(r.bytes);
+        self.asn_projects
+            .entry((location.asn, project))
+            .or_default()
+            .add(r.bytes);
+
         // 4xx responses count for hits and bytes but make no visitor (GoAccess's rule).
         if r.client_error {
             return;
         }
-        let ip = self.ips.intern(r.host);
         let agent = self.agents.intern(&r.agent);
         let visitor = new_or_known(
             self.visitors.entry(r.day).or_default(),
@@ -393,6 +442,22 @@ impl Aggregate {
         }
         // Each part of `other` is freed once folded in, to keep the peak low.
         let ips = self.ips.absorb(&std::mem::take(&mut other.ips));
+        for (i, o) in other.ip_stats.iter().enumerate() {
+            let ip = ips[i] as usize;
+            if ip == self.ip_stats.len() {
+                self.ip_stats.push(IpStats {
+                    location: o.location,
+                    counts: Counts::default(),
+                });
+            }
+            self.ip_stats[ip].counts.merge(o.counts);
+        }
+        for (code, name) in std::mem::take(&mut other.country_names) {
+            self.country_names.entry(code).or_insert(name);
+        }
+        for (asn, org) in std::mem::take(&mut other.asn_orgs) {
+            self.asn_orgs.entry(asn).or_insert(org);
+        }
         let agents = self.agents.absorb(&std::mem::take(&mut other.agents));
         let projects = self.projects.absorb(&other.projects);
 
@@ -475,6 +540,14 @@ impl Aggregate {
         for (d, c) in other.days {
             self.days.entry(d).or_default().merge(c);
         }
+        for ((country, p), c) in other.country_projects {
+            let key = (country, projects[p as usize]);
+            self.country_projects.entry(key).or_default().merge(c);
+        }
+        for ((asn, p), c) in other.asn_projects {
+            let key = (asn, projects[p as usize]);
+            self.asn_projects.entry(key).or_default().merge(c);
+        }
         for (s, c) in other.status {
             self.status.entry(s).or_default().merge(c);
         }
@@ -547,15 +620,56 @@ impl Aggregate {
     /// Visitors per project, indexed by project id.
     pub fn project_visitors(&self) -> Vec<u64> {
         let mut counts = vec![0u64; self.projects.len()];
-        for v in self.all_visitors() {
-            for b in bits(v.projects) {
-                counts[b as usize] += 1;
+        for (((), p), n) in self.visitors_by_project(|_| ()) {
+            counts[p as usize] = n;
+        }
+        counts
+    }
+
+    /// Visitors per key of their address's location (country, continent, ASN).
+    pub fn visitors_by<K: std::hash::Hash + Eq>(
+        &self,
+        key: impl Fn(&Location) -> K,
+    ) -> Map<K, u64> {
+        let mut m: Map<K, u64> = Map::default();
+        for day in self.visitors.values() {
+            for &(ip, _) in day.keys() {
+                *m.entry(key(&self.ip_stats[ip as usize].location))
+                    .or_default() += 1;
+            }
+        }
+        m
+    }
+
+    /// Visitors per (location key, project id).
+    pub fn visitors_by_project<K: std::hash::Hash + Eq + Copy>(
+        &self,
+        key: impl Fn(&Location) -> K,
+    ) -> Map<(K, u32), u64> {
+        let mut m: Map<(K, u32), u64> = Map::default();
+        // Keys by visitor id, only needed for the rare projects kept as pairs.
+        let mut by_id: Vec<Option<K>> = Vec::new();
+        if !self.project_visitors.is_empty() {
+            by_id.resize(self.visitor_count as usize, None);
+        }
+        for day in self.visitors.values() {
+            for (&(ip, _), v) in day {
+                let k = key(&self.ip_stats[ip as usize].location);
+                for b in bits(v.projects) {
+                    *m.entry((k, b)).or_default() += 1;
+                }
+                if let Some(slot) = by_id.get_mut(v.id as usize) {
+                    *slot = Some(k);
+                }
             }
         }
         for &p in &self.project_visitors {
-            counts[unpair(p).0 as usize] += 1;
+            let (project, v) = unpair(p);
+            if let Some(k) = by_id[v as usize] {
+                *m.entry((k, project)).or_default() += 1;
+            }
         }
-        counts
+        m
     }
 
     /// GoAccess's "requested files": distinct (URL, method, protocol) of non-404,
@@ -715,7 +829,8 @@ mod tests {
         ) {
             let program = format::compile("COMBINED").unwrap();
             let projects = Projects::default();
-            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX) };
+            let geo = Geo::default();
+            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo };
             let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(specs.len())).collect();
             bounds.extend([0, specs.len()]);
             bounds.sort_unstable();

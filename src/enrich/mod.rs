@@ -1,5 +1,6 @@
 //! Enrich: what a request is about, beyond what the log line says. Projects (which mirrored
-//! distribution) and file kinds now; geo, ASN and client classes join here.
+//! distribution), file kinds, and country, continent and network (geo).
 
 pub mod files;
+pub mod geo;
 pub mod project;

@@ -74,6 +74,70 @@ fn push(out: &mut String, (title, t): (String, Table)) {
     out.push('\n');
 }
 
+/// Requests, visitors and bandwidth, each with its share, as GoAccess's geo panel shows them.
+fn shares(r: &Report, requests: u64, visitors: u64, bytes: u64) -> Vec<String> {
+    let s = &r.summary;
+    vec![
+        thousands(requests),
+        percent(requests, s.valid_requests),
+        thousands(visitors),
+        percent(visitors, s.unique_visitors),
+        human_bytes(bytes),
+        percent(bytes, s.bandwidth_bytes),
+    ]
+}
+
+const SHARE_HEADER: [&str; 6] = ["Requests", "%", "Visitors", "%", "Bandwidth", "%"];
+
+/// Continents, each followed by its countries.
+fn geo_panel(r: &Report) -> (String, Table) {
+    let mut t = table(
+        "Geo location",
+        &[&["Continent / country"], &SHARE_HEADER[..]].concat(),
+    );
+    for c in &r.continents {
+        let mut row = vec![format!("{} {}", c.code, c.name)];
+        row.extend(shares(r, c.requests, c.visitors, c.bytes));
+        t.1.add_row(row);
+        // Unknown has one "country", itself: no child row.
+        for k in r
+            .countries
+            .iter()
+            .filter(|k| k.continent == c.code && c.code != "--")
+        {
+            let mut row = vec![format!("  {} {}", k.code, k.name)];
+            row.extend(shares(r, k.requests, k.visitors, k.bytes));
+            t.1.add_row(row);
+        }
+    }
+    t
+}
+
+/// The top N autonomous systems (those `asn_projects` breaks down).
+fn networks(r: &Report) -> (String, Table) {
+    let top: std::collections::HashSet<u32> = r.asn_projects.iter().map(|a| a.asn).collect();
+    let mut t = table(
+        "Networks",
+        &[&["ASN", "Network"], &SHARE_HEADER[..]].concat(),
+    );
+    if let Some(col) = t.1.column_mut(1) {
+        col.set_cell_alignment(CellAlignment::Left);
+    }
+    for a in r.asns.iter().filter(|a| top.contains(&a.asn)) {
+        let mut row = vec![
+            if a.asn == 0 {
+                "-".into()
+            } else {
+                format!("AS{}", a.asn)
+            },
+            printable(&a.org),
+        ];
+        row.extend(shares(r, a.requests, a.visitors, a.bytes));
+        t.1.add_row(row);
+    }
+    t
+}
+
 pub fn render(r: &Report) -> String {
     let s = &r.summary;
     let mut out = String::new();
@@ -153,6 +217,17 @@ pub fn render(r: &Report) -> String {
         ]);
     }
     push(&mut out, t);
+
+    if !r.geoip.is_empty() {
+        push(&mut out, geo_panel(r));
+        push(&mut out, networks(r));
+        for db in &r.geoip {
+            out.push_str(&format!(
+                "  {} data: {} ({}, built {})\n",
+                db.kind, db.source, db.database_type, db.build_date
+            ));
+        }
+    }
 
     let mut t = table("Hours", &["Hour", "Requests", "Visitors", "Bandwidth"]);
     for h in r.hours.iter().filter(|h| h.requests > 0) {

@@ -1,7 +1,11 @@
 //! Report: the one model every output renders, built from the merged aggregate. Field names
 //! here are the JSON contract documented in `docs/json.md`; add fields, never rename.
 
+pub mod geo;
+
 use serde::Serialize;
+
+pub use geo::{AsnProjectRow, AsnRow, ContinentRow, CountryProjectRow, CountryRow, GeoDbRow};
 
 use crate::aggregate::{Aggregate, Counts};
 use crate::input::{InputError, Source};
@@ -21,6 +25,14 @@ pub struct Report {
     pub hours: Vec<HourRow>,
     pub failed: Failed,
     pub inputs: Vec<InputRow>,
+    /// Geo databases in use (empty with `--no-geoip`).
+    pub geoip: Vec<GeoDbRow>,
+    pub continents: Vec<ContinentRow>,
+    pub countries: Vec<CountryRow>,
+    pub asns: Vec<AsnRow>,
+    pub country_projects: Vec<CountryProjectRow>,
+    /// For the top N ASNs.
+    pub asn_projects: Vec<AsnProjectRow>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -141,6 +153,7 @@ pub struct Meta<'a> {
     pub sizes: &'a [u64],
     pub errors: &'a [InputError],
     pub top: usize,
+    pub geo: &'a [crate::enrich::geo::DbInfo],
 }
 
 /// Rows sorted by requests, then bytes, then name, so that output is reproducible.
@@ -295,6 +308,7 @@ impl Report {
             })
             .collect();
 
+        let geo = geo::build(agg, meta.geo, meta.top);
         Report {
             generator: Generator {
                 name: env!("CARGO_PKG_NAME"),
@@ -327,6 +341,12 @@ impl Report {
                 samples,
             },
             inputs,
+            geoip: geo.geoip,
+            continents: geo.continents,
+            countries: geo.countries,
+            asns: geo.asns,
+            country_projects: geo.country_projects,
+            asn_projects: geo.asn_projects,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the real binaries in fresh temporary directories.
 
 mod cli;
+mod geo;
 mod parallel;
 mod snapshots;
 mod truth;

@@ -23,6 +23,7 @@ fn build(cfg: &Config, sources: &[input::Source], chunk: usize) -> Report {
             sizes: &sizes,
             errors: &errors,
             top: 25,
+            geo: &cfg.geo.infos,
         },
     )
 }

@@ -13,6 +13,9 @@ pub fn fsmg() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_fsmg-stats"));
     c.env_remove("FSMG_STATS_CONFIG")
         .env_remove("FSMG_STATS_LOG_FORMAT")
+        .env_remove("FSMG_STATS_GEOIP")
+        // Only the databases a test names, or the embedded ones: never the machine's.
+        .env("FSMG_STATS_GEOIP_DIRS", "/nonexistent")
         .env("HOME", "/nonexistent");
     c
 }

@@ -1,0 +1,170 @@
+//! Geo databases: which one is used, named in every output; per-country numbers.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::util::*;
+
+fn test_db() -> String {
+    repo()
+        .join("tests/data/geoip/GeoLite2-Country.mmdb")
+        .display()
+        .to_string()
+}
+
+fn sources(r: &Value) -> Vec<(String, String)> {
+    r["geoip"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let source = d["source"].as_str().unwrap();
+            let source = if source == "embedded" {
+                "embedded"
+            } else {
+                "file"
+            };
+            (source.to_string(), d["kind"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn log(dir: &std::path::Path, date: &str) -> String {
+    let p = dir.join("access.log");
+    let mut text = String::new();
+    for (ip, status) in [
+        ("8.8.8.8", 200),
+        ("8.8.4.4", 200),
+        ("202.36.244.1", 200),
+        ("202.36.244.1", 404),
+        ("10.1.1.1", 200),
+        ("::ffff:8.8.8.8", 200),
+    ] {
+        text.push_str(&format!(
+            "{ip} - - [{date}:10:00:00 +1300] \"GET /debian/a.deb HTTP/1.1\" {status} 100 \"-\" \"APT\"\n"
+        ));
+    }
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn embedded_data_by_default_and_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = report(&[&log(tmp.path(), "01/Jan/2019")]);
+    assert_eq!(
+        sources(&r),
+        [
+            ("embedded".into(), "country".into()),
+            ("embedded".into(), "asn".into())
+        ]
+    );
+    let countries: Vec<(&str, u64, u64)> = r["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap(),
+                c["requests"].as_u64().unwrap(),
+                c["visitors"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // US: two addresses plus the v4-mapped one (its own visitor: a different IP text).
+    // NZ: the 404 counts as a request, not a visitor. 10/8 is private: unknown.
+    assert_eq!(countries, [("US", 3, 3), ("NZ", 2, 1), ("--", 1, 1)]);
+    let google = r["asns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["asn"] == 15169)
+        .unwrap();
+    assert_eq!(google["requests"], 3);
+    assert_eq!(r["continents"][0]["code"], "NA");
+    assert_eq!(r["country_projects"][0]["project"], "debian");
+}
+
+#[test]
+fn flag_beats_environment_and_fills_only_its_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = log(tmp.path(), "01/Jan/2019");
+    let r = report(&["--geoip-db", &test_db(), &path]);
+    assert_eq!(
+        sources(&r),
+        [
+            ("file".into(), "country".into()),
+            ("embedded".into(), "asn".into())
+        ]
+    );
+    assert_eq!(r["geoip"][0]["database_type"], "GeoLite2-Country");
+    assert_eq!(r["geoip"][0]["build_date"], "2019-12-24");
+    // GoAccess's spelling of the flag; and the environment when no flag is given.
+    let alias = report(&["--geoip-database", &test_db(), &path]);
+    assert_eq!(alias["geoip"], r["geoip"]);
+    let out = fsmg()
+        .env("FSMG_STATS_GEOIP", test_db())
+        .args(["--format", "json", "-q", &path])
+        .output()
+        .unwrap();
+    let env: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(env["geoip"], r["geoip"]);
+    // The flag gave no ASN database, so the environment's layer is consulted for one: a
+    // path there that does not exist is an error, not silently skipped.
+    fsmg()
+        .env("FSMG_STATS_GEOIP", "/nonexistent/x.mmdb")
+        .args(["--geoip-db", &test_db(), &path])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/x.mmdb"));
+}
+
+#[test]
+fn missing_or_bad_database_is_a_usage_error_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = log(tmp.path(), "01/Jan/2019");
+    fsmg()
+        .args(["--geoip-db", "/nonexistent/GeoLite2-Country.mmdb", &path])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "/nonexistent/GeoLite2-Country.mmdb",
+        ));
+    fsmg()
+        .args(["--geoip-db", &path, &path])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a MaxMind DB"));
+}
+
+#[test]
+fn no_geoip_and_stale_database_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = log(tmp.path(), "01/Jan/2019");
+    let r = report(&["--no-geoip", &path]);
+    assert_eq!(r["geoip"], serde_json::json!([]));
+    assert_eq!(r["countries"], serde_json::json!([]));
+    let path = log(tmp.path(), "05/Mar/2021");
+    let r = report(&["--geoip-db", &test_db(), &path]);
+    assert!(
+        r["geoip"][0]["warning"]
+            .as_str()
+            .unwrap()
+            .contains("2019-12-24")
+    );
+    assert!(r["geoip"][1]["warning"].is_null());
+    fsmg()
+        .args(["--format", "json", "--geoip-db", &test_db(), &path])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("more than a year before"));
+}
+
+#[test]
+fn version_names_the_embedded_data_and_its_licences() {
+    fsmg()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("DB-IP").and(predicate::str::contains("CC BY 4.0")));
+}
