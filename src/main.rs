@@ -29,6 +29,7 @@ fn main() -> ExitCode {
     if !cfg.quiet {
         for w in outcome
             .report
+            .geo
             .geoip
             .iter()
             .filter_map(|d| d.warning.as_ref())

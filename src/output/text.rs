@@ -95,12 +95,13 @@ fn geo_panel(r: &Report) -> (String, Table) {
         "Geo location",
         &[&["Continent / country"], &SHARE_HEADER[..]].concat(),
     );
-    for c in &r.continents {
+    for c in &r.geo.continents {
         let mut row = vec![format!("{} {}", c.code, c.name)];
         row.extend(shares(r, c.requests, c.visitors, c.bytes));
         t.1.add_row(row);
         // Unknown has one "country", itself: no child row.
         for k in r
+            .geo
             .countries
             .iter()
             .filter(|k| k.continent == c.code && c.code != "--")
@@ -115,7 +116,7 @@ fn geo_panel(r: &Report) -> (String, Table) {
 
 /// The top N autonomous systems (those `asn_projects` breaks down).
 fn networks(r: &Report) -> (String, Table) {
-    let top: std::collections::HashSet<u32> = r.asn_projects.iter().map(|a| a.asn).collect();
+    let top: std::collections::HashSet<u32> = r.geo.asn_projects.iter().map(|a| a.asn).collect();
     let mut t = table(
         "Networks",
         &[&["ASN", "Network"], &SHARE_HEADER[..]].concat(),
@@ -123,7 +124,7 @@ fn networks(r: &Report) -> (String, Table) {
     if let Some(col) = t.1.column_mut(1) {
         col.set_cell_alignment(CellAlignment::Left);
     }
-    for a in r.asns.iter().filter(|a| top.contains(&a.asn)) {
+    for a in r.geo.asns.iter().filter(|a| top.contains(&a.asn)) {
         let mut row = vec![
             if a.asn == 0 {
                 "-".into()
@@ -218,10 +219,10 @@ pub fn render(r: &Report) -> String {
     }
     push(&mut out, t);
 
-    if !r.geoip.is_empty() {
+    if !r.geo.geoip.is_empty() {
         push(&mut out, geo_panel(r));
         push(&mut out, networks(r));
-        for db in &r.geoip {
+        for db in &r.geo.geoip {
             out.push_str(&format!(
                 "  {} data: {} ({}, built {})\n",
                 db.kind, db.source, db.database_type, db.build_date

@@ -7,7 +7,7 @@ use crate::aggregate::{Aggregate, Counts};
 use crate::enrich::geo::{DbInfo, countries};
 use crate::parse::time::Day;
 
-use super::text;
+use super::{by_requests, text};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct GeoDbRow {
@@ -66,26 +66,20 @@ pub struct AsnProjectRow {
     pub bytes: u64,
 }
 
+/// Geo databases in use (all empty with `--no-geoip`), and the tables built with them.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct GeoTables {
     pub geoip: Vec<GeoDbRow>,
     pub continents: Vec<ContinentRow>,
     pub countries: Vec<CountryRow>,
     pub asns: Vec<AsnRow>,
     pub country_projects: Vec<CountryProjectRow>,
+    /// For the top N ASNs.
     pub asn_projects: Vec<AsnProjectRow>,
 }
 
 fn code(c: [u8; 2]) -> String {
     text(&c)
-}
-
-/// Most requests first, then most bytes, then by key: reproducible order.
-fn rank<T, K: Ord>(rows: &mut [T], key: impl Fn(&T) -> (u64, u64, K)) {
-    rows.sort_by(|a, b| {
-        let (ra, ba, ka) = key(a);
-        let (rb, bb, kb) = key(b);
-        rb.cmp(&ra).then(bb.cmp(&ba)).then(ka.cmp(&kb))
-    });
 }
 
 fn stale(info: &DbInfo, last_day: Option<Day>) -> Option<String> {
@@ -155,7 +149,7 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
             bytes: n.bytes,
         })
         .collect();
-    rank(&mut countries, |r| (r.requests, r.bytes, r.code.clone()));
+    by_requests(&mut countries, |r| (r.requests, r.bytes, r.code.clone()));
 
     let mut per_continent: std::collections::BTreeMap<String, Counts> = Default::default();
     for r in &countries {
@@ -180,7 +174,7 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
             bytes: n.bytes,
         })
         .collect();
-    rank(&mut continents, |r| (r.requests, r.bytes, r.code.clone()));
+    by_requests(&mut continents, |r| (r.requests, r.bytes, r.code.clone()));
 
     let mut asns: Vec<AsnRow> = by_asn
         .iter()
@@ -196,7 +190,7 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
             bytes: n.bytes,
         })
         .collect();
-    rank(&mut asns, |r| (r.requests, r.bytes, r.asn));
+    by_requests(&mut asns, |r| (r.requests, r.bytes, r.asn));
 
     let project = |p: u32| text(agg.projects.get(p));
     let cp_visitors = agg.visitors_by_project(|l| l.country);
@@ -211,7 +205,7 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
             bytes: n.bytes,
         })
         .collect();
-    rank(&mut country_projects, |r| {
+    by_requests(&mut country_projects, |r| {
         (r.requests, r.bytes, (r.country.clone(), r.project.clone()))
     });
 
@@ -230,7 +224,7 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
             bytes: n.bytes,
         })
         .collect();
-    rank(&mut asn_projects, |r| {
+    by_requests(&mut asn_projects, |r| {
         (r.requests, r.bytes, (r.asn, r.project.clone()))
     });
 

@@ -5,7 +5,7 @@ pub mod geo;
 
 use serde::Serialize;
 
-pub use geo::{AsnProjectRow, AsnRow, ContinentRow, CountryProjectRow, CountryRow, GeoDbRow};
+pub use geo::GeoTables;
 
 use crate::aggregate::{Aggregate, Counts};
 use crate::input::{InputError, Source};
@@ -25,14 +25,9 @@ pub struct Report {
     pub hours: Vec<HourRow>,
     pub failed: Failed,
     pub inputs: Vec<InputRow>,
-    /// Geo databases in use (empty with `--no-geoip`).
-    pub geoip: Vec<GeoDbRow>,
-    pub continents: Vec<ContinentRow>,
-    pub countries: Vec<CountryRow>,
-    pub asns: Vec<AsnRow>,
-    pub country_projects: Vec<CountryProjectRow>,
-    /// For the top N ASNs.
-    pub asn_projects: Vec<AsnProjectRow>,
+    /// Geo databases and tables, inline in the JSON.
+    #[serde(flatten)]
+    pub geo: GeoTables,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -157,7 +152,7 @@ pub struct Meta<'a> {
 }
 
 /// Rows sorted by requests, then bytes, then name, so that output is reproducible.
-fn by_requests<T>(rows: &mut [T], key: impl Fn(&T) -> (u64, u64, String)) {
+fn by_requests<T, K: Ord>(rows: &mut [T], key: impl Fn(&T) -> (u64, u64, K)) {
     rows.sort_by(|a, b| {
         let (ra, ba, na) = key(a);
         let (rb, bb, nb) = key(b);
@@ -341,12 +336,7 @@ impl Report {
                 samples,
             },
             inputs,
-            geoip: geo.geoip,
-            continents: geo.continents,
-            countries: geo.countries,
-            asns: geo.asns,
-            country_projects: geo.country_projects,
-            asn_projects: geo.asn_projects,
+            geo,
         }
     }
 }
