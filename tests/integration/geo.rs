@@ -168,3 +168,102 @@ fn version_names_the_embedded_data_and_its_licences() {
         .success()
         .stdout(predicate::str::contains("DB-IP").and(predicate::str::contains("CC BY 4.0")));
 }
+
+/// Writes an mmdb of `database_type` with one record for 8.8.8.0/24 and 2001:4860::/32.
+fn mmdb(dir: &std::path::Path, database_type: &str, record: Value) -> String {
+    let mut w = mmdb_writer::Writer::new(database_type);
+    for net in ["8.8.8.0/24", "2001:4860::/32"] {
+        w.insert(net.parse::<mmdb_writer::ipnet::IpNet>().unwrap(), &record)
+            .unwrap();
+    }
+    let path = dir.join(format!("{}.mmdb", database_type.replace(' ', "-")));
+    std::fs::write(&path, w.to_bytes().unwrap()).unwrap();
+    path.display().to_string()
+}
+
+/// (source, kind) of each database, the busiest known country and the busiest known AS.
+fn located(args: &[&str], log: &str) -> (Vec<(String, String)>, Value, Value) {
+    let mut all: Vec<&str> = args.to_vec();
+    all.push(log);
+    let r = report(&all);
+    let us = r["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] != "--")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let asn = r["asns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["asn"] != 0)
+        .cloned()
+        .unwrap_or(Value::Null);
+    (sources(&r), us, asn)
+}
+
+#[test]
+fn schemas_are_told_apart_by_content() {
+    use serde_json::json;
+    let tmp = tempfile::tempdir().unwrap();
+    let log = log(tmp.path(), "01/Jan/2019");
+    let embedded = || ("embedded".to_string(), "asn".to_string());
+
+    // GeoLite2-ASN: an ASN database; countries stay embedded.
+    let db = mmdb(
+        tmp.path(),
+        "GeoLite2-ASN",
+        json!({"autonomous_system_number": 64500, "autonomous_system_organization": "Test AS"}),
+    );
+    let (kinds, us, asn) = located(&["--geoip-db", &db], &log);
+    assert_eq!(
+        kinds,
+        [
+            ("file".into(), "asn".into()),
+            ("embedded".into(), "country".into())
+        ]
+    );
+    assert_eq!(
+        (asn["asn"].clone(), asn["org"].clone()),
+        (json!(64500), json!("Test AS"))
+    );
+    assert_eq!(us["code"], "US");
+
+    // GeoLite2-City: nested country and continent, with names.
+    let db = mmdb(
+        tmp.path(),
+        "GeoLite2-City",
+        json!({"city": {"names": {"en": "Mountain View"}},
+               "continent": {"code": "OC", "names": {"en": "Oceania"}},
+               "country": {"iso_code": "NZ", "names": {"en": "Aotearoa"}}}),
+    );
+    let (kinds, us, _) = located(&["--geoip-db", &db], &log);
+    assert_eq!(kinds, [("file".into(), "country".into()), embedded()]);
+    assert_eq!(
+        (
+            us["code"].clone(),
+            us["name"].clone(),
+            us["continent"].clone()
+        ),
+        (json!("NZ"), json!("Aotearoa"), json!("OC"))
+    );
+
+    // A type name that says nothing, flat fields: found by probing well-known addresses.
+    let db = mmdb(
+        tmp.path(),
+        "mystery",
+        json!({"country_code": "FJ", "asn": 64501, "as_name": "Flat Net"}),
+    );
+    let (kinds, us, asn) = located(&["--geoip-db", &db], &log);
+    assert_eq!(kinds, [("file".to_string(), "country+asn".to_string())]);
+    assert_eq!(
+        (us["code"].clone(), us["continent"].clone()),
+        (json!("FJ"), json!("OC"))
+    );
+    assert_eq!(us["name"], "Fiji");
+    assert_eq!(
+        (asn["asn"].clone(), asn["org"].clone()),
+        (json!(64501), json!("Flat Net"))
+    );
+}

@@ -60,21 +60,35 @@ impl AsRef<[u8]> for Bytes {
     }
 }
 
-/// The fields of every schema we read; each database fills some of them.
+/// The fields of every schema we read; each database fills some of them. Field types
+/// vary between vendors (an ASN as uint32, uint64 or "AS64500"; a country as a map or just
+/// a name), so the variable ones are read leniently.
 #[derive(Deserialize, Default)]
 struct Record<'a> {
     #[serde(borrow)]
-    country: Option<Place<'a>>,
+    country: Option<PlaceField<'a>>,
     #[serde(borrow)]
-    continent: Option<Place<'a>>,
+    continent: Option<PlaceField<'a>>,
     #[serde(borrow)]
     country_code: Option<&'a str>,
-    autonomous_system_number: Option<u32>,
+    #[serde(borrow)]
+    continent_code: Option<&'a str>,
+    autonomous_system_number: Option<AsNumber>,
     #[serde(borrow)]
     autonomous_system_organization: Option<&'a str>,
-    asn: Option<u32>,
+    asn: Option<AsNumber>,
     #[serde(borrow)]
     as_name: Option<&'a str>,
+}
+
+/// GeoLite2's `{iso_code, code, names}` map, or a bare name (ipinfo's flat schema).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PlaceField<'a> {
+    #[serde(borrow)]
+    Place(Place<'a>),
+    #[serde(borrow)]
+    Name(&'a str),
 }
 
 #[derive(Deserialize)]
@@ -93,17 +107,68 @@ struct Names<'a> {
     en: Option<&'a str>,
 }
 
+impl<'a> PlaceField<'a> {
+    fn place(&self) -> Option<&Place<'a>> {
+        match self {
+            PlaceField::Place(p) => Some(p),
+            PlaceField::Name(_) => None,
+        }
+    }
+
+    fn name(&self) -> Option<&'a str> {
+        match self {
+            PlaceField::Place(p) => p.names.as_ref().and_then(|n| n.en),
+            PlaceField::Name(n) => Some(n),
+        }
+    }
+}
+
+/// An AS number stored as any unsigned integer type, or as text (`AS64500`).
+struct AsNumber(u32);
+
+impl<'de> Deserialize<'de> for AsNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AsNumber, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = AsNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an AS number")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<AsNumber, E> {
+                u32::try_from(v).map(AsNumber).map_err(E::custom)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AsNumber, E> {
+                let digits = v.strip_prefix("AS").unwrap_or(v);
+                digits.parse().map(AsNumber).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 impl<'a> Record<'a> {
     fn country(&self) -> Option<&'a str> {
         self.country
             .as_ref()
-            .and_then(|c| c.iso_code)
+            .and_then(|c| c.place()?.iso_code)
             .or(self.country_code)
             .filter(|c| c.len() == 2 && c.is_ascii())
     }
 
+    fn continent(&self) -> Option<&'a str> {
+        self.continent
+            .as_ref()
+            .and_then(|c| c.place()?.code)
+            .or(self.continent_code)
+            .filter(|c| c.len() == 2 && c.is_ascii())
+    }
+
     fn asn(&self) -> Option<(u32, Option<&'a str>)> {
-        let n = self.autonomous_system_number.or(self.asn)?;
+        let n = self
+            .autonomous_system_number
+            .as_ref()
+            .or(self.asn.as_ref())?
+            .0;
         Some((n, self.autonomous_system_organization.or(self.as_name)))
     }
 }
@@ -307,15 +372,20 @@ impl Geo {
             return (loc, None, None);
         }
         let (mut country_name, mut org) = (None, None);
-        if let Some(i) = self.country {
-            let (fields, name, _) = self.fields(i, ip, cache);
-            if let (Some(country), Some(continent)) = (fields.country, fields.continent) {
+        let country_hit = self.country.map(|i| (i, self.fields(i, ip, cache)));
+        if let Some((_, (fields, name, _))) = country_hit {
+            if let Some(country) = fields.country {
+                let continent = fields.continent.unwrap_or(*b"--");
                 (loc.country, loc.continent, country_name) = (country, continent, name);
             }
         }
         match &self.asn {
             Some(AsnSource::Mmdb(i)) => {
-                let (fields, _, name) = self.fields(*i, ip, cache);
+                // One database for both: its record was just read.
+                let (fields, _, name) = match country_hit {
+                    Some((j, hit)) if j == *i => hit,
+                    _ => self.fields(*i, ip, cache),
+                };
                 if let Some(n) = fields.asn {
                     (loc.asn, org) = (n, name);
                 }
@@ -350,12 +420,7 @@ impl Geo {
         let record: Record<'_> = found.decode().ok().flatten().unwrap_or_default();
         let two = |s: &str| [s.as_bytes()[0], s.as_bytes()[1]];
         let country = record.country();
-        let continent = record
-            .continent
-            .as_ref()
-            .and_then(|c| c.code)
-            .filter(|c| c.len() == 2 && c.is_ascii())
-            .or(country.map(countries::continent));
+        let continent = record.continent().or(country.map(countries::continent));
         let asn = record.asn();
         let fields = Fields {
             country: country.map(two),
@@ -363,11 +428,7 @@ impl Geo {
             asn: asn.map(|a| a.0),
         };
         cache.records.insert((db, offset), fields);
-        let name = record
-            .country
-            .as_ref()
-            .and_then(|p| p.names.as_ref())
-            .and_then(|n| n.en);
+        let name = record.country.as_ref().and_then(PlaceField::name);
         (fields, name, asn.and_then(|a| a.1))
     }
 }
