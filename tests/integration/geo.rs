@@ -267,3 +267,54 @@ fn schemas_are_told_apart_by_content() {
         (json!(64501), json!("Flat Net"))
     );
 }
+
+#[test]
+fn config_file_then_geoipupdate_directories() {
+    use serde_json::json;
+    let tmp = tempfile::tempdir().unwrap();
+    let log = log(tmp.path(), "01/Jan/2019");
+    // geoipupdate's directory holds an ASN database and a country database.
+    let installed = tmp.path().join("GeoIP");
+    std::fs::create_dir(&installed).unwrap();
+    let asn = mmdb(
+        tmp.path(),
+        "GeoLite2-ASN",
+        json!({"autonomous_system_number": 64500, "autonomous_system_organization": "Installed AS"}),
+    );
+    std::fs::copy(&asn, installed.join("GeoLite2-ASN.mmdb")).unwrap();
+    std::fs::copy(test_db(), installed.join("GeoLite2-Country.mmdb")).unwrap();
+    // The config file names a country database, relative to itself.
+    let conf_dir = tmp.path().join("conf");
+    std::fs::create_dir(&conf_dir).unwrap();
+    std::fs::copy(test_db(), conf_dir.join("country.mmdb")).unwrap();
+    let conf = conf_dir.join("config.toml");
+    std::fs::write(&conf, "geoip = [\"country.mmdb\"]\n").unwrap();
+
+    let out = fsmg()
+        .env("FSMG_STATS_GEOIP_DIRS", &installed)
+        .env("FSMG_STATS_CONFIG", &conf)
+        .args(["--format", "json", "-q", &log])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let used: Vec<(&str, &str)> = r["geoip"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["source"].as_str().unwrap(), d["kind"].as_str().unwrap()))
+        .collect();
+    let country = conf_dir.join("country.mmdb");
+    let asn = installed.join("GeoLite2-ASN.mmdb");
+    assert_eq!(
+        used,
+        [
+            (country.to_str().unwrap(), "country"),
+            (asn.to_str().unwrap(), "asn")
+        ]
+    );
+}
