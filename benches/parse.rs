@@ -47,6 +47,7 @@ fn benches(c: &mut Criterion) {
         projects: &projects,
         window: (u32::MIN, u32::MAX),
         geo: &geo,
+        rows: None,
     };
     let mut g = c.benchmark_group("aggregate");
     g.throughput(Throughput::Bytes(data.len() as u64));

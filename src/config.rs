@@ -44,6 +44,8 @@ pub struct Config {
     pub top: usize,
     /// Where each rendering goes: `None` is standard output.
     pub outputs: Vec<(Format, Option<PathBuf>)>,
+    /// `-o FILE.parquet`: one row per counted request.
+    pub request_rows: Option<PathBuf>,
     pub threads: Option<usize>,
     pub quiet: bool,
     pub progress: bool,
@@ -189,13 +191,28 @@ impl Config {
         );
 
         let mut outputs = Vec::new();
+        let mut request_rows = None;
         for p in &args.outputs {
+            if p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+            {
+                if request_rows.replace(p.clone()).is_some() {
+                    bail!(
+                        "{}: only one .parquet output (request rows) per run",
+                        p.display()
+                    );
+                }
+                continue;
+            }
             let f = Format::from_path(p).with_context(|| {
-                format!("{}: unknown output format (use .json or .txt)", p.display())
+                format!(
+                    "{}: unknown output format (use .json, .txt or .parquet)",
+                    p.display()
+                )
             })?;
             outputs.push((f, Some(p.clone())));
         }
-        if args.format.is_some() || outputs.is_empty() {
+        if args.format.is_some() || (outputs.is_empty() && request_rows.is_none()) {
             outputs.push((args.format.unwrap_or(Format::Text), None));
         }
         if args.threads == Some(0) {
@@ -217,6 +234,7 @@ impl Config {
             window,
             top: args.top.or(file.top).unwrap_or(DEFAULT_TOP),
             outputs,
+            request_rows,
             threads: args.threads,
             quiet: args.quiet,
             progress: !args.quiet && std::io::stderr().is_terminal(),

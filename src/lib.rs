@@ -1,8 +1,9 @@
 //! fsmg-stats: access-log analytics for public download mirrors.
 //!
 //! The modules follow the pipeline: [`input`] (files, gzip, chunks) → [`parse`] (log
-//! format → request) → [`enrich`] (project, file kind) → [`aggregate`] (mergeable
-//! per-thread state) → [`report`] (one model) → [`output`] (text, JSON).
+//! format → request) → [`enrich`] (project, file kind, geo) → [`aggregate`] (mergeable
+//! per-thread state) → [`report`] (one model) → [`output`] (text, JSON); [`store`] writes
+//! request rows as Parquet.
 
 pub mod aggregate;
 pub mod cli;
@@ -13,3 +14,4 @@ pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod report;
+pub mod store;

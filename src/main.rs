@@ -38,6 +38,10 @@ fn main() -> ExitCode {
         }
     }
     let mut failed = !outcome.errors.is_empty();
+    if let Some(e) = &outcome.rows_error {
+        eprintln!("fsmg-stats: {e:#}");
+        failed = true;
+    }
     for (format, path) in &cfg.outputs {
         let text = format.render(&outcome.report);
         let result = match path {

@@ -10,11 +10,14 @@ use crate::aggregate::{Aggregate, Context};
 use crate::config::Config;
 use crate::input::{self, Chunks, InputError, Source};
 use crate::report::{Meta, Period, Report};
+use crate::store::ParquetSink;
 
 pub struct Outcome {
     pub report: Report,
     /// Inputs that could not be read, wholly or partly.
     pub errors: Vec<InputError>,
+    /// The request-rows file could not be written.
+    pub rows_error: Option<anyhow::Error>,
 }
 
 /// Reads and aggregates `sources`; a separate function so tests can vary the chunk size.
@@ -23,6 +26,7 @@ pub fn aggregate(
     sources: &[Source],
     chunk_bytes: usize,
     progress: Option<indicatif::ProgressBar>,
+    rows: Option<&ParquetSink>,
 ) -> (Aggregate, Vec<InputError>) {
     let errors = Mutex::new(Vec::new());
     let ctx = Context {
@@ -30,6 +34,7 @@ pub fn aggregate(
         projects: &cfg.projects,
         window: cfg.window,
         geo: &cfg.geo,
+        rows,
     };
     let mut chunks = Chunks::new(sources, &errors, progress);
     chunks.chunk_bytes = chunk_bytes;
@@ -71,7 +76,21 @@ pub fn run(cfg: &Config) -> Outcome {
         );
         bar
     });
-    let (agg, read_errors) = aggregate(cfg, &sources, input::chunks::CHUNK_BYTES, progress.clone());
+    let (sink, mut rows_error) = match cfg.request_rows.as_deref().map(ParquetSink::create) {
+        Some(Ok(sink)) => (Some(sink), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
+    let (agg, read_errors) = aggregate(
+        cfg,
+        &sources,
+        input::chunks::CHUNK_BYTES,
+        progress.clone(),
+        sink.as_ref(),
+    );
+    if let Some(sink) = sink {
+        rows_error = sink.finish().err();
+    }
     if let Some(p) = progress {
         p.finish_and_clear();
     }
@@ -91,5 +110,9 @@ pub fn run(cfg: &Config) -> Outcome {
             geo: &cfg.geo.infos,
         },
     );
-    Outcome { report, errors }
+    Outcome {
+        report,
+        errors,
+        rows_error,
+    }
 }

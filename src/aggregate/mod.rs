@@ -16,6 +16,8 @@ use crate::enrich::geo::{Geo, GeoCache, Location};
 use crate::enrich::{files, project::Projects};
 use crate::parse::time::Day;
 use crate::parse::{Failure, Line, Program, Request};
+use crate::store::ParquetSink;
+use crate::store::rows::Rows;
 use intern::Interner;
 
 /// Requests and bytes of one row of a table.
@@ -87,6 +89,8 @@ pub struct Context<'a> {
     /// Inclusive window of days; lines outside it are `excluded`.
     pub window: (Day, Day),
     pub geo: &'a Geo,
+    /// Where request rows go, when they are wanted.
+    pub rows: Option<&'a ParquetSink>,
 }
 
 type Set<T> = HashSet<T, RandomState>;
@@ -310,6 +314,7 @@ impl Aggregate {
     pub fn add_chunk(&mut self, ctx: &Context<'_>, input: u32, chunk: u32, data: &[u8]) {
         let mut counts = LineCounts::default();
         let mut line_no = 0u64;
+        let mut rows = ctx.rows.map(|_| Rows::default());
         for line in data.split_inclusive(|&b| b == b'\n') {
             let line = line.strip_suffix(b"\n").unwrap_or(line);
             let pos = LinePos {
@@ -334,12 +339,17 @@ impl Aggregate {
                         counts.excluded += 1;
                     } else {
                         counts.valid += 1;
-                        self.add_request(ctx, &r);
+                        self.add_request(ctx, &r, rows.as_mut());
                     }
                 }
             }
         }
         counts.lines = line_no;
+        if let (Some(sink), Some(rows)) = (ctx.rows, rows.as_mut()) {
+            if !rows.is_empty() {
+                sink.write(&rows.finish());
+            }
+        }
         grow(&mut self.inputs, input as usize).merge(counts);
         self.chunk_lines.push((input, chunk, line_no));
     }
@@ -354,7 +364,7 @@ impl Aggregate {
         }
     }
 
-    fn add_request(&mut self, ctx: &Context<'_>, r: &Request<'_>) {
+    fn add_request(&mut self, ctx: &Context<'_>, r: &Request<'_>, rows: Option<&mut Rows>) {
         self.bandwidth += r.bytes;
         self.first_day = Some(self.first_day.map_or(r.day, |d| d.min(r.day)));
         self.last_day = Some(self.last_day.map_or(r.day, |d| d.max(r.day)));
@@ -406,6 +416,10 @@ impl Aggregate {
         let client = &mut self.ip_stats[ip as usize];
         client.counts.add(r.bytes);
         let location = client.location;
+        if let Some(rows) = rows {
+            let org = self.asn_orgs.get(&location.asn).map(String::as_str);
+            rows.push(r, self.projects.get(project), &location, org);
+        }
         self.country_projects
             .entry((location.country, project))
             .or_default()
@@ -830,7 +844,7 @@ mod tests {
             let program = format::compile("COMBINED").unwrap();
             let projects = Projects::default();
             let geo = Geo::default();
-            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo };
+            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo, rows: None };
             let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(specs.len())).collect();
             bounds.extend([0, specs.len()]);
             bounds.sort_unstable();

@@ -35,17 +35,26 @@ impl Format {
     }
 }
 
-/// Writes `contents` to `path` through a temporary file in the same directory, synced and
-/// renamed over the target.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+/// A temporary file in `path`'s directory, to be renamed over it once complete; readable
+/// by all like a file created normally (reports are often served to sponsors).
+pub fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".fsmg-stats-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".fsmg-stats-");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder
         .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))
+}
+
+/// Writes `contents` to `path` through a temporary file in the same directory, synced and
+/// renamed over the target.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let mut tmp = temp_beside(path)?;
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("{}: write failed", path.display()))?;

@@ -55,6 +55,9 @@ pub enum Step {
     /// Advance to the next occurrence of the byte (GoAccess's `%^`, and fields we do not
     /// keep, like Apache's `%l %u`); stays put if there is none.
     SkipTo(Option<u8>),
+    /// As `SkipTo`, over the zone of `[%d:%t %^]`: GoAccess ignores it, and so does the
+    /// matching, but a well-formed `+hhmm` is kept for UTC timestamps in request rows.
+    ZoneTo(u8),
     /// Read a field up to the delimiter (`None`: to the end of the line).
     Field { field: Field, delim: Option<u8> },
 }
@@ -142,9 +145,10 @@ fn goaccess_steps(fmt: &str) -> Vec<Step> {
                 b'v' => Some(Field::Vhost),
                 _ => None,
             };
-            steps.push(match field {
-                Some(field) => Step::Field { field, delim },
-                None => Step::SkipTo(delim),
+            steps.push(match (field, delim) {
+                (Some(field), _) => Step::Field { field, delim },
+                (None, Some(b']')) => Step::ZoneTo(b']'),
+                (None, _) => Step::SkipTo(delim),
             });
             i += 2;
         } else {
@@ -268,7 +272,7 @@ fn apache_steps(spec: &str) -> Result<Vec<Step>, String> {
                         delim: Some(b' '),
                     },
                     Step::Skip,
-                    Step::SkipTo(Some(b']')),
+                    Step::ZoneTo(b']'),
                     Step::Skip,
                 ]);
             }

@@ -174,6 +174,8 @@ fn parse_ip(tok: &[u8]) -> Option<IpAddr> {
 
 #[derive(Default)]
 struct Fields<'a> {
+    /// The zone of `[%d:%t %z]`, when well-formed.
+    zone: Option<i16>,
     host: Option<(&'a [u8], IpAddr)>,
     date: Option<Tm>,
     time: Option<Tm>,
@@ -224,6 +226,15 @@ impl Program {
                         rest = &rest[i..];
                     } else if d.is_none() {
                         rest = &rest[rest.len()..];
+                    }
+                }
+                Step::ZoneTo(d) => {
+                    if rest.is_empty() {
+                        break;
+                    }
+                    if let Some(i) = memchr::memchr(*d, rest) {
+                        f.zone = time::parse_offset(&rest[..i]);
+                        rest = &rest[i..];
                     }
                 }
                 Step::Field { field, delim } => {
@@ -329,7 +340,7 @@ fn finish(f: Fields<'_>) -> Result<Request<'_>, Failure> {
         ip,
         day: date.day_key(),
         time: Tm {
-            utc_offset_min: date.utc_offset_min,
+            utc_offset_min: date.utc_offset_min.or(f.zone),
             year: date.year,
             month: date.month,
             day: date.day,

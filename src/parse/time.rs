@@ -153,6 +153,12 @@ fn month_name(s: &mut &[u8]) -> Option<u8> {
     None
 }
 
+/// A whole token that is a UTC offset (`+1300`, `-05:30`), in minutes.
+pub fn parse_offset(tok: &[u8]) -> Option<i16> {
+    let mut s = tok;
+    utc_offset(&mut s).filter(|_| s.is_empty())
+}
+
 fn utc_offset(s: &mut &[u8]) -> Option<i16> {
     let sign = match s.first()? {
         b'+' => 1,

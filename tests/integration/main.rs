@@ -4,5 +4,6 @@ mod cli;
 mod geo;
 mod parallel;
 mod snapshots;
+mod store;
 mod truth;
 mod util;

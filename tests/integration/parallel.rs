@@ -9,7 +9,7 @@ use fsmg_stats::pipeline;
 use fsmg_stats::report::{Meta, Period, Report};
 
 fn build(cfg: &Config, sources: &[input::Source], chunk: usize) -> Report {
-    let (agg, errors) = pipeline::aggregate(cfg, sources, chunk, None);
+    let (agg, errors) = pipeline::aggregate(cfg, sources, chunk, None, None);
     let sizes = vec![0; sources.len()];
     Report::build(
         &agg,

@@ -1,0 +1,87 @@
+//! Store: request rows as Arrow record batches and Parquet files that DuckDB, Polars, Spark
+//! or Trino read directly. The row schema is documented in `docs/store.md`.
+
+pub mod rows;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::Context;
+use arrow_array::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+
+/// Rows per row group: large enough for good compression and cheap metadata, small
+/// enough that a reader can split a day's file across cores.
+const ROW_GROUP_ROWS: usize = 1 << 20;
+
+fn properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("valid level"),
+        ))
+        .set_dictionary_enabled(true)
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_created_by(format!("fsmg-stats {}", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// A Parquet file being written by several threads, one batch at a time: it goes to a
+/// temporary file next to its target and is renamed into place by [`ParquetSink::finish`],
+/// so a killed run never leaves a truncated file under the real name.
+pub struct ParquetSink {
+    path: PathBuf,
+    inner: Mutex<Sink>,
+}
+
+enum Sink {
+    Open(Box<ArrowWriter<File>>, tempfile::TempPath),
+    /// The first write error; later batches are dropped and `finish` reports it.
+    Failed(anyhow::Error),
+    Finished,
+}
+
+impl ParquetSink {
+    pub fn create(path: &Path) -> anyhow::Result<ParquetSink> {
+        let (file, tmp_path) = crate::output::temp_beside(path)?.into_parts();
+        let writer = ArrowWriter::try_new(file, rows::schema(), Some(properties()))
+            .with_context(|| path.display().to_string())?;
+        Ok(ParquetSink {
+            path: path.to_path_buf(),
+            inner: Mutex::new(Sink::Open(Box::new(writer), tmp_path)),
+        })
+    }
+
+    /// Appends a batch; a failure is kept for [`ParquetSink::finish`] to report.
+    pub fn write(&self, batch: &RecordBatch) {
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Sink::Open(writer, _) = &mut *guard {
+            if let Err(e) = writer.write(batch) {
+                let e = anyhow::Error::from(e)
+                    .context(format!("{}: write failed", self.path.display()));
+                *guard = Sink::Failed(e);
+            }
+        }
+    }
+
+    /// Closes the file (footer, fsync) and renames it over the target.
+    pub fn finish(&self) -> anyhow::Result<()> {
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let (writer, tmp) = match std::mem::replace(&mut *guard, Sink::Finished) {
+            Sink::Open(w, t) => (w, t),
+            Sink::Failed(e) => return Err(e),
+            Sink::Finished => anyhow::bail!("{}: already finished", self.path.display()),
+        };
+        let file = writer
+            .into_inner()
+            .with_context(|| format!("{}: write failed", self.path.display()))?;
+        file.sync_all()
+            .with_context(|| format!("{}: write failed", self.path.display()))?;
+        tmp.persist(&self.path)
+            .with_context(|| format!("{}: cannot replace", self.path.display()))?;
+        Ok(())
+    }
+}

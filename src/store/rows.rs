@@ -1,0 +1,174 @@
+//! One row per request: the Arrow schema and a builder filled on the parsing threads, one
+//! record batch per chunk. Text from the log is stored as UTF-8 (invalid bytes become
+//! U+FFFD), as in every other output.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use arrow_array::builder::ArrayBuilder;
+use arrow_array::builder::{
+    Date32Builder, Int16Builder, StringBuilder, TimestampMicrosecondBuilder, UInt8Builder,
+    UInt16Builder, UInt32Builder, UInt64Builder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+
+use crate::enrich::geo::Location;
+use crate::parse::Request;
+use crate::parse::time::Day;
+
+static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
+    let utf8 = |name: &str, nullable: bool| Field::new(name, DataType::Utf8, nullable);
+    Arc::new(Schema::new(vec![
+        Field::new(
+            "ts",
+            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            false,
+        ),
+        Field::new("utc_offset_min", DataType::Int16, true),
+        Field::new("date", DataType::Date32, false),
+        utf8("ip", false),
+        Field::new("ip_version", DataType::UInt8, false),
+        utf8("method", true),
+        utf8("path", false),
+        utf8("query", true),
+        utf8("protocol", true),
+        Field::new("status", DataType::UInt16, false),
+        Field::new("bytes", DataType::UInt64, false),
+        utf8("referer", true),
+        utf8("user_agent", false),
+        utf8("project", false),
+        utf8("country", false),
+        utf8("continent", false),
+        Field::new("asn", DataType::UInt32, false),
+        utf8("as_org", true),
+    ]))
+});
+
+/// The request-row schema (documented in `docs/store.md`).
+pub fn schema() -> SchemaRef {
+    SCHEMA.clone()
+}
+
+fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
+/// Days since 1970-01-01 of a `yyyymmdd` day.
+fn epoch_days(day: Day) -> i32 {
+    let date = jiff::civil::Date::new(
+        (day / 10_000) as i16,
+        (day / 100 % 100) as i8,
+        (day % 100) as i8,
+    );
+    date.map_or(0, |d| {
+        d.since(jiff::civil::date(1970, 1, 1))
+            .map_or(0, |s| s.get_days())
+    })
+}
+
+#[derive(Default)]
+pub struct Rows {
+    ts: TimestampMicrosecondBuilder,
+    utc_offset_min: Int16Builder,
+    date: Date32Builder,
+    ip: StringBuilder,
+    ip_version: UInt8Builder,
+    method: StringBuilder,
+    path: StringBuilder,
+    query: StringBuilder,
+    protocol: StringBuilder,
+    status: UInt16Builder,
+    bytes: UInt64Builder,
+    referer: StringBuilder,
+    user_agent: StringBuilder,
+    project: StringBuilder,
+    country: StringBuilder,
+    continent: StringBuilder,
+    asn: UInt32Builder,
+    as_org: StringBuilder,
+    /// Days since the epoch, per logged day: dates repeat for thousands of rows.
+    days: HashMap<Day, i32>,
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.status.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn push(&mut self, r: &Request<'_>, project: &[u8], loc: &Location, org: Option<&str>) {
+        let days = *self.days.entry(r.day).or_insert_with(|| epoch_days(r.day));
+        let t = &r.time;
+        let local = i64::from(days) * 86_400
+            + i64::from(t.hour) * 3_600
+            + i64::from(t.minute) * 60
+            + i64::from(t.second);
+        let offset = t.utc_offset_min;
+        let utc = local - i64::from(offset.unwrap_or(0)) * 60;
+        self.ts.append_value(utc * 1_000_000);
+        self.utc_offset_min.append_option(offset);
+        self.date.append_value(days);
+        self.ip.append_value(lossy(r.host));
+        self.ip_version
+            .append_value(if r.ip.is_ipv4() { 4 } else { 6 });
+        self.method.append_option(r.method.map(|m| m.name()));
+        let (path, query) = match memchr::memchr(b'?', &r.url) {
+            Some(q) => (&r.url[..q], Some(&r.url[q + 1..])),
+            None => (&r.url[..], None),
+        };
+        self.path.append_value(lossy(path));
+        self.query.append_option(query.map(lossy));
+        self.protocol.append_option(r.protocol.map(|p| p.name()));
+        self.status.append_value(r.status);
+        self.bytes.append_value(r.bytes);
+        self.referer
+            .append_option((r.referer != b"-").then(|| lossy(r.referer)));
+        self.user_agent.append_value(lossy(&r.agent));
+        self.project.append_value(lossy(project));
+        self.country.append_value(lossy(&loc.country));
+        self.continent.append_value(lossy(&loc.continent));
+        self.asn.append_value(loc.asn);
+        self.as_org.append_option(org);
+    }
+
+    /// The rows so far as one batch; the builder is empty again afterwards.
+    pub fn finish(&mut self) -> RecordBatch {
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.ts.finish().with_timezone("UTC")),
+            Arc::new(self.utc_offset_min.finish()),
+            Arc::new(self.date.finish()),
+            Arc::new(self.ip.finish()),
+            Arc::new(self.ip_version.finish()),
+            Arc::new(self.method.finish()),
+            Arc::new(self.path.finish()),
+            Arc::new(self.query.finish()),
+            Arc::new(self.protocol.finish()),
+            Arc::new(self.status.finish()),
+            Arc::new(self.bytes.finish()),
+            Arc::new(self.referer.finish()),
+            Arc::new(self.user_agent.finish()),
+            Arc::new(self.project.finish()),
+            Arc::new(self.country.finish()),
+            Arc::new(self.continent.finish()),
+            Arc::new(self.asn.finish()),
+            Arc::new(self.as_org.finish()),
+        ];
+        RecordBatch::try_new(schema(), columns).expect("columns match the schema")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_days_of_logged_dates() {
+        assert_eq!(epoch_days(19700101), 0);
+        assert_eq!(epoch_days(20181231), 17896);
+        assert_eq!(epoch_days(20190101), 17897);
+    }
+}
