@@ -39,8 +39,8 @@ impl Counts {
     }
 }
 
-/// Line accounting of one input.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+/// Line accounting of one input (serialised into the report's `inputs` rows).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct LineCounts {
     pub lines: u64,
     pub valid: u64,

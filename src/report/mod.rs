@@ -7,7 +7,7 @@ use serde::Serialize;
 
 pub use geo::GeoTables;
 
-use crate::aggregate::{Aggregate, Counts};
+use crate::aggregate::{Aggregate, Counts, LineCounts};
 use crate::input::{InputError, Source};
 use crate::parse::Failure;
 use crate::parse::time::day_to_string;
@@ -124,12 +124,9 @@ pub struct SampleRow {
 pub struct InputRow {
     pub path: String,
     pub bytes: u64,
-    pub lines: u64,
-    pub valid: u64,
-    pub failed: u64,
-    pub blank: u64,
-    pub comment: u64,
-    pub excluded: u64,
+    /// lines, valid, failed, blank, comment, excluded.
+    #[serde(flatten)]
+    pub lines: LineCounts,
     /// Why the input could not be read (completely), if it could not.
     pub error: Option<String>,
 }
@@ -292,12 +289,7 @@ impl Report {
                 InputRow {
                     path: name,
                     bytes: meta.sizes.get(i).copied().unwrap_or(0),
-                    lines: c.lines,
-                    valid: c.valid,
-                    failed: c.failed,
-                    blank: c.blank,
-                    comment: c.comment,
-                    excluded: c.excluded,
+                    lines: c,
                     error,
                 }
             })
