@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 use crate::output::Format;
 
@@ -27,6 +27,9 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
 #[derive(Debug, Parser)]
 #[command(name = "fsmg-stats", version, long_version = LONG_VERSION.as_str(), about, long_about)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Log files, directories (read recursively), glob patterns, or `-` for standard
     /// input. Default: `paths` from the config file, else /var/log/apache2/access.log*
     /// and /var/log/httpd/access_log*.
@@ -34,7 +37,7 @@ pub struct Args {
 
     /// COMBINED, COMMON, VCOMBINED or an Apache LogFormat string, e.g.
     /// '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"'.
-    #[arg(long, env = "FSMG_STATS_LOG_FORMAT")]
+    #[arg(long, env = "FSMG_STATS_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
 
     /// First day to count: YYYY-MM-DD, today, yesterday or Nd (N days ago). Inclusive.
@@ -46,7 +49,7 @@ pub struct Args {
     pub until: Option<String>,
 
     /// TOML file mapping path prefixes to project names (see examples/projects.toml).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub projects: Option<PathBuf>,
 
     /// Report format on standard output.
@@ -62,11 +65,16 @@ pub struct Args {
     /// DB-IP lite, ip-location-db); repeatable, kinds told apart by content. Before
     /// $FSMG_STATS_GEOIP (colon-separated), `geoip` in the config file, the geoipupdate
     /// paths (/usr/share/GeoIP, /var/lib/GeoIP) and the data built into the binary.
-    #[arg(long = "geoip-db", alias = "geoip-database", value_name = "FILE")]
+    #[arg(
+        long = "geoip-db",
+        alias = "geoip-database",
+        value_name = "FILE",
+        global = true
+    )]
     pub geoip_db: Vec<PathBuf>,
 
     /// No country or network lookups.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub no_geoip: bool,
 
     /// Rows in the top-files table.
@@ -74,15 +82,36 @@ pub struct Args {
     pub top: Option<usize>,
 
     /// Parser threads (default: all cores).
-    #[arg(short = 'j', long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N", global = true)]
     pub threads: Option<usize>,
 
     /// Configuration file (default: $FSMG_STATS_CONFIG, ~/.config/fsmg-stats/config.toml,
     /// /etc/fsmg-stats/config.toml).
-    #[arg(long, env = "FSMG_STATS_CONFIG", value_name = "FILE")]
+    #[arg(long, env = "FSMG_STATS_CONFIG", value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 
     /// No progress bar and no warnings; errors still go to stderr.
-    #[arg(short, long)]
+    #[arg(short, long, global = true)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add the log lines not yet in a Parquet store, exactly once (the nightly job).
+    ///
+    /// Rows go to DIR/requests/date=YYYY-MM-DD/node=NAME/ (see docs/store.md). Rotated,
+    /// compressed and growing logs are followed by content, so rerunning on the same or
+    /// rotated files adds nothing twice; a partial last line waits for the next run.
+    /// Exit status: 0 done, 1 partial (an input could not be read), 2 usage or
+    /// configuration error, 3 another ingest holds the store.
+    Ingest {
+        /// The store directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        store: PathBuf,
+        /// The node these logs come from (a partition of the store), e.g. hlz.
+        #[arg(long, value_name = "NAME")]
+        node: String,
+        /// Log files, directories or globs, as for the report.
+        paths: Vec<String>,
+    },
 }

@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use crate::cli::Args;
+use crate::cli::{Args, Command};
 use crate::enrich::geo::Geo;
 use crate::enrich::project::Projects;
 use crate::output::Format;
 use crate::parse::Program;
 use crate::parse::format;
 use crate::parse::time::Day;
+use crate::store::ingest::Target;
 
 /// Where logs usually are when no path is given.
 pub const DEFAULT_GLOBS: &[&str] = &["/var/log/apache2/access.log*", "/var/log/httpd/access_log*"];
@@ -50,6 +51,8 @@ pub struct Config {
     pub quiet: bool,
     pub progress: bool,
     pub geo: Geo,
+    /// `ingest`: the store and node to add rows to, instead of a report.
+    pub ingest: Option<Target>,
 }
 
 /// Where geoipupdate puts databases, in the order tried; `FSMG_STATS_GEOIP_DIRS`
@@ -131,8 +134,29 @@ impl Config {
         };
 
         let geo_layers = geo_layers(&args, &file, &base);
-        let paths = if !args.paths.is_empty() {
-            args.paths.clone()
+        let (arg_paths, ingest) = match &args.command {
+            Some(Command::Ingest { store, node, paths }) => {
+                if args.since.is_some()
+                    || args.until.is_some()
+                    || args.format.is_some()
+                    || !args.outputs.is_empty()
+                    || args.top.is_some()
+                    || !args.paths.is_empty()
+                {
+                    bail!(
+                        "ingest takes --store, --node and paths (plus --log-format, --projects, --geoip-db, -j, -q); --since, --until, --format, -o and --top are for reports"
+                    );
+                }
+                let target = Target {
+                    store: store.clone(),
+                    node: node.clone(),
+                };
+                (paths.clone(), Some(target))
+            }
+            None => (args.paths.clone(), None),
+        };
+        let paths = if !arg_paths.is_empty() {
+            arg_paths
         } else if let Some(p) = file.paths.clone() {
             p
         } else {
@@ -239,6 +263,7 @@ impl Config {
             quiet: args.quiet,
             progress: !args.quiet && std::io::stderr().is_terminal(),
             geo,
+            ingest,
         })
     }
 }

@@ -9,9 +9,11 @@ use fsmg_stats::cli::Args;
 use fsmg_stats::config::Config;
 use fsmg_stats::output::write_atomic;
 use fsmg_stats::pipeline;
+use fsmg_stats::store::ingest;
 
 const EXIT_PARTIAL: u8 = 1;
 const EXIT_USAGE: u8 = 2;
+const EXIT_BUSY: u8 = 3;
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -22,6 +24,9 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    if let Some(target) = &cfg.ingest {
+        return ingest(&cfg, target);
+    }
     let outcome = pipeline::run(&cfg);
     for e in &outcome.errors {
         eprintln!("fsmg-stats: {e}");
@@ -61,5 +66,39 @@ fn main() -> ExitCode {
         ExitCode::from(EXIT_PARTIAL)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn ingest(cfg: &Config, target: &ingest::Target) -> ExitCode {
+    match ingest::run(cfg, target) {
+        Ok(done) => {
+            for e in &done.errors {
+                eprintln!("fsmg-stats: {e}");
+            }
+            if !cfg.quiet {
+                let added: u64 = done.inputs.iter().map(|i| i.2).sum();
+                eprintln!(
+                    "fsmg-stats: ingested {} requests ({} failed lines, {added} new bytes from {} inputs) into {} parts of {}",
+                    done.requests,
+                    done.failed,
+                    done.inputs.len(),
+                    done.parts.len(),
+                    target.store.display()
+                );
+            }
+            if done.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_PARTIAL)
+            }
+        }
+        Err(e @ ingest::Refused::Busy(_)) => {
+            eprintln!("fsmg-stats: {e}");
+            ExitCode::from(EXIT_BUSY)
+        }
+        Err(ingest::Refused::Other(e)) => {
+            eprintln!("fsmg-stats: {e:#}");
+            ExitCode::from(EXIT_PARTIAL)
+        }
     }
 }

@@ -10,7 +10,7 @@ use crate::aggregate::{Aggregate, Context};
 use crate::config::Config;
 use crate::input::{self, Chunks, InputError, Source};
 use crate::report::{Meta, Period, Report};
-use crate::store::ParquetSink;
+use crate::store::{ParquetSink, RowSink};
 
 pub struct Outcome {
     pub report: Report,
@@ -20,13 +20,33 @@ pub struct Outcome {
     pub rows_error: Option<anyhow::Error>,
 }
 
-/// Reads and aggregates `sources`; a separate function so tests can vary the chunk size.
+/// How inputs are read: chunk size (tests make it small) and, for ingest, where each
+/// input resumes and where to count what was consumed.
+pub struct Reading<'a> {
+    pub chunk_bytes: usize,
+    pub skip: Vec<u64>,
+    pub whole_lines_only: bool,
+    pub consumed: Option<&'a Mutex<Vec<u64>>>,
+}
+
+impl Default for Reading<'_> {
+    fn default() -> Self {
+        Reading {
+            chunk_bytes: input::chunks::CHUNK_BYTES,
+            skip: Vec::new(),
+            whole_lines_only: false,
+            consumed: None,
+        }
+    }
+}
+
+/// Reads and aggregates `sources`, handing request rows to `rows` if given.
 pub fn aggregate(
     cfg: &Config,
     sources: &[Source],
-    chunk_bytes: usize,
+    reading: Reading<'_>,
     progress: Option<indicatif::ProgressBar>,
-    rows: Option<&ParquetSink>,
+    rows: Option<&dyn RowSink>,
 ) -> (Aggregate, Vec<InputError>) {
     let errors = Mutex::new(Vec::new());
     let ctx = Context {
@@ -37,7 +57,10 @@ pub fn aggregate(
         rows,
     };
     let mut chunks = Chunks::new(sources, &errors, progress);
-    chunks.chunk_bytes = chunk_bytes;
+    chunks.chunk_bytes = reading.chunk_bytes;
+    chunks.skip = reading.skip;
+    chunks.whole_lines_only = reading.whole_lines_only;
+    chunks.consumed = reading.consumed;
     let work = || {
         chunks
             .par_bridge()
@@ -84,9 +107,9 @@ pub fn run(cfg: &Config) -> Outcome {
     let (agg, read_errors) = aggregate(
         cfg,
         &sources,
-        input::chunks::CHUNK_BYTES,
+        Reading::default(),
         progress.clone(),
-        sink.as_ref(),
+        sink.as_ref().map(|s| s as &dyn RowSink),
     );
     if let Some(sink) = sink {
         rows_error = sink.finish().err();

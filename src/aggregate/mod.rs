@@ -16,7 +16,7 @@ use crate::enrich::geo::{Geo, GeoCache, Location};
 use crate::enrich::{files, project::Projects};
 use crate::parse::time::Day;
 use crate::parse::{Failure, Line, Program, Request};
-use crate::store::ParquetSink;
+use crate::store::RowSink;
 use crate::store::rows::Rows;
 use intern::Interner;
 
@@ -90,7 +90,7 @@ pub struct Context<'a> {
     pub window: (Day, Day),
     pub geo: &'a Geo,
     /// Where request rows go, when they are wanted.
-    pub rows: Option<&'a ParquetSink>,
+    pub rows: Option<&'a dyn RowSink>,
 }
 
 type Set<T> = HashSet<T, RandomState>;
@@ -314,7 +314,8 @@ impl Aggregate {
     pub fn add_chunk(&mut self, ctx: &Context<'_>, input: u32, chunk: u32, data: &[u8]) {
         let mut counts = LineCounts::default();
         let mut line_no = 0u64;
-        let mut rows = ctx.rows.map(|_| Rows::default());
+        // Request rows by logged day: the store partitions by it.
+        let mut rows: Map<Day, Rows> = Map::default();
         for line in data.split_inclusive(|&b| b == b'\n') {
             let line = line.strip_suffix(b"\n").unwrap_or(line);
             let pos = LinePos {
@@ -339,15 +340,16 @@ impl Aggregate {
                         counts.excluded += 1;
                     } else {
                         counts.valid += 1;
-                        self.add_request(ctx, &r, rows.as_mut());
+                        let day_rows = ctx.rows.map(|_| rows.entry(r.day).or_default());
+                        self.add_request(ctx, &r, day_rows);
                     }
                 }
             }
         }
         counts.lines = line_no;
-        if let (Some(sink), Some(rows)) = (ctx.rows, rows.as_mut()) {
-            if !rows.is_empty() {
-                sink.write(&rows.finish());
+        if let Some(sink) = ctx.rows {
+            for (day, mut day_rows) in rows {
+                sink.write(day, &day_rows.finish());
             }
         }
         grow(&mut self.inputs, input as usize).merge(counts);

@@ -39,10 +39,10 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-fn open(
+pub(crate) fn open(
     source: &Source,
     progress: Option<indicatif::ProgressBar>,
-) -> io::Result<Box<dyn Read + Send>> {
+) -> io::Result<(Box<dyn Read + Send>, bool)> {
     let raw: Box<dyn Read + Send> = match source {
         Source::File(p) => Box::new(File::open(p)?),
         Source::Stdin => Box::new(io::stdin()),
@@ -56,9 +56,9 @@ fn open(
     );
     let magic = buffered.fill_buf()?;
     if magic.starts_with(&[0x1f, 0x8b]) {
-        Ok(Box::new(MultiGzDecoder::new(buffered)))
+        Ok((Box::new(MultiGzDecoder::new(buffered)), false))
     } else {
-        Ok(Box::new(buffered))
+        Ok((Box::new(buffered), true))
     }
 }
 
@@ -68,6 +68,8 @@ struct Current {
     reader: Box<dyn Read + Send>,
     seq: u32,
     carry: Vec<u8>,
+    /// Plain file (not gzip): may still be growing.
+    live: bool,
 }
 
 /// Iterator over the chunks of all inputs, in order. Errors go to `errors`.
@@ -79,6 +81,15 @@ pub struct Chunks<'a> {
     progress: Option<indicatif::ProgressBar>,
     /// Chunk size; tests make it small.
     pub chunk_bytes: usize,
+    /// Bytes (of decompressed content) to pass over at the start of each input: what an
+    /// earlier ingest consumed.
+    pub skip: Vec<u64>,
+    /// Leave a plain file's last line for later when it has no `\n` yet (a log being
+    /// written); gzip files are complete.
+    pub whole_lines_only: bool,
+    /// Where to count, per input, the bytes up to the end of the last line handed out
+    /// (including `skip`).
+    pub consumed: Option<&'a Mutex<Vec<u64>>>,
 }
 
 impl<'a> Chunks<'a> {
@@ -94,6 +105,19 @@ impl<'a> Chunks<'a> {
             errors,
             progress,
             chunk_bytes: CHUNK_BYTES,
+            skip: Vec::new(),
+            whole_lines_only: false,
+            consumed: None,
+        }
+    }
+
+    fn add_consumed(&self, input: u32, bytes: u64) {
+        if let Some(c) = self.consumed {
+            let mut c = c.lock().unwrap_or_else(|e| e.into_inner());
+            if c.len() <= input as usize {
+                c.resize(input as usize + 1, 0);
+            }
+            c[input as usize] += bytes;
         }
     }
 
@@ -148,16 +172,21 @@ impl<'a> Chunks<'a> {
             let name = cur.name.clone();
             self.record(name, &e);
         }
+        let whole_lines_only = self.whole_lines_only;
         let cur = self.current.as_mut()?;
-        if !eof {
-            // Keep the partial last line for the next chunk.
-            let cut = memchr::memrchr(b'\n', &buf).map_or(buf.len(), |i| i + 1);
+        if !eof || (whole_lines_only && cur.live) {
+            // Keep the partial last line for the next chunk (or the next run).
+            let cut = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
+            let cut = if eof || cut > 0 { cut } else { buf.len() };
             cur.carry = buf.split_off(cut);
         }
         if buf.is_empty() {
             self.current = None;
             return None;
         }
+        let (input, len) = (cur.input, buf.len() as u64);
+        self.add_consumed(input, len);
+        let cur = self.current.as_mut()?;
         let chunk = Chunk {
             input: cur.input,
             seq: cur.seq,
@@ -185,14 +214,20 @@ impl Iterator for Chunks<'_> {
             let source = self.sources.get(self.next_source)?;
             let input = self.next_source as u32;
             self.next_source += 1;
-            match open(source, self.progress.clone()) {
-                Ok(reader) => {
+            let skip = self.skip.get(input as usize).copied().unwrap_or(0);
+            match open(source, self.progress.clone()).and_then(|(mut reader, live)| {
+                let skipped = io::copy(&mut reader.by_ref().take(skip), &mut io::sink())?;
+                Ok((reader, live, skipped))
+            }) {
+                Ok((reader, live, skipped)) => {
+                    self.add_consumed(input, skipped);
                     self.current = Some(Current {
                         input,
                         name: source.to_string(),
                         reader,
                         seq: 0,
                         carry: Vec::new(),
+                        live,
                     })
                 }
                 Err(e) => self.record(source.to_string(), &e),
@@ -266,6 +301,30 @@ mod tests {
         assert!(text.starts_with(&all));
         assert_eq!(errs.len(), 1);
         assert!(errs[0].message.contains("truncated"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn skip_whole_lines_and_consumed_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("a.log");
+        std::fs::write(&plain, b"one\ntwo\nthree\npart").unwrap();
+        let zipped = dir.path().join("b.log.gz");
+        std::fs::write(&zipped, gz(b"x\ny\nlast")).unwrap();
+        let sources = vec![Source::File(plain), Source::File(zipped)];
+        let errors = Mutex::new(Vec::new());
+        let consumed = Mutex::new(Vec::new());
+        let mut it = Chunks::new(&sources, &errors, None);
+        it.chunk_bytes = 4;
+        it.skip = vec![4, 2];
+        it.whole_lines_only = true;
+        it.consumed = Some(&consumed);
+        let mut got: Vec<Vec<u8>> = vec![Vec::new(); 2];
+        for c in it {
+            got[c.input as usize].extend(c.data);
+        }
+        // The live file's unfinished `part` waits; the gzip file's last line is complete.
+        assert_eq!(got, [b"two\nthree\n".to_vec(), b"y\nlast".to_vec()]);
+        assert_eq!(consumed.into_inner().unwrap(), [14, 8]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Store: request rows as Arrow record batches and Parquet files that DuckDB, Polars, Spark
 //! or Trino read directly. The row schema is documented in `docs/store.md`.
 
+pub mod ingest;
 pub mod rows;
 
 use std::fs::File;
@@ -13,9 +14,24 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
+use crate::parse::time::Day;
+
+/// Where the parsing threads hand their request rows, one batch per chunk and logged day.
+pub trait RowSink: Sync {
+    fn write(&self, day: Day, batch: &RecordBatch);
+}
+
+/// `-o FILE.parquet`: every day in one file.
+impl RowSink for ParquetSink {
+    fn write(&self, _day: Day, batch: &RecordBatch) {
+        self.append(batch);
+    }
+}
+
 /// Rows per row group: large enough for good compression and cheap metadata, small
 /// enough that a reader can split a day's file across cores.
 const ROW_GROUP_ROWS: usize = 1 << 20;
+const PAGE_BYTES: usize = 256 << 10;
 
 fn properties() -> WriterProperties {
     WriterProperties::builder()
@@ -25,6 +41,10 @@ fn properties() -> WriterProperties {
         .set_dictionary_enabled(true)
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        // Pages are buffered uncompressed per column until full; an ingest of a fortnight
+        // has a writer per day open at once, 18 columns each.
+        .set_data_page_size_limit(PAGE_BYTES)
+        .set_dictionary_page_size_limit(PAGE_BYTES)
         .set_created_by(format!("fsmg-stats {}", env!("CARGO_PKG_VERSION")))
         .build()
 }
@@ -56,7 +76,7 @@ impl ParquetSink {
     }
 
     /// Appends a batch; a failure is kept for [`ParquetSink::finish`] to report.
-    pub fn write(&self, batch: &RecordBatch) {
+    pub fn append(&self, batch: &RecordBatch) {
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if let Sink::Open(writer, _) = &mut *guard {
             if let Err(e) = writer.write(batch) {

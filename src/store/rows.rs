@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-use arrow_array::builder::ArrayBuilder;
 use arrow_array::builder::{
     Date32Builder, Int16Builder, StringBuilder, TimestampMicrosecondBuilder, UInt8Builder,
     UInt16Builder, UInt32Builder, UInt64Builder,
@@ -92,14 +91,6 @@ pub struct Rows {
 }
 
 impl Rows {
-    pub fn len(&self) -> usize {
-        self.status.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn push(&mut self, r: &Request<'_>, project: &[u8], loc: &Location, org: Option<&str>) {
         let days = *self.days.entry(r.day).or_insert_with(|| epoch_days(r.day));
         let t = &r.time;

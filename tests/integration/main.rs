@@ -2,6 +2,7 @@
 
 mod cli;
 mod geo;
+mod ingest;
 mod parallel;
 mod snapshots;
 mod store;

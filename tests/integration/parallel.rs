@@ -9,7 +9,16 @@ use fsmg_stats::pipeline;
 use fsmg_stats::report::{Meta, Period, Report};
 
 fn build(cfg: &Config, sources: &[input::Source], chunk: usize) -> Report {
-    let (agg, errors) = pipeline::aggregate(cfg, sources, chunk, None, None);
+    let (agg, errors) = pipeline::aggregate(
+        cfg,
+        sources,
+        pipeline::Reading {
+            chunk_bytes: chunk,
+            ..Default::default()
+        },
+        None,
+        None,
+    );
     let sizes = vec![0; sources.len()];
     Report::build(
         &agg,

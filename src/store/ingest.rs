@@ -1,0 +1,335 @@
+//! `fsmg-stats ingest --store DIR --node NAME [PATHS]`: adds the log lines not yet in the
+//! store, exactly once, as Parquet request rows partitioned by logged date and node
+//! (`DIR/requests/date=YYYY-MM-DD/node=NAME/part-NNNNNN.parquet`, schema in docs/store.md).
+//!
+//! Exactly once. Each log stream is known by its first bytes (up to 256, decompressed), so
+//! `access.log` renamed to `access.log.1`, then compressed to `access.log.2.gz`, is still
+//! the same stream; `DIR/state.json` records how many bytes of each stream are in the store.
+//! A run resumes every stream there, reads only complete lines of a live file (a partial
+//! last line waits for the next run), writes its parts under temporary names, renames them,
+//! and only then commits the state, which lists every committed part. Parts the state does
+//! not list (a run killed before its commit) are deleted by the next run, which then reads
+//! those lines again. One run at a time: `DIR/.lock` is held (flock) for the whole run.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, bail};
+use arrow_array::RecordBatch;
+use serde::{Deserialize, Serialize};
+
+use super::{ParquetSink, RowSink};
+use crate::config::Config;
+use crate::input::{self, InputError, Source};
+use crate::parse::time::{Day, day_to_string};
+use crate::pipeline::{self, Reading};
+
+/// Bytes of a stream's start that identify it.
+const PREFIX: usize = 256;
+const STATE_VERSION: u32 = 1;
+
+/// Where `ingest` writes.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub store: PathBuf,
+    pub node: String,
+}
+
+/// Why an ingest did not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("{0}: another ingest is running on this store")]
+    Busy(PathBuf),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    version: u32,
+    /// Committed runs; the next run's parts are named after `runs + 1`.
+    runs: u64,
+    streams: Vec<Stream>,
+    /// Every committed part, relative to the store.
+    parts: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Stream {
+    /// The stream's first bytes, hex-encoded (fewer than 256 while the file is short).
+    prefix: String,
+    /// Bytes of the stream (decompressed) whose lines are in the store.
+    consumed: u64,
+    /// The file it was last read from, for people reading the state.
+    last_path: String,
+}
+
+/// What one ingest did.
+#[derive(Debug)]
+pub struct Ingested {
+    pub requests: u64,
+    pub failed: u64,
+    pub parts: Vec<String>,
+    /// (input, bytes already in the store, bytes added).
+    pub inputs: Vec<(String, u64, u64)>,
+    /// Inputs that could not be read, wholly or partly; the rest was ingested.
+    pub errors: Vec<InputError>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The first bytes of a source's content (decompressed).
+fn prefix(source: &Source) -> std::io::Result<Vec<u8>> {
+    let (reader, _) = input::chunks::open(source, None)?;
+    let mut buf = Vec::with_capacity(PREFIX);
+    reader.take(PREFIX as u64).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn valid_node(node: &str) -> bool {
+    !node.is_empty()
+        && node != "."
+        && node != ".."
+        && node
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+}
+
+/// One Parquet part per logged day, created when the day's first rows arrive.
+struct Partitions {
+    store: PathBuf,
+    node: String,
+    run: u64,
+    sinks: Mutex<BTreeMap<Day, Arc<ParquetSink>>>,
+    error: Mutex<Option<anyhow::Error>>,
+}
+
+impl Partitions {
+    fn relative(&self, day: Day) -> String {
+        format!(
+            "requests/date={}/node={}/part-{:06}.parquet",
+            day_to_string(day),
+            self.node,
+            self.run
+        )
+    }
+
+    fn sink(&self, day: Day) -> anyhow::Result<Arc<ParquetSink>> {
+        let mut sinks = self.sinks.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = sinks.get(&day) {
+            return Ok(s.clone());
+        }
+        let path = self.store.join(self.relative(day));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+        }
+        let sink = Arc::new(ParquetSink::create(&path)?);
+        sinks.insert(day, sink.clone());
+        Ok(sink)
+    }
+
+    /// Closes every part; their paths relative to the store.
+    fn finish(&self) -> anyhow::Result<Vec<String>> {
+        if let Some(e) = self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            return Err(e);
+        }
+        let sinks = std::mem::take(&mut *self.sinks.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut parts = Vec::new();
+        for (day, sink) in sinks {
+            sink.finish()?;
+            parts.push(self.relative(day));
+        }
+        Ok(parts)
+    }
+}
+
+impl RowSink for Partitions {
+    fn write(&self, day: Day, batch: &RecordBatch) {
+        match self.sink(day) {
+            Ok(sink) => sink.append(batch),
+            Err(e) => {
+                let mut err = self.error.lock().unwrap_or_else(|e| e.into_inner());
+                err.get_or_insert(e);
+            }
+        }
+    }
+}
+
+/// Deletes files under `requests/` that no committed state lists: parts of a killed run,
+/// and temporary files.
+fn remove_uncommitted(store: &Path, state: &State) -> anyhow::Result<()> {
+    let root = store.join("requests");
+    if !root.exists() {
+        return Ok(());
+    }
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(store)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !state.parts.contains(&rel) {
+                std::fs::remove_file(&path).with_context(|| path.display().to_string())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn load_state(path: &Path) -> anyhow::Result<State> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let state: State = serde_json::from_slice(&bytes)
+                .with_context(|| format!("{}: not a store state file", path.display()))?;
+            if state.version != STATE_VERSION {
+                bail!(
+                    "{}: state version {} not supported",
+                    path.display(),
+                    state.version
+                );
+            }
+            Ok(state)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State {
+            version: STATE_VERSION,
+            ..State::default()
+        }),
+        Err(e) => Err(e).with_context(|| path.display().to_string()),
+    }
+}
+
+pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
+    if !valid_node(&target.node) {
+        return Err(anyhow::anyhow!(
+            "--node {:?}: use letters, digits, '-', '_' or '.'",
+            target.node
+        )
+        .into());
+    }
+    let store = &target.store;
+    std::fs::create_dir_all(store).with_context(|| store.display().to_string())?;
+    let lock_path = store.join(".lock");
+    let lock = File::create(&lock_path).with_context(|| lock_path.display().to_string())?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Err(Refused::Busy(store.clone())),
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(anyhow::Error::from(e)
+                .context(lock_path.display().to_string())
+                .into());
+        }
+    }
+
+    let state_path = store.join("state.json");
+    let mut state = load_state(&state_path)?;
+    remove_uncommitted(store, &state)?;
+
+    let (sources, mut errors) = input::discover(&cfg.paths);
+    if sources.iter().any(|s| matches!(s, Source::Stdin)) {
+        return Err(anyhow::anyhow!("ingest reads files, not standard input").into());
+    }
+    // Each source: its first bytes and the stream it continues, if any.
+    let mut prefixes = Vec::with_capacity(sources.len());
+    let mut matched = Vec::with_capacity(sources.len());
+    for source in &sources {
+        let first = prefix(source).unwrap_or_default();
+        let stream = state
+            .streams
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| unhex(&s.prefix).is_some_and(|p| first.starts_with(&p)))
+            .max_by_key(|(_, s)| s.prefix.len())
+            .map(|(i, _)| i);
+        prefixes.push(first);
+        matched.push(stream);
+    }
+    let skip: Vec<u64> = matched
+        .iter()
+        .map(|m| m.map_or(0, |i| state.streams[i].consumed))
+        .collect();
+
+    let consumed = Mutex::new(vec![0u64; sources.len()]);
+    let partitions = Partitions {
+        store: store.clone(),
+        node: target.node.clone(),
+        run: state.runs + 1,
+        sinks: Mutex::new(BTreeMap::new()),
+        error: Mutex::new(None),
+    };
+    let reading = Reading {
+        skip: skip.clone(),
+        whole_lines_only: true,
+        consumed: Some(&consumed),
+        ..Reading::default()
+    };
+    let (agg, read_errors) = pipeline::aggregate(cfg, &sources, reading, None, Some(&partitions));
+    errors.extend(read_errors);
+    let parts = partitions.finish()?;
+
+    // Commit: the data is in place, now the state that refers to it.
+    let consumed = consumed.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut inputs = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        let now = consumed.get(i).copied().unwrap_or(0).max(skip[i]);
+        inputs.push((source.to_string(), skip[i], now - skip[i]));
+        if now == 0 {
+            continue;
+        }
+        let stream = Stream {
+            prefix: hex(&prefixes[i]),
+            consumed: now,
+            last_path: source.to_string(),
+        };
+        match matched[i] {
+            Some(m) => state.streams[m] = stream,
+            None => state.streams.push(stream),
+        }
+    }
+    state.runs += 1;
+    state.parts.extend(parts.iter().cloned());
+    let json = serde_json::to_vec_pretty(&state).context("state")?;
+    crate::output::write_atomic(&state_path, &json)?;
+
+    let lines = agg.lines();
+    Ok(Ingested {
+        requests: lines.valid,
+        failed: lines.failed,
+        parts,
+        inputs,
+        errors,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips_and_nodes_are_path_safe() {
+        let b = [0u8, 1, 0xab, 0xff];
+        assert_eq!(unhex(&hex(&b)).unwrap(), b);
+        assert_eq!(unhex("zz"), None);
+        assert!(valid_node("hlz") && valid_node("wlg-2.nz"));
+        for bad in ["", "..", "a/b", "a b", "x\n"] {
+            assert!(!valid_node(bad), "{bad:?}");
+        }
+    }
+}

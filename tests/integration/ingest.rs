@@ -1,0 +1,230 @@
+//! `ingest`: every line of rotating, compressed, growing logs lands in the store exactly
+//! once, whatever order runs, rotations and crashes come in.
+
+use std::io::Write;
+use std::path::Path;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::UInt64Type;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use predicates::prelude::*;
+
+use crate::util::*;
+
+/// Line `i` of a log; its size field is `i`, so the sum of sizes says which lines arrived.
+fn line(i: u64) -> String {
+    format!(
+        "198.51.100.{} - - [{:02}/Jan/2019:10:00:00 +1300] \"GET /debian/f{i}.deb HTTP/1.1\" 200 {i} \"-\" \"APT\"\n",
+        i % 250,
+        1 + i % 3
+    )
+}
+
+fn lines(r: std::ops::Range<u64>) -> String {
+    r.map(line).collect()
+}
+
+/// (rows, sum of sizes, parts) in the store.
+fn store_rows(store: &Path) -> (u64, u64, usize) {
+    let (mut rows, mut sum, mut parts) = (0, 0, 0);
+    let mut dirs = vec![store.join("requests")];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+                continue;
+            }
+            parts += 1;
+            let file = std::fs::File::open(&p).unwrap();
+            for batch in ParquetRecordBatchReaderBuilder::try_new(file)
+                .unwrap()
+                .build()
+                .unwrap()
+            {
+                let batch = batch.unwrap();
+                rows += batch.num_rows() as u64;
+                let bytes = batch.column_by_name("bytes").unwrap();
+                sum += bytes
+                    .as_primitive::<UInt64Type>()
+                    .iter()
+                    .flatten()
+                    .sum::<u64>();
+            }
+        }
+    }
+    (rows, sum, parts)
+}
+
+fn ingest(store: &Path, logs: &Path) {
+    fsmg()
+        .args(["ingest", "-q", "--node", "hlz", "--store"])
+        .arg(store)
+        .arg(logs)
+        .assert()
+        .success();
+}
+
+fn sum(r: std::ops::Range<u64>) -> u64 {
+    r.sum()
+}
+
+#[test]
+fn rotation_compression_and_growth_are_ingested_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (logs, store) = (tmp.path().join("logs"), tmp.path().join("store"));
+    std::fs::create_dir(&logs).unwrap();
+    let live = logs.join("access.log");
+
+    // A live log whose last line is still being written.
+    let half = line(10);
+    std::fs::write(&live, lines(0..10) + &half[..20]).unwrap();
+    ingest(&store, &logs);
+    assert_eq!(store_rows(&store).0, 10);
+    ingest(&store, &logs);
+    assert_eq!(store_rows(&store).0, 10, "a rerun adds nothing");
+
+    // The line is finished and more follow.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&live)
+        .unwrap();
+    f.write_all(&half.as_bytes()[20..]).unwrap();
+    f.write_all(lines(11..15).as_bytes()).unwrap();
+    drop(f);
+    ingest(&store, &logs);
+    assert_eq!(store_rows(&store).0, 15);
+
+    // logrotate: access.log -> access.log.1 (with two late lines), a new access.log.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&live)
+        .unwrap();
+    f.write_all(lines(15..17).as_bytes()).unwrap();
+    drop(f);
+    std::fs::rename(&live, logs.join("access.log.1")).unwrap();
+    std::fs::write(&live, lines(17..20)).unwrap();
+    ingest(&store, &logs);
+    assert_eq!(store_rows(&store).0, 20);
+
+    // Next rotation: .1 is compressed to .2.gz, access.log becomes .1, a new one starts.
+    let old = std::fs::read(logs.join("access.log.1")).unwrap();
+    std::fs::write(logs.join("access.log.2.gz"), gzip(&old)).unwrap();
+    std::fs::remove_file(logs.join("access.log.1")).unwrap();
+    std::fs::rename(&live, logs.join("access.log.1")).unwrap();
+    std::fs::write(&live, lines(20..21)).unwrap();
+    ingest(&store, &logs);
+    let (rows, total, _) = store_rows(&store);
+    assert_eq!((rows, total), (21, sum(0..21)));
+
+    // The same logs again, in any order of paths: nothing new.
+    fsmg()
+        .args(["ingest", "-q", "--node", "hlz", "--store"])
+        .arg(&store)
+        .arg(logs.join("access.log.2.gz"))
+        .arg(&live)
+        .arg(logs.join("access.log.1"))
+        .assert()
+        .success();
+    assert_eq!(store_rows(&store).0, 21);
+}
+
+#[test]
+fn a_run_killed_before_its_commit_is_redone_exactly_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (logs, store) = (tmp.path().join("logs"), tmp.path().join("store"));
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::write(logs.join("access.log"), lines(0..30)).unwrap();
+    ingest(&store, &logs);
+    let committed = std::fs::read(store.join("state.json")).unwrap();
+    let before = store_rows(&store);
+
+    // A run that wrote its parts but died before committing its state: simulated by
+    // putting the old state back, plus a temporary file left mid-write.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(logs.join("access.log"))
+        .unwrap();
+    f.write_all(lines(30..45).as_bytes()).unwrap();
+    drop(f);
+    ingest(&store, &logs);
+    std::fs::write(store.join("state.json"), &committed).unwrap();
+    let day = store.join("requests/date=2019-01-02/node=hlz");
+    std::fs::write(day.join(".fsmg-stats-x.parquet.tmp"), b"half a file").unwrap();
+    assert!(store_rows_raw_files(&store) > before.2);
+
+    ingest(&store, &logs);
+    let (rows, total, _) = store_rows(&store);
+    assert_eq!((rows, total), (45, sum(0..45)));
+    assert!(!day.join(".fsmg-stats-x.parquet.tmp").exists());
+}
+
+/// Files under requests/, whatever their names.
+fn store_rows_raw_files(store: &Path) -> usize {
+    let mut n = 0;
+    let mut dirs = vec![store.join("requests")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn one_ingest_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    std::fs::create_dir(&store).unwrap();
+    let log = tmp.path().join("access.log");
+    std::fs::write(&log, lines(0..3)).unwrap();
+    let held = std::fs::File::create(store.join(".lock")).unwrap();
+    held.lock().unwrap();
+    fsmg()
+        .args(["ingest", "--node", "hlz", "--store"])
+        .arg(&store)
+        .arg(&log)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("another ingest is running"));
+    drop(held);
+    ingest(&store, &log);
+    assert_eq!(store_rows(&store).0, 3);
+}
+
+#[test]
+fn report_flags_are_refused_with_ingest() {
+    fsmg()
+        .args([
+            "--since",
+            "2019-01-01",
+            "ingest",
+            "--node",
+            "a",
+            "--store",
+            "/nonexistent",
+            "x",
+        ])
+        .assert()
+        .code(2);
+    fsmg()
+        .args([
+            "ingest",
+            "--node",
+            "../x",
+            "--store",
+            "/tmp/nonexistent-store",
+            "x",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--node"));
+}
