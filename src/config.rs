@@ -204,10 +204,10 @@ impl Config {
             .as_deref()
             .map(|s| parse_day(s, today))
             .transpose()?;
-        if let (Some(a), Some(b)) = (since, until) {
-            if a > b {
-                bail!("--since {a} is after --until {b}");
-            }
+        if let (Some(a), Some(b)) = (since, until)
+            && a > b
+        {
+            bail!("--since {a} is after --until {b}");
         }
         let window = (
             since.map_or(Day::MIN, day_key),

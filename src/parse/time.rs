@@ -92,22 +92,22 @@ pub fn parse_clf_date(tok: &[u8]) -> Option<Tm> {
 
 /// `HH:MM:SS` (the `%H:%M:%S` of common and combined logs).
 pub fn parse_clf_time(tok: &[u8]) -> Option<Tm> {
-    if let [h0, h1, b':', m0, m1, b':', s0, s1] = *tok {
-        if let (Some(h), Some(m), Some(s)) = (
+    if let [h0, h1, b':', m0, m1, b':', s0, s1] = *tok
+        && let (Some(h), Some(m), Some(s)) = (
             two_digits(&[h0, h1]),
             two_digits(&[m0, m1]),
             two_digits(&[s0, s1]),
-        ) {
-            if h <= 23 && m <= 59 && s <= 61 {
-                return Some(Tm {
-                    hour: h,
-                    minute: m,
-                    second: s,
-                    ..Tm::default()
-                });
-            }
-            return None;
+        )
+    {
+        if h <= 23 && m <= 59 && s <= 61 {
+            return Some(Tm {
+                hour: h,
+                minute: m,
+                second: s,
+                ..Tm::default()
+            });
         }
+        return None;
     }
     strptime(tok, b"%H:%M:%S")
 }

@@ -78,12 +78,12 @@ impl ParquetSink {
     /// Appends a batch; a failure is kept for [`ParquetSink::finish`] to report.
     pub fn append(&self, batch: &RecordBatch) {
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if let Sink::Open(writer, _) = &mut *guard {
-            if let Err(e) = writer.write(batch) {
-                let e = anyhow::Error::from(e)
-                    .context(format!("{}: write failed", self.path.display()));
-                *guard = Sink::Failed(e);
-            }
+        if let Sink::Open(writer, _) = &mut *guard
+            && let Err(e) = writer.write(batch)
+        {
+            let e =
+                anyhow::Error::from(e).context(format!("{}: write failed", self.path.display()));
+            *guard = Sink::Failed(e);
         }
     }
 

@@ -373,11 +373,11 @@ impl Geo {
         }
         let (mut country_name, mut org) = (None, None);
         let country_hit = self.country.map(|i| (i, self.fields(i, ip, cache)));
-        if let Some((_, (fields, name, _))) = country_hit {
-            if let Some(country) = fields.country {
-                let continent = fields.continent.unwrap_or(*b"--");
-                (loc.country, loc.continent, country_name) = (country, continent, name);
-            }
+        if let Some((_, (fields, name, _))) = country_hit
+            && let Some(country) = fields.country
+        {
+            let continent = fields.continent.unwrap_or(*b"--");
+            (loc.country, loc.continent, country_name) = (country, continent, name);
         }
         match &self.asn {
             Some(AsnSource::Mmdb(i)) => {
