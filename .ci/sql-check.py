@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Ingests logs into a fresh store and checks reports/*.sql, run by DuckDB over it, against
+`fsmg-stats --format json` on the same logs.
+
+usage: sql-check.py FSMG_STATS_BINARY NODE=PATH [NODE=PATH ...]
+
+Each PATH is ingested as node NODE; the JSON report reads all PATHs together.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import duckdb
+
+REPORTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reports")
+
+
+def query(con, name):
+    sql = open(os.path.join(REPORTS, name)).read()
+    cur = con.execute(sql)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def main():
+    binary, pairs = sys.argv[1], [a.split("=", 1) for a in sys.argv[2:]]
+    with tempfile.TemporaryDirectory() as store:
+        for node, path in pairs:
+            subprocess.run([binary, "ingest", "-q", "--store", store, "--node", node, path],
+                           check=True)
+        report = json.loads(subprocess.run(
+            [binary, "--format", "json", "-q", "--top", "1000000", *[p for _, p in pairs]],
+            check=True, capture_output=True).stdout)
+        con = duckdb.connect()
+        con.execute("CREATE VIEW requests AS SELECT * FROM read_parquet("
+                    f"'{store}/requests/**/*.parquet', hive_partitioning = true)")
+        s = query(con, "summary.sql")[0]
+        days = query(con, "days.sql")
+        projects = query(con, "projects.sql")
+        countries = query(con, "countries.sql")
+        asns = query(con, "asns.sql")
+
+    r = report["summary"]
+    checks = [
+        ("summary", {k: r[k] for k in ["valid_requests", "unique_visitors", "requested_files",
+                                       "bandwidth_bytes", "first_date", "last_date"]},
+         {k: (str(v) if k.endswith("date") else v) for k, v in s.items()}),
+        ("days", [[d["date"], d["requests"], d["visitors"], d["bytes"]] for d in report["days"]],
+         [[str(d["date"]), d["requests"], d["visitors"], d["bytes"]] for d in days]),
+        ("projects", [[p["name"], p["requests"], p["visitors"], p["bytes"]]
+                      for p in report["projects"]],
+         [[p["name"], p["requests"], p["visitors"], p["bytes"]] for p in projects]),
+        ("countries", [[c["code"], c["continent"], c["requests"], c["visitors"], c["bytes"]]
+                       for c in report["countries"]],
+         [[c["code"], c["continent"], c["requests"], c["visitors"], c["bytes"]]
+          for c in countries]),
+        ("asns", [[a["asn"], a["requests"], a["visitors"], a["bytes"]] for a in report["asns"]],
+         [[a["asn"], a["requests"], a["visitors"], a["bytes"]] for a in asns]),
+    ]
+    failed = 0
+    for name, want, got in checks:
+        ok = want == got
+        failed += not ok
+        size = len(want) if isinstance(want, list) else len(want.keys())
+        print(f"{'ok  ' if ok else 'FAIL'} reports/{name}.sql: {size} rows/fields")
+        if not ok:
+            if isinstance(want, list):
+                diff = [(w, g) for w, g in zip(want, got) if w != g][:3]
+                print(f"     json vs sql: {diff} (lengths {len(want)} vs {len(got)})")
+            else:
+                print(f"     json: {want}\n     sql:  {got}")
+    print(f"sql: {len(checks) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
