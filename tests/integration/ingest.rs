@@ -228,3 +228,42 @@ fn report_flags_are_refused_with_ingest() {
         .code(1)
         .stderr(predicate::str::contains("--node"));
 }
+
+#[test]
+fn killed_at_any_moment_then_rerun_gives_the_rows_of_one_clean_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("access.log");
+    generate(&log, 150_000, 5);
+    let clean = tmp.path().join("clean");
+    // How long a run takes here, to spread the kill points over one (not a timing test).
+    let started = std::time::Instant::now();
+    ingest(&clean, &log);
+    let run = started.elapsed();
+    let want = store_rows(&clean);
+
+    let store = tmp.path().join("store");
+    let mut killed = 0;
+    for i in 0..24u64 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fsmg-stats"))
+            .args(["ingest", "-q", "--node", "hlz", "--store"])
+            .arg(&store)
+            .arg(&log)
+            .env("FSMG_STATS_GEOIP_DIRS", "/nonexistent")
+            .spawn()
+            .unwrap();
+        // Kill points spread over a run: startup, parsing, writing parts, committing.
+        std::thread::sleep(run * (i as u32) / 28);
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(
+        killed >= 12,
+        "only {killed} runs were killed before finishing"
+    );
+    ingest(&store, &log);
+    let (rows, sum, _) = store_rows(&store);
+    assert_eq!((rows, sum), (want.0, want.1));
+}
