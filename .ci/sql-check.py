@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Ingests logs into a fresh store and checks reports/*.sql, run by DuckDB over it, against
+"""Ingests logs into a fresh store and checks reports/*.sql (over request rows) and
+reports/daily/*.sql (over the daily tables only), run by DuckDB, against
 `fsmg-stats --format json` on the same logs.
 
 usage: sql-check.py FSMG_STATS_BINARY NODE=PATH [NODE=PATH ...]
 
-Each PATH is ingested as node NODE; the JSON report reads all PATHs together.
+Each PATH is ingested as node NODE; the JSON report reads all PATHs together. A PATH that
+is a plain file is ingested as a live log in two runs (its first half, then all of it), so
+days are split across parts and the queries must merge them.
 """
 import json
 import os
@@ -17,6 +20,9 @@ import duckdb
 REPORTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reports")
 
 
+DAILY = ["traffic", "visitors", "status", "hours", "files", "file_visitors", "requested_files"]
+
+
 def query(con, name):
     sql = open(os.path.join(REPORTS, name)).read()
     cur = con.execute(sql)
@@ -24,25 +30,8 @@ def query(con, name):
     return [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
-def main():
-    binary, pairs = sys.argv[1], [a.split("=", 1) for a in sys.argv[2:]]
-    with tempfile.TemporaryDirectory() as store:
-        for node, path in pairs:
-            subprocess.run([binary, "ingest", "-q", "--store", store, "--node", node, path],
-                           check=True)
-        report = json.loads(subprocess.run(
-            [binary, "--format", "json", "-q", "--top", "1000000", *[p for _, p in pairs]],
-            check=True, capture_output=True).stdout)
-        con = duckdb.connect()
-        con.execute("CREATE VIEW requests AS SELECT * FROM read_parquet("
-                    f"'{store}/requests/**/*.parquet', hive_partitioning = true)")
-        s = query(con, "summary.sql")[0]
-        days = query(con, "days.sql")
-        projects = query(con, "projects.sql")
-        countries = query(con, "countries.sql")
-        asns = query(con, "asns.sql")
-
-    r = report["summary"]
+def compare(report, prefix, summary, days, projects, countries, asns):
+    r, s = report["summary"], summary[0]
     checks = [
         ("summary", {k: r[k] for k in ["valid_requests", "unique_visitors", "requested_files",
                                        "bandwidth_bytes", "first_date", "last_date"]},
@@ -59,6 +48,41 @@ def main():
         ("asns", [[a["asn"], a["requests"], a["visitors"], a["bytes"]] for a in report["asns"]],
          [[a["asn"], a["requests"], a["visitors"], a["bytes"]] for a in asns]),
     ]
+    return [(prefix + name, want, got) for name, want, got in checks]
+
+
+def main():
+    binary, pairs = sys.argv[1], [a.split("=", 1) for a in sys.argv[2:]]
+    with tempfile.TemporaryDirectory() as store:
+        for node, path in pairs:
+            ingest = [binary, "ingest", "-q", "--store", store, "--node", node]
+            if os.path.isfile(path):
+                data = open(path, "rb").read()
+                live = os.path.join(store, "..", os.path.basename(store) + "-live.log")
+                with open(live, "wb") as f:
+                    f.write(data[:len(data) // 2])
+                subprocess.run([*ingest, live], check=True)
+                with open(live, "wb") as f:
+                    f.write(data)
+                subprocess.run([*ingest, live], check=True)
+                os.remove(live)
+            else:
+                subprocess.run([*ingest, path], check=True)
+        report = json.loads(subprocess.run(
+            [binary, "--format", "json", "-q", "--top", "1000000", *[p for _, p in pairs]],
+            check=True, capture_output=True).stdout)
+        con = duckdb.connect()
+        con.execute("CREATE VIEW requests AS SELECT * FROM read_parquet("
+                    f"'{store}/requests/**/*.parquet', hive_partitioning = true)")
+        for t in DAILY:
+            con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet("
+                        f"'{store}/daily/{t}/**/*.parquet', hive_partitioning = true)")
+        checks = []
+        for prefix in ["", "daily/"]:
+            checks += compare(report, prefix, *[query(con, f"{prefix}{n}.sql") for n in
+                                                ["summary", "days", "projects", "countries",
+                                                 "asns"]])
+
     failed = 0
     for name, want, got in checks:
         ok = want == got

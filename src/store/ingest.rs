@@ -21,7 +21,10 @@ use anyhow::{Context, bail};
 use arrow_array::RecordBatch;
 use serde::{Deserialize, Serialize};
 
-use super::{ParquetSink, RowSink};
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+use siphasher::sip::SipHasher13;
+
+use super::{ParquetSink, RowSink, daily};
 use crate::config::Config;
 use crate::input::{self, InputError, Source};
 use crate::parse::time::{Day, day_to_string};
@@ -50,6 +53,10 @@ pub enum Refused {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct State {
     version: u32,
+    /// The secret SipHash key of visitor hashes in the daily tables (hex, 16 bytes), made
+    /// at the store's first run: the same visitor hashes alike in every part, and a hash
+    /// cannot be turned back into an address without it.
+    visitor_key: String,
     /// Committed runs; the next run's parts are named after `runs + 1`.
     runs: u64,
     streams: Vec<Stream>,
@@ -96,6 +103,14 @@ fn prefix(source: &Source) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(PREFIX);
     reader.take(PREFIX as u64).read_to_end(&mut buf)?;
     Ok(buf)
+}
+
+fn visitor_hasher(key: &str) -> anyhow::Result<SipHasher13> {
+    let key = unhex(key)
+        .filter(|k| k.len() == 16)
+        .context("state.json: visitor_key is not 16 hex bytes")?;
+    let half = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("8 bytes"));
+    Ok(SipHasher13::new_with_keys(half(&key[..8]), half(&key[8..])))
 }
 
 fn valid_node(node: &str) -> bool {
@@ -208,10 +223,15 @@ fn load_state(path: &Path) -> anyhow::Result<State> {
             }
             Ok(state)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State {
-            version: STATE_VERSION,
-            ..State::default()
-        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut key = [0u8; 16];
+            getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no random key: {e}"))?;
+            Ok(State {
+                version: STATE_VERSION,
+                visitor_key: hex(&key),
+                ..State::default()
+            })
+        }
         Err(e) => Err(e).with_context(|| path.display().to_string()),
     }
 }
@@ -282,7 +302,22 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
     };
     let (agg, read_errors) = pipeline::aggregate(cfg, &sources, reading, None, Some(&partitions));
     errors.extend(read_errors);
-    let parts = partitions.finish()?;
+    let mut parts = partitions.finish()?;
+    let hasher = visitor_hasher(&state.visitor_key)?;
+    let summarize = || -> anyhow::Result<Vec<Vec<String>>> {
+        parts
+            .par_iter()
+            .map(|part| daily::summarize(store, part, &hasher))
+            .collect()
+    };
+    let daily = match cfg.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_or_else(|_| summarize(), |pool| pool.install(summarize)),
+        None => summarize(),
+    }?;
+    parts.extend(daily.into_iter().flatten());
 
     // Commit: the data is in place, now the state that refers to it.
     let consumed = consumed.into_inner().unwrap_or_else(|e| e.into_inner());

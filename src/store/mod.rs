@@ -1,6 +1,7 @@
 //! Store: request rows as Arrow record batches and Parquet files that DuckDB, Polars, Spark
 //! or Trino read directly. The row schema is documented in `docs/store.md`.
 
+pub mod daily;
 pub mod ingest;
 pub mod rows;
 
@@ -65,9 +66,17 @@ enum Sink {
 }
 
 impl ParquetSink {
+    /// A file of request rows.
     pub fn create(path: &Path) -> anyhow::Result<ParquetSink> {
+        ParquetSink::create_with_schema(path, rows::schema())
+    }
+
+    pub fn create_with_schema(
+        path: &Path,
+        schema: arrow_schema::SchemaRef,
+    ) -> anyhow::Result<ParquetSink> {
         let (file, tmp_path) = crate::output::temp_beside(path)?.into_parts();
-        let writer = ArrowWriter::try_new(file, rows::schema(), Some(properties()))
+        let writer = ArrowWriter::try_new(file, schema, Some(properties()))
             .with_context(|| path.display().to_string())?;
         Ok(ParquetSink {
             path: path.to_path_buf(),

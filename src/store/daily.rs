@@ -1,0 +1,338 @@
+//! Daily tables: what a report needs from a day of request rows, small enough that a year of
+//! them is read in well under a second. Written by `ingest` for each (day, run) part it adds,
+//! next to it: `DIR/daily/TABLE/date=YYYY-MM-DD/node=NAME/part-RUN.parquet`.
+//!
+//! Counts add up across parts. Visitors do not: a visitor is a keyed 64-bit hash of (client
+//! IP as written, user agent) — no raw address leaves the request rows — and the unique
+//! visitors of any period and set of nodes are the distinct (date, visitor) pairs over the
+//! parts read. Tables (columns beyond the `date` and `node` partitions):
+//!
+//! - `traffic`: project, country, continent, asn, as_org, ip_version → requests, bytes
+//! - `visitors`: visitor, project, country, continent, asn, hours (bit h = seen in hour h)
+//! - `status`: status → requests, bytes; `hours`: hour → requests, bytes
+//! - `files`: url → requests, bytes; `file_visitors`: url, visitor;
+//!   `requested_files`: url, method, protocol (GoAccess's "requested files": not 404, not
+//!   static)
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Int16Type, TimestampMicrosecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{
+    Array, ArrayRef, RecordBatch, StringArray, UInt8Array, UInt16Array, UInt32Array, UInt64Array,
+};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use siphasher::sip::SipHasher13;
+
+use super::ParquetSink;
+use crate::aggregate::intern::Interner;
+use crate::enrich::files;
+
+/// Requests and bytes.
+type Counts = (u64, u64);
+
+fn add(c: &mut Counts, bytes: u64) {
+    c.0 += 1;
+    c.1 += bytes;
+}
+
+/// One client as a visitor key: SipHash-1-3 of IP and agent under the store's secret key.
+/// `buf` is scratch space, reused across rows.
+pub fn visitor_key(hasher: &SipHasher13, buf: &mut Vec<u8>, ip: &str, agent: &str) -> u64 {
+    buf.clear();
+    buf.extend_from_slice(ip.as_bytes());
+    buf.push(0);
+    buf.extend_from_slice(agent.as_bytes());
+    hasher.hash(buf)
+}
+
+/// No string (a null column value).
+const NULL: u32 = u32::MAX;
+
+type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::RandomState>;
+type Set<K> = hashbrown::HashSet<K, foldhash::fast::RandomState>;
+
+/// A `traffic` row's key: project, country, continent (string ids), asn, ip_version.
+type TrafficKey = (u32, u32, u32, u32, u8);
+
+/// One part's tables while they are counted; strings are interned ids.
+#[derive(Default)]
+struct Day {
+    strs: Interner,
+    /// (project, country, continent, asn, ip_version) → (counts, as_org).
+    traffic: Map<TrafficKey, (Counts, u32)>,
+    /// (visitor, project) → (country, continent, asn); hours per visitor.
+    visitors: Map<(u64, u32), (u32, u32, u32)>,
+    hours_seen: Map<u64, u32>,
+    status: Map<u16, Counts>,
+    hours: [Counts; 24],
+    files: Map<u32, Counts>,
+    file_visitors: Set<(u32, u64)>,
+    /// (url, method, protocol).
+    requested: Set<(u32, u32, u32)>,
+}
+
+impl Day {
+    fn id(&mut self, a: &StringArray, i: usize) -> u32 {
+        if a.is_valid(i) {
+            self.strs.intern(a.value(i).as_bytes())
+        } else {
+            NULL
+        }
+    }
+
+    fn text(&self, id: u32) -> Option<&str> {
+        (id != NULL).then(|| std::str::from_utf8(self.strs.get(id)).unwrap_or_default())
+    }
+
+    fn add_batch(&mut self, b: &RecordBatch, hasher: &SipHasher13) -> anyhow::Result<()> {
+        let col = |name: &str| {
+            b.column_by_name(name)
+                .with_context(|| format!("request rows without a `{name}` column"))
+        };
+        let ts = col("ts")?.as_primitive::<TimestampMicrosecondType>();
+        let offset = col("utc_offset_min")?.as_primitive::<Int16Type>();
+        let ip = col("ip")?.as_string::<i32>();
+        let ip_version = col("ip_version")?.as_primitive::<UInt8Type>();
+        let method = col("method")?.as_string::<i32>();
+        let path = col("path")?.as_string::<i32>();
+        let query = col("query")?.as_string::<i32>();
+        let protocol = col("protocol")?.as_string::<i32>();
+        let status = col("status")?.as_primitive::<UInt16Type>();
+        let bytes = col("bytes")?.as_primitive::<UInt64Type>();
+        let agent = col("user_agent")?.as_string::<i32>();
+        let project = col("project")?.as_string::<i32>();
+        let country = col("country")?.as_string::<i32>();
+        let continent = col("continent")?.as_string::<i32>();
+        let asn = col("asn")?.as_primitive::<UInt32Type>();
+        let as_org = col("as_org")?.as_string::<i32>();
+        let (mut url_buf, mut key_buf) = (Vec::new(), Vec::new());
+        for i in 0..b.num_rows() {
+            let n = bytes.value(i);
+            let st = status.value(i);
+            let (proj, ctry, cont) = (
+                self.id(project, i),
+                self.id(country, i),
+                self.id(continent, i),
+            );
+            let a = asn.value(i);
+            let org = self.id(as_org, i);
+            let t = self
+                .traffic
+                .entry((proj, ctry, cont, a, ip_version.value(i)))
+                .or_insert(((0, 0), NULL));
+            add(&mut t.0, n);
+            if t.1 == NULL {
+                t.1 = org;
+            }
+            add(self.status.entry(st).or_default(), n);
+            let local = ts.value(i) / 1_000_000 + i64::from(offset.value(i)) * 60;
+            let hour = local.rem_euclid(86_400) / 3_600;
+            add(&mut self.hours[hour as usize], n);
+            url_buf.clear();
+            url_buf.extend_from_slice(path.value(i).as_bytes());
+            if query.is_valid(i) {
+                url_buf.push(b'?');
+                url_buf.extend_from_slice(query.value(i).as_bytes());
+            }
+            let url = self.strs.intern(&url_buf);
+            add(self.files.entry(url).or_default(), n);
+            if st != 404 && !files::is_static(&url_buf) {
+                let (m, p) = (self.id(method, i), self.id(protocol, i));
+                self.requested.insert((url, m, p));
+            }
+            if !(400..500).contains(&st) {
+                let v = visitor_key(hasher, &mut key_buf, ip.value(i), agent.value(i));
+                *self.hours_seen.entry(v).or_default() |= 1 << hour;
+                self.visitors.entry((v, proj)).or_insert((ctry, cont, a));
+                self.file_visitors.insert((url, v));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn strings<'a>(values: impl Iterator<Item = &'a str>) -> ArrayRef {
+    Arc::new(StringArray::from_iter_values(values))
+}
+
+fn u64s(values: impl Iterator<Item = u64>) -> ArrayRef {
+    Arc::new(UInt64Array::from_iter_values(values))
+}
+
+fn u32s(values: impl Iterator<Item = u32>) -> ArrayRef {
+    Arc::new(UInt32Array::from_iter_values(values))
+}
+
+/// A table's batch: (name, type, nullable) per column, and the columns.
+fn batch(fields: &[(&str, DataType, bool)], columns: Vec<ArrayRef>) -> RecordBatch {
+    let schema = Schema::new(
+        fields
+            .iter()
+            .map(|(n, t, null)| Field::new(*n, t.clone(), *null))
+            .collect::<Vec<_>>(),
+    );
+    RecordBatch::try_new(Arc::new(schema), columns).expect("columns match their fields")
+}
+
+const U64: DataType = DataType::UInt64;
+const U32: DataType = DataType::UInt32;
+const UTF8: DataType = DataType::Utf8;
+
+impl Day {
+    /// The tables. The small ones are sorted by text; the large ones (one row per visitor,
+    /// file or file-visitor pair) by id, which groups equal values for compression without
+    /// comparing strings.
+    fn tables(&self) -> Vec<(&'static str, RecordBatch)> {
+        let s = |id: u32| self.text(id).unwrap_or_default();
+        // Sort keys as bytes: the same order as text for UTF-8, without re-validating it.
+        let b = |id: u32| -> &[u8] { if id == NULL { b"" } else { self.strs.get(id) } };
+        let mut t: Vec<_> = self.traffic.iter().collect();
+        t.sort_unstable_by_key(|(k, _)| (b(k.0), b(k.1), b(k.2), k.3, k.4));
+        let traffic = batch(
+            &[
+                ("project", UTF8, false),
+                ("country", UTF8, false),
+                ("continent", UTF8, false),
+                ("asn", U32, false),
+                ("as_org", UTF8, true),
+                ("ip_version", DataType::UInt8, false),
+                ("requests", U64, false),
+                ("bytes", U64, false),
+            ],
+            vec![
+                strings(t.iter().map(|(k, _)| s(k.0))),
+                strings(t.iter().map(|(k, _)| s(k.1))),
+                strings(t.iter().map(|(k, _)| s(k.2))),
+                u32s(t.iter().map(|(k, _)| k.3)),
+                Arc::new(StringArray::from_iter(
+                    t.iter().map(|(_, v)| self.text(v.1)),
+                )),
+                Arc::new(UInt8Array::from_iter_values(t.iter().map(|(k, _)| k.4))),
+                u64s(t.iter().map(|(_, v)| v.0.0)),
+                u64s(t.iter().map(|(_, v)| v.0.1)),
+            ],
+        );
+        let mut v: Vec<_> = self.visitors.iter().collect();
+        v.sort_unstable_by_key(|(k, _)| *k);
+        let visitors = batch(
+            &[
+                ("visitor", U64, false),
+                ("project", UTF8, false),
+                ("country", UTF8, false),
+                ("continent", UTF8, false),
+                ("asn", U32, false),
+                ("hours", U32, false),
+            ],
+            vec![
+                u64s(v.iter().map(|(k, _)| k.0)),
+                strings(v.iter().map(|(k, _)| s(k.1))),
+                strings(v.iter().map(|(_, x)| s(x.0))),
+                strings(v.iter().map(|(_, x)| s(x.1))),
+                u32s(v.iter().map(|(_, x)| x.2)),
+                u32s(
+                    v.iter()
+                        .map(|(k, _)| self.hours_seen.get(&k.0).copied().unwrap_or(0)),
+                ),
+            ],
+        );
+        let counts = &[("requests", U64, false), ("bytes", U64, false)];
+        let mut st: Vec<_> = self.status.iter().collect();
+        st.sort_unstable();
+        let status = batch(
+            &[&[("status", DataType::UInt16, false)], &counts[..]].concat(),
+            vec![
+                Arc::new(UInt16Array::from_iter_values(st.iter().map(|x| *x.0))),
+                u64s(st.iter().map(|x| x.1.0)),
+                u64s(st.iter().map(|x| x.1.1)),
+            ],
+        );
+        let seen: Vec<(u8, Counts)> = (0..24u8).zip(self.hours).filter(|(_, c)| c.0 > 0).collect();
+        let hours = batch(
+            &[&[("hour", DataType::UInt8, false)], &counts[..]].concat(),
+            vec![
+                Arc::new(UInt8Array::from_iter_values(seen.iter().map(|h| h.0))),
+                u64s(seen.iter().map(|h| h.1.0)),
+                u64s(seen.iter().map(|h| h.1.1)),
+            ],
+        );
+        let mut f: Vec<_> = self.files.iter().collect();
+        f.sort_unstable_by_key(|(k, _)| **k);
+        let files = batch(
+            &[&[("url", UTF8, false)], &counts[..]].concat(),
+            vec![
+                strings(f.iter().map(|(k, _)| s(**k))),
+                u64s(f.iter().map(|(_, c)| c.0)),
+                u64s(f.iter().map(|(_, c)| c.1)),
+            ],
+        );
+        let mut fv: Vec<_> = self.file_visitors.iter().collect();
+        fv.sort_unstable();
+        let file_visitors = batch(
+            &[("url", UTF8, false), ("visitor", U64, false)],
+            vec![
+                strings(fv.iter().map(|p| s(p.0))),
+                u64s(fv.iter().map(|p| p.1)),
+            ],
+        );
+        let mut r: Vec<_> = self.requested.iter().collect();
+        r.sort_unstable();
+        let requested = batch(
+            &[
+                ("url", UTF8, false),
+                ("method", UTF8, true),
+                ("protocol", UTF8, true),
+            ],
+            vec![
+                strings(r.iter().map(|k| s(k.0))),
+                Arc::new(StringArray::from_iter(r.iter().map(|k| self.text(k.1)))),
+                Arc::new(StringArray::from_iter(r.iter().map(|k| self.text(k.2)))),
+            ],
+        );
+        vec![
+            ("traffic", traffic),
+            ("visitors", visitors),
+            ("status", status),
+            ("hours", hours),
+            ("files", files),
+            ("file_visitors", file_visitors),
+            ("requested_files", requested),
+        ]
+    }
+}
+
+/// Reads one request-rows part and writes its daily tables; `part` and the returned paths
+/// are relative to `store`, the daily ones mirroring the part's (`requests/` → `daily/TABLE/`).
+pub fn summarize(store: &Path, part: &str, hasher: &SipHasher13) -> anyhow::Result<Vec<String>> {
+    let path = store.join(part);
+    let file = std::fs::File::open(&path).with_context(|| path.display().to_string())?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| b.build())
+        .with_context(|| path.display().to_string())?;
+    let mut day = Day::default();
+    for batch in reader {
+        let batch = batch.with_context(|| path.display().to_string())?;
+        day.add_batch(&batch, hasher)?;
+    }
+    let rest = part
+        .strip_prefix("requests/")
+        .with_context(|| format!("{part}: not a request-rows part"))?;
+    let mut written = Vec::new();
+    for (table, batch) in day.tables() {
+        let rel = format!("daily/{table}/{rest}");
+        let target = store.join(&rel);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+        }
+        let sink = ParquetSink::create_with_schema(&target, batch.schema())?;
+        sink.append(&batch);
+        sink.finish()?;
+        written.push(rel);
+    }
+    Ok(written)
+}
