@@ -41,11 +41,11 @@ pub struct Args {
     pub log_format: Option<String>,
 
     /// First day to count: YYYY-MM-DD, today, yesterday or Nd (N days ago). Inclusive.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", global = true)]
     pub since: Option<String>,
 
     /// Last day to count, as --since. Inclusive.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", global = true)]
     pub until: Option<String>,
 
     /// TOML file mapping path prefixes to project names (see examples/projects.toml).
@@ -53,12 +53,12 @@ pub struct Args {
     pub projects: Option<PathBuf>,
 
     /// Report format on standard output.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
 
     /// Write the report to FILE (format from the extension: .json, .txt); repeatable.
     /// Written atomically. With -o and no --format, nothing goes to standard output.
-    #[arg(short, long = "output", value_name = "FILE")]
+    #[arg(short, long = "output", value_name = "FILE", global = true)]
     pub outputs: Vec<PathBuf>,
 
     /// MaxMind-format database for countries or ASNs (GeoLite2/GeoIP2 Country, City or ASN,
@@ -77,8 +77,18 @@ pub struct Args {
     #[arg(long, global = true)]
     pub no_geoip: bool,
 
+    /// A store (see `ingest`): where `ingest` writes, and what `report` reads (also
+    /// without the `report` word, instead of log paths).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub store: Option<PathBuf>,
+
+    /// The node: for `ingest`, where the logs come from (a partition of the store, e.g.
+    /// hlz); for a store report, only that node's data.
+    #[arg(long, value_name = "NAME", global = true)]
+    pub node: Option<String>,
+
     /// Rows in the top-files table.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", global = true)]
     pub top: Option<usize>,
 
     /// Parser threads (default: all cores).
@@ -104,14 +114,13 @@ pub enum Command {
     /// rotated files adds nothing twice; a partial last line waits for the next run.
     /// Exit status: 0 done, 1 partial (an input could not be read), 2 usage or
     /// configuration error, 3 another ingest holds the store.
+    ///
+    /// Needs --store and --node.
     Ingest {
-        /// The store directory (created if missing).
-        #[arg(long, value_name = "DIR")]
-        store: PathBuf,
-        /// The node these logs come from (a partition of the store), e.g. hlz.
-        #[arg(long, value_name = "NAME")]
-        node: String,
         /// Log files, directories or globs, as for the report.
         paths: Vec<String>,
     },
+    /// The report of a store's daily tables (needs --store; --since, --until and --node
+    /// narrow it), as text, JSON or -o files like the report of logs.
+    Report,
 }

@@ -16,6 +16,7 @@ use crate::parse::Program;
 use crate::parse::format;
 use crate::parse::time::Day;
 use crate::store::ingest::Target;
+use crate::store::report::Query;
 
 /// Where logs usually are when no path is given.
 pub const DEFAULT_GLOBS: &[&str] = &["/var/log/apache2/access.log*", "/var/log/httpd/access_log*"];
@@ -53,6 +54,8 @@ pub struct Config {
     pub geo: Geo,
     /// `ingest`: the store and node to add rows to, instead of a report.
     pub ingest: Option<Target>,
+    /// A report of a store's daily tables instead of logs.
+    pub store: Option<Query>,
 }
 
 /// Where geoipupdate puts databases, in the order tried; `FSMG_STATS_GEOIP_DIRS`
@@ -134,8 +137,8 @@ impl Config {
         };
 
         let geo_layers = geo_layers(&args, &file, &base);
-        let (arg_paths, ingest) = match &args.command {
-            Some(Command::Ingest { store, node, paths }) => {
+        let (arg_paths, ingest, store) = match &args.command {
+            Some(Command::Ingest { paths }) => {
                 if args.since.is_some()
                     || args.until.is_some()
                     || args.format.is_some()
@@ -147,15 +150,38 @@ impl Config {
                         "ingest takes --store, --node and paths (plus --log-format, --projects, --geoip-db, -j, -q); --since, --until, --format, -o and --top are for reports"
                     );
                 }
+                let (Some(store), Some(node)) = (&args.store, &args.node) else {
+                    bail!("ingest needs --store DIR and --node NAME");
+                };
                 let target = Target {
                     store: store.clone(),
                     node: node.clone(),
                 };
-                (paths.clone(), Some(target))
+                (paths.clone(), Some(target), None)
             }
-            None => (args.paths.clone(), None),
+            Some(Command::Report) | None if args.store.is_some() || args.command.is_some() => {
+                let Some(store) = &args.store else {
+                    bail!("report needs --store DIR (without it, give log paths)");
+                };
+                if !args.paths.is_empty() {
+                    bail!("a report reads either log paths or --store, not both");
+                }
+                let query = Query {
+                    store: store.clone(),
+                    node: args.node.clone(),
+                };
+                (Vec::new(), None, Some(query))
+            }
+            _ => {
+                if args.node.is_some() {
+                    bail!("--node goes with --store (ingest, or a report of a store)");
+                }
+                (args.paths.clone(), None, None)
+            }
         };
-        let paths = if !arg_paths.is_empty() {
+        let paths = if store.is_some() {
+            Vec::new()
+        } else if !arg_paths.is_empty() {
             arg_paths
         } else if let Some(p) = file.paths.clone() {
             p
@@ -174,7 +200,7 @@ impl Config {
             found
         };
 
-        if paths.is_empty() {
+        if paths.is_empty() && store.is_none() {
             bail!("no log files given: pass paths or set `paths` in the config file");
         }
 
@@ -264,6 +290,7 @@ impl Config {
             progress: !args.quiet && std::io::stderr().is_terminal(),
             geo,
             ingest,
+            store,
         })
     }
 }

@@ -27,7 +27,16 @@ fn main() -> ExitCode {
     if let Some(target) = &cfg.ingest {
         return ingest(&cfg, target);
     }
-    let outcome = pipeline::run(&cfg);
+    let outcome = match &cfg.store {
+        Some(query) => match pipeline::run_store(&cfg, query) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                eprintln!("fsmg-stats: {e:#}");
+                return ExitCode::from(EXIT_PARTIAL);
+            }
+        },
+        None => pipeline::run(&cfg),
+    };
     for e in &outcome.errors {
         eprintln!("fsmg-stats: {e}");
     }

@@ -10,7 +10,7 @@ use crate::aggregate::{Aggregate, Context};
 use crate::config::Config;
 use crate::input::{self, Chunks, InputError, Source};
 use crate::report::{Meta, Period, Report};
-use crate::store::{ParquetSink, RowSink};
+use crate::store::{self, ParquetSink, RowSink};
 
 pub struct Outcome {
     pub report: Report,
@@ -118,24 +118,45 @@ pub fn run(cfg: &Config) -> Outcome {
         p.finish_and_clear();
     }
     errors.extend(read_errors);
-    let report = Report::build(
-        &agg,
+    let report = build(cfg, &agg, &sources, &sizes, &errors, &cfg.geo.infos);
+    Outcome {
+        report,
+        errors,
+        rows_error,
+    }
+}
+
+fn build(
+    cfg: &Config,
+    agg: &Aggregate,
+    sources: &[Source],
+    sizes: &[u64],
+    errors: &[InputError],
+    geo: &[crate::enrich::geo::DbInfo],
+) -> Report {
+    Report::build(
+        agg,
         &Meta {
             log_format: &cfg.program.name,
             period: Period {
                 since: cfg.since.map(|d| d.to_string()),
                 until: cfg.until.map(|d| d.to_string()),
             },
-            sources: &sources,
-            sizes: &sizes,
-            errors: &errors,
+            sources,
+            sizes,
+            errors,
             top: cfg.top,
-            geo: &cfg.geo.infos,
+            geo,
         },
-    );
-    Outcome {
-        report,
-        errors,
-        rows_error,
-    }
+    )
+}
+
+/// The report of a store's daily tables (`report --store`).
+pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<Outcome> {
+    let (agg, geo) = store::report::aggregate(query, cfg.window)?;
+    Ok(Outcome {
+        report: build(cfg, &agg, &[], &[], &[], &geo),
+        errors: Vec::new(),
+        rows_error: None,
+    })
 }

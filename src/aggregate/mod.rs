@@ -8,6 +8,7 @@
 //! number of lines.
 
 pub mod intern;
+pub mod replay;
 
 use foldhash::fast::RandomState;
 use hashbrown::{HashMap, HashSet};
@@ -40,7 +41,7 @@ impl Counts {
 }
 
 /// Line accounting of one input (serialised into the report's `inputs` rows).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LineCounts {
     pub lines: u64,
     pub valid: u64,

@@ -25,8 +25,10 @@ use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use siphasher::sip::SipHasher13;
 
 use super::{ParquetSink, RowSink, daily};
+use crate::aggregate::LineCounts;
 use crate::config::Config;
 use crate::input::{self, InputError, Source};
+use crate::parse::Failure;
 use crate::parse::time::{Day, day_to_string};
 use crate::pipeline::{self, Reading};
 
@@ -62,6 +64,30 @@ struct State {
     streams: Vec<Stream>,
     /// Every committed part, relative to the store.
     parts: BTreeSet<String>,
+    /// What each committed run counted, for reports from the store.
+    #[serde(default)]
+    log: Vec<RunRecord>,
+}
+
+/// One committed run: its node, line counts (failed lines are not stored as rows) and the
+/// geo databases it located clients with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub run: u64,
+    pub node: String,
+    pub lines: LineCounts,
+    /// Failed lines by reason name.
+    pub failed: BTreeMap<String, u64>,
+    pub geoip: Vec<StoredDb>,
+}
+
+/// A geo database as a run recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredDb {
+    pub source: String,
+    pub kind: String,
+    pub database_type: String,
+    pub build_date: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -209,6 +235,19 @@ fn remove_uncommitted(store: &Path, state: &State) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A store's committed runs and parts, for reports from it.
+pub fn committed(store: &Path) -> anyhow::Result<(Vec<RunRecord>, BTreeSet<String>)> {
+    let path = store.join("state.json");
+    if !path.exists() {
+        bail!(
+            "{}: not a store (no state.json; run `fsmg-stats ingest` first)",
+            store.display()
+        );
+    }
+    let state = load_state(&path)?;
+    Ok((state.log, state.parts))
+}
+
 fn load_state(path: &Path) -> anyhow::Result<State> {
     match std::fs::read(path) {
         Ok(bytes) => {
@@ -340,10 +379,31 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
     }
     state.runs += 1;
     state.parts.extend(parts.iter().cloned());
+    let lines = agg.lines();
+    state.log.push(RunRecord {
+        run: state.runs,
+        node: target.node.clone(),
+        lines,
+        failed: Failure::ALL
+            .iter()
+            .filter(|f| agg.failures[f.index()] > 0)
+            .map(|f| (f.name().to_string(), agg.failures[f.index()]))
+            .collect(),
+        geoip: cfg
+            .geo
+            .infos
+            .iter()
+            .map(|d| StoredDb {
+                source: d.source.clone(),
+                kind: d.kind.to_string(),
+                database_type: d.database_type.clone(),
+                build_date: d.build_date.clone(),
+            })
+            .collect(),
+    });
     let json = serde_json::to_vec_pretty(&state).context("state")?;
     crate::output::write_atomic(&state_path, &json)?;
 
-    let lines = agg.lines();
     Ok(Ingested {
         requests: lines.valid,
         failed: lines.failed,

@@ -3,6 +3,7 @@
 
 pub mod daily;
 pub mod ingest;
+pub mod report;
 pub mod rows;
 
 use std::fs::File;
