@@ -14,7 +14,7 @@ use crate::enrich::project::Projects;
 use crate::output::Format;
 use crate::parse::Program;
 use crate::parse::format;
-use crate::parse::time::Day;
+use crate::parse::time::{Day, day_key};
 use crate::store::ingest::Target;
 use crate::store::report::Query;
 
@@ -118,10 +118,6 @@ pub fn parse_day(s: &str, today: jiff::civil::Date) -> anyhow::Result<jiff::civi
             })
         }
     }
-}
-
-fn day_key(d: jiff::civil::Date) -> Day {
-    d.year() as u32 * 10_000 + d.month() as u32 * 100 + d.day() as u32
 }
 
 impl Config {

@@ -367,11 +367,21 @@ impl Aggregate {
         }
     }
 
+    /// Requests and bytes of one day, project and location: what a log line adds, and what
+    /// a store's `traffic` row replays.
+    fn count_traffic(&mut self, day: Day, project: u32, location: Location, counts: Counts) {
+        self.bandwidth += counts.bytes;
+        self.first_day = Some(self.first_day.map_or(day, |d| d.min(day)));
+        self.last_day = Some(self.last_day.map_or(day, |d| d.max(day)));
+        self.days.entry(day).or_default().merge(counts);
+        grow(&mut self.project_counts, project as usize).merge(counts);
+        let by_country = self.country_projects.entry((location.country, project));
+        by_country.or_default().merge(counts);
+        let by_asn = self.asn_projects.entry((location.asn, project));
+        by_asn.or_default().merge(counts);
+    }
+
     fn add_request(&mut self, ctx: &Context<'_>, r: &Request<'_>, rows: Option<&mut Rows>) {
-        self.bandwidth += r.bytes;
-        self.first_day = Some(self.first_day.map_or(r.day, |d| d.min(r.day)));
-        self.last_day = Some(self.last_day.map_or(r.day, |d| d.max(r.day)));
-        self.days.entry(r.day).or_default().add(r.bytes);
         self.status.entry(r.status).or_default().add(r.bytes);
         let hour = r.time.hour.min(23);
         self.hours[hour as usize].add(r.bytes);
@@ -390,7 +400,6 @@ impl Aggregate {
             }
             stats.project
         };
-        grow(&mut self.project_counts, project as usize).add(r.bytes);
         if !r.not_found {
             let m = r.method.map_or(u8::MAX, |m| m.index());
             let p = r.protocol.map_or(u8::MAX, |p| p.index());
@@ -423,14 +432,11 @@ impl Aggregate {
             let org = self.asn_orgs.get(&location.asn).map(String::as_str);
             rows.push(r, self.projects.get(project), &location, org);
         }
-        self.country_projects
-            .entry((location.country, project))
-            .or_default()
-            .add(r.bytes);
-        self.asn_projects
-            .entry((location.asn, project))
-            .or_default()
-            .add(r.bytes);
+        let one = Counts {
+            requests: 1,
+            bytes: r.bytes,
+        };
+        self.count_traffic(r.day, project, location, one);
 
         // 4xx responses count for hits and bytes but make no visitor (GoAccess's rule).
         if r.client_error {
@@ -444,6 +450,7 @@ impl Aggregate {
         );
         visitor.hours |= 1 << hour;
         add_project(visitor, project, &mut self.project_visitors);
+        let stats = &mut self.url_stats[url as usize];
         if stats.last_visitor != visitor.id {
             stats.last_visitor = visitor.id;
             self.url_visitors.push(url, visitor.id);

@@ -45,24 +45,14 @@ impl Aggregate {
         org: Option<&str>,
         counts: Counts,
     ) {
-        self.bandwidth += counts.bytes;
-        self.first_day = Some(self.first_day.map_or(day, |d| d.min(day)));
-        self.last_day = Some(self.last_day.map_or(day, |d| d.max(day)));
-        self.days.entry(day).or_default().merge(counts);
         let p = self.projects.intern(project.as_bytes());
-        grow(&mut self.project_counts, p as usize).merge(counts);
+        self.count_traffic(day, p, location, counts);
         let mut key = vec![1u8];
         key.extend_from_slice(&location.country);
         key.extend_from_slice(&location.continent);
         key.extend_from_slice(&location.asn.to_le_bytes());
         let ip = self.pseudo_client(&key, location);
         self.ip_stats[ip as usize].counts.merge(counts);
-        let by_country = self.country_projects.entry((location.country, p));
-        by_country.or_default().merge(counts);
-        self.asn_projects
-            .entry((location.asn, p))
-            .or_default()
-            .merge(counts);
         if let Some(org) = org {
             self.asn_orgs
                 .entry(location.asn)

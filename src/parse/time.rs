@@ -28,6 +28,11 @@ impl Tm {
     }
 }
 
+/// The day of a calendar date.
+pub fn day_key(d: jiff::civil::Date) -> Day {
+    d.year() as u32 * 10_000 + d.month() as u32 * 100 + d.day() as u32
+}
+
 /// Formats a [`Day`] as `YYYY-MM-DD`.
 pub fn day_to_string(day: Day) -> String {
     format!(

@@ -83,7 +83,7 @@ fn code(c: [u8; 2]) -> String {
 }
 
 fn stale(info: &DbInfo, last_day: Option<Day>) -> Option<String> {
-    let built = info.build_date.replace('-', "").parse::<Day>().ok()?;
+    let built = crate::parse::time::day_key(info.build_date.parse().ok()?);
     let last = last_day?;
     // yyyymmdd numbers: 10000 apart is a year apart.
     (last > built + 10_000).then(|| {

@@ -17,9 +17,9 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::ingest;
 use crate::aggregate::{Aggregate, Counts, LineCounts};
-use crate::enrich::geo::{DbInfo, Location};
+use crate::enrich::geo::{DbInfo, Location, kind_name};
 use crate::parse::Failure;
-use crate::parse::time::Day;
+use crate::parse::time::{Day, day_key};
 
 /// Which part of a store a report covers.
 #[derive(Debug, Clone)]
@@ -29,9 +29,8 @@ pub struct Query {
 }
 
 fn day_of(dir: &str) -> Option<Day> {
-    let d = dir.strip_prefix("date=")?;
-    let date: jiff::civil::Date = d.parse().ok()?;
-    Some(date.year() as u32 * 10_000 + date.month() as u32 * 100 + date.day() as u32)
+    let date: jiff::civil::Date = dir.strip_prefix("date=")?.parse().ok()?;
+    Some(day_key(date))
 }
 
 /// The committed parts of a daily table inside the window and node, by day.
@@ -224,11 +223,7 @@ pub fn aggregate(q: &Query, window: (Day, Day)) -> anyhow::Result<(Aggregate, Ve
         for d in &run.geoip {
             let info = DbInfo {
                 source: d.source.clone(),
-                kind: match d.kind.as_str() {
-                    "asn" => "asn",
-                    "country+asn" => "country+asn",
-                    _ => "country",
-                },
+                kind: kind_name(d.kind.contains("country"), d.kind.contains("asn")),
                 database_type: d.database_type.clone(),
                 build_date: d.build_date.clone(),
             };

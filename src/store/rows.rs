@@ -2,7 +2,6 @@
 //! record batch per chunk. Text from the log is stored as UTF-8 (invalid bytes become
 //! U+FFFD), as in every other output.
 
-use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use arrow_array::builder::{
@@ -86,13 +85,20 @@ pub struct Rows {
     continent: StringBuilder,
     asn: UInt32Builder,
     as_org: StringBuilder,
-    /// Days since the epoch, per logged day: dates repeat for thousands of rows.
-    days: HashMap<Day, i32>,
+    /// The last logged day and its days since the epoch: a builder gets one day's rows.
+    epoch: Option<(Day, i32)>,
 }
 
 impl Rows {
     pub fn push(&mut self, r: &Request<'_>, project: &[u8], loc: &Location, org: Option<&str>) {
-        let days = *self.days.entry(r.day).or_insert_with(|| epoch_days(r.day));
+        let days = match self.epoch {
+            Some((day, days)) if day == r.day => days,
+            _ => {
+                let days = epoch_days(r.day);
+                self.epoch = Some((r.day, days));
+                days
+            }
+        };
         let t = &r.time;
         let local = i64::from(days) * 86_400
             + i64::from(t.hour) * 3_600

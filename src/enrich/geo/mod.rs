@@ -15,6 +15,15 @@ use serde::Deserialize;
 
 use asn_table::AsnTable;
 
+/// A database's `kind` as outputs name it, from what it is used for.
+pub fn kind_name(country: bool, asn: bool) -> &'static str {
+    match (country, asn) {
+        (true, true) => "country+asn",
+        (false, true) => "asn",
+        _ => "country",
+    }
+}
+
 /// Where a location came from, for every output to name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DbInfo {
@@ -211,15 +220,11 @@ impl Mmdb {
         }
     }
 
-    fn info(&self, source: String) -> DbInfo {
+    fn info(&self, source: String, kind: &'static str) -> DbInfo {
         let meta = self.reader.metadata();
         DbInfo {
             source,
-            kind: match (self.country, self.asn) {
-                (true, true) => "country+asn",
-                (false, true) => "asn",
-                _ => "country",
-            },
+            kind,
             database_type: meta.database_type.clone(),
             build_date: jiff::Timestamp::from_second(meta.build_epoch as i64)
                 .map(|t| t.strftime("%Y-%m-%d").to_string())
@@ -310,13 +315,7 @@ impl Geo {
 
     fn add(&mut self, source: String, db: Mmdb, country: bool, asn: bool) {
         let i = self.dbs.len();
-        let mut info = db.info(source);
-        info.kind = match (country, asn) {
-            (true, true) => "country+asn",
-            (false, true) => "asn",
-            _ => "country",
-        };
-        self.infos.push(info);
+        self.infos.push(db.info(source, kind_name(country, asn)));
         self.dbs.push(db);
         if country {
             self.country = Some(i);
@@ -335,12 +334,11 @@ impl Geo {
         }
         if self.asn.is_none() {
             let table = AsnTable::parse(embedded::ASN)?;
-            let d = table.build_date;
             self.infos.push(DbInfo {
                 source: "embedded".into(),
-                kind: "asn",
+                kind: kind_name(false, true),
                 database_type: "ip-location-db asn (fsmg-stats range table)".into(),
-                build_date: format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100),
+                build_date: crate::parse::time::day_to_string(table.build_date),
             });
             self.asn = Some(AsnSource::Table(table));
         }
