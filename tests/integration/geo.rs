@@ -102,12 +102,11 @@ fn flag_beats_environment_and_fills_only_its_kind() {
     // GoAccess's spelling of the flag; and the environment when no flag is given.
     let alias = report(&["--geoip-database", &test_db(), &path]);
     assert_eq!(alias["geoip"], r["geoip"]);
-    let out = fsmg()
-        .env("FSMG_STATS_GEOIP", test_db())
-        .args(["--format", "json", "-q", &path])
-        .output()
-        .unwrap();
-    let env: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let env = json_of(
+        fsmg()
+            .env("FSMG_STATS_GEOIP", test_db())
+            .args(["--format", "json", "-q", &path]),
+    );
     assert_eq!(env["geoip"], r["geoip"]);
     // The flag gave no ASN database, so the environment's layer is consulted for one: a
     // path there that does not exist is an error, not silently skipped.
@@ -290,18 +289,12 @@ fn config_file_then_geoipupdate_directories() {
     let conf = conf_dir.join("config.toml");
     std::fs::write(&conf, "geoip = [\"country.mmdb\"]\n").unwrap();
 
-    let out = fsmg()
-        .env("FSMG_STATS_GEOIP_DIRS", &installed)
-        .env("FSMG_STATS_CONFIG", &conf)
-        .args(["--format", "json", "-q", &log])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let r = json_of(
+        fsmg()
+            .env("FSMG_STATS_GEOIP_DIRS", &installed)
+            .env("FSMG_STATS_CONFIG", &conf)
+            .args(["--format", "json", "-q", &log]),
     );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     let used: Vec<(&str, &str)> = r["geoip"]
         .as_array()
         .unwrap()

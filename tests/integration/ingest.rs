@@ -278,17 +278,11 @@ fn comparable(mut r: serde_json::Value) -> serde_json::Value {
 }
 
 fn json(args: &[&std::ffi::OsStr]) -> serde_json::Value {
-    let out = fsmg()
-        .args(["--format", "json", "-q", "--top", "25"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    json_of(
+        fsmg()
+            .args(["--format", "json", "-q", "--top", "25"])
+            .args(args),
+    )
 }
 
 #[test]

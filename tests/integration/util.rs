@@ -22,11 +22,12 @@ pub fn fsmg() -> Command {
 
 /// Runs fsmg-stats with `args` and returns its JSON report.
 pub fn report(args: &[&str]) -> Value {
-    let out = fsmg()
-        .args(["--format", "json", "-q"])
-        .args(args)
-        .output()
-        .unwrap();
+    json_of(fsmg().args(["--format", "json", "-q"]).args(args))
+}
+
+/// Runs a prepared fsmg-stats command that must succeed and returns its JSON on stdout.
+pub fn json_of(cmd: &mut Command) -> Value {
+    let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
