@@ -153,7 +153,7 @@ fn build(
 
 /// The report of a store's daily tables (`report --store`).
 pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<Outcome> {
-    let (agg, geo) = store::report::aggregate(query, cfg.window)?;
+    let (agg, geo) = store::report::aggregate(query, cfg.window, cfg.top)?;
     Ok(Outcome {
         report: build(cfg, &agg, &[], &[], &[], &geo),
         errors: Vec::new(),

@@ -68,6 +68,11 @@ impl Interner {
         id
     }
 
+    /// The id of `s`, if interned.
+    pub fn lookup(&self, s: &[u8]) -> Option<u32> {
+        self.find(s, self.state.hash_one(s))
+    }
+
     pub fn get(&self, id: u32) -> &[u8] {
         span(&self.ends, &self.bytes, id)
     }

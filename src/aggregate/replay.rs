@@ -28,7 +28,8 @@ impl Aggregate {
         ip
     }
 
-    fn url(&mut self, url: &str) -> u32 {
+    /// The id of a URL, added if new.
+    pub fn url_id(&mut self, url: &str) -> u32 {
         let id = self.urls.intern(url.as_bytes());
         if id as usize == self.url_stats.len() {
             self.url_stats.push(UrlStats::new(url.as_bytes()));
@@ -36,16 +37,20 @@ impl Aggregate {
         id
     }
 
-    /// A `traffic` row: requests and bytes of one (day, project, location).
+    /// The id of a project, added if new.
+    pub fn project_id(&mut self, project: &str) -> u32 {
+        self.projects.intern(project.as_bytes())
+    }
+
+    /// A `traffic` row: requests and bytes of one (day, project id, location).
     pub fn replay_traffic(
         &mut self,
         day: Day,
-        project: &str,
+        p: u32,
         location: Location,
         org: Option<&str>,
         counts: Counts,
     ) {
-        let p = self.projects.intern(project.as_bytes());
         self.count_traffic(day, p, location, counts);
         let mut key = vec![1u8];
         key.extend_from_slice(&location.country);
@@ -61,53 +66,62 @@ impl Aggregate {
     }
 
     fn visitor_client(&mut self, visitor: u64, location: Location) -> (u32, u32) {
-        let mut key = vec![0u8];
-        key.extend_from_slice(&visitor.to_le_bytes());
-        (self.pseudo_client(&key, location), self.agents.intern(b""))
+        let mut key = [0u8; 9];
+        key[1..].copy_from_slice(&visitor.to_le_bytes());
+        // A replayed state has one agent, the empty one, so its id is 0 once interned.
+        let agent = match self.agents.is_empty() {
+            true => self.agents.intern(b""),
+            false => 0,
+        };
+        (self.pseudo_client(&key, location), agent)
     }
 
-    /// A `visitors` row: one visitor of a day, seen in `project` and in the `hours` bits.
+    /// A `visitors` row: one visitor of a day, seen in project `p` and in the `hours` bits.
     pub fn replay_visitor(
         &mut self,
         day: Day,
         visitor: u64,
-        project: &str,
+        p: u32,
         location: Location,
         hours: u32,
     ) {
         let client = self.visitor_client(visitor, location);
-        let p = self.projects.intern(project.as_bytes());
         let day_visitors = self.visitors.entry(day).or_default();
         let v: &mut Visitor = new_or_known(day_visitors, client, &mut self.visitor_count);
         v.hours |= hours;
         add_project(v, p, &mut self.project_visitors);
     }
 
-    /// A `files` row.
-    pub fn replay_file(&mut self, url: &str, counts: Counts) {
-        let id = self.url(url);
+    /// A `files` row of URL `id`.
+    pub fn replay_file(&mut self, id: u32, counts: Counts) {
         self.url_stats[id as usize].counts.merge(counts);
     }
 
-    /// A `file_visitors` row; its visitor's `visitors` rows must have been replayed.
-    pub fn replay_file_visitor(&mut self, day: Day, url: &str, visitor: u64) {
+    /// Which URLs can be among the `top` files by requests and bytes (ties included): the
+    /// only ones whose visitors a report shows, so the only `file_visitors` rows to replay.
+    pub fn top_file_candidates(&self, top: usize) -> Vec<bool> {
+        let key = |s: &UrlStats| (s.counts.requests, s.counts.bytes);
+        let mut keys: Vec<(u64, u64)> = self.url_stats.iter().map(key).collect();
+        let cut = match top {
+            0 => return vec![false; keys.len()],
+            t if t >= keys.len() => (0, 0),
+            t => *keys.select_nth_unstable_by(t - 1, |a, b| b.cmp(a)).1,
+        };
+        self.url_stats.iter().map(|s| key(s) >= cut).collect()
+    }
+
+    /// A `file_visitors` row of URL `url`; its visitor's `visitors` rows must have been
+    /// replayed.
+    pub fn replay_file_visitor(&mut self, day: Day, url: u32, visitor: u64) {
         let client = self.visitor_client(visitor, Location::UNKNOWN);
         let Some(v) = self.visitors.get(&day).and_then(|d| d.get(&client)) else {
             return;
         };
-        let id = v.id;
-        let url = self.url(url);
-        self.url_visitors.push(url, id);
+        self.url_visitors.push(url, v.id);
     }
 
-    /// A `requested_files` row.
-    pub fn replay_requested_file(
-        &mut self,
-        url: &str,
-        method: Option<&str>,
-        protocol: Option<&str>,
-    ) {
-        let id = self.url(url);
+    /// A `requested_files` row of URL `id`.
+    pub fn replay_requested_file(&mut self, id: u32, method: Option<&str>, protocol: Option<&str>) {
         let m = method
             .and_then(|m| Method::from_prefix(m.as_bytes()))
             .map_or(u8::MAX, |(m, _)| m.index());

@@ -36,11 +36,16 @@ struct Args {
 enum Mode {
     /// Two nodes (hlz, wlg), four rotated files each (.2 gzip, .3 multi-member gzip).
     Sample { dir: PathBuf },
-    /// One plain file over 14 days.
+    /// One plain file over 14 days (or `--days`).
     Single {
         file: PathBuf,
         #[arg(long, default_value_t = 100_000)]
         lines: usize,
+        #[arg(long, default_value_t = 14)]
+        days: usize,
+        /// Distinct client addresses [default: lines / 10, at least 500].
+        #[arg(long)]
+        clients: Option<usize>,
         /// Share of hostile lines, per mille.
         #[arg(long, default_value_t = 10)]
         hostile_per_mille: u32,
@@ -746,10 +751,12 @@ fn main() -> anyhow::Result<()> {
         Mode::Single {
             file,
             lines,
+            days,
+            clients,
             hostile_per_mille,
         } => {
-            let days = days_from((2018, 12, 31), 14);
-            let mut g = Gen::new(args.seed, (lines / 10).max(500));
+            let days = days_from((2018, 12, 31), days.max(1));
+            let mut g = Gen::new(args.seed, clients.unwrap_or((lines / 10).max(500)));
             let mut f = std::io::BufWriter::new(
                 std::fs::File::create(&file).with_context(|| file.display().to_string())?,
             );

@@ -10,10 +10,18 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use std::sync::Arc;
+
 use arrow_array::cast::AsArray;
-use arrow_array::types::{UInt8Type, UInt16Type, UInt32Type, UInt64Type};
-use arrow_array::{Array, RecordBatch, StringArray};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use arrow_array::types::{Int32Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
+use arrow_array::{
+    Array, ArrayAccessor, ArrayRef, DictionaryArray, RecordBatch, StringArray, TypedDictionaryArray,
+    UInt32Array, UInt64Array,
+};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 
 use super::ingest;
 use crate::aggregate::{Aggregate, Counts, LineCounts};
@@ -54,14 +62,35 @@ fn parts(
         .collect()
 }
 
+/// A part's batches, string columns as dictionaries: their values repeat (a URL once per
+/// visitor, a project once per row), so each distinct one is resolved once ([`DictIds`]).
 fn batches(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
-    let file = std::fs::File::open(path).with_context(|| path.display().to_string())?;
-    ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.build())
-        .with_context(|| path.display().to_string())?
-        .map(|b| b.with_context(|| path.display().to_string()))
+    let named = || path.display().to_string();
+    let file = std::fs::File::open(path).with_context(named)?;
+    let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).with_context(named)?;
+    let fields: Vec<Field> = meta
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8 => f.as_ref().clone().with_data_type(DataType::Dictionary(
+                Box::new(DataType::Int32),
+                Box::new(DataType::Utf8),
+            )),
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    let options = ArrowReaderOptions::new().with_schema(Arc::new(Schema::new(fields)));
+    let meta = ArrowReaderMetadata::try_new(meta.metadata().clone(), options).with_context(named)?;
+    ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta)
+        .with_batch_size(64 * 1024)
+        .build()
+        .with_context(named)?
+        .map(|b| b.with_context(named))
         .collect()
 }
+
+type Strings<'a> = TypedDictionaryArray<'a, Int32Type, StringArray>;
 
 /// Typed access to a batch's columns by name, with the file named in errors.
 struct Columns<'a>(&'a RecordBatch, &'a Path);
@@ -73,28 +102,37 @@ impl<'a> Columns<'a> {
             .map(|c| c.as_ref())
             .with_context(|| format!("{}: no `{name}` column", self.1.display()))
     }
-    fn str(&self, name: &str) -> anyhow::Result<&'a StringArray> {
-        Ok(self.get(name)?.as_string::<i32>())
+    fn dict(&self, name: &str) -> anyhow::Result<&'a DictionaryArray<Int32Type>> {
+        self.get(name)?
+            .as_dictionary_opt()
+            .with_context(|| format!("{}: `{name}` is not a string column", self.1.display()))
     }
-    fn u64(&self, name: &str) -> anyhow::Result<&'a arrow_array::UInt64Array> {
+    fn str(&self, name: &str) -> anyhow::Result<Strings<'a>> {
+        self.dict(name)?
+            .downcast_dict::<StringArray>()
+            .with_context(|| format!("{}: `{name}` is not a string column", self.1.display()))
+    }
+    fn u64(&self, name: &str) -> anyhow::Result<&'a UInt64Array> {
         Ok(self.get(name)?.as_primitive::<UInt64Type>())
     }
-    fn u32(&self, name: &str) -> anyhow::Result<&'a arrow_array::UInt32Array> {
+    fn u32(&self, name: &str) -> anyhow::Result<&'a UInt32Array> {
         Ok(self.get(name)?.as_primitive::<UInt32Type>())
     }
-    /// Row `i`'s `country`, `continent` and `asn`.
-    fn location(&self, i: usize) -> anyhow::Result<Location> {
-        Ok(Location {
-            country: code(self.str("country")?.value(i)),
-            continent: code(self.str("continent")?.value(i)),
-            asn: self.u32("asn")?.value(i),
+    /// Each row's `country`, `continent` and `asn`.
+    fn locations(&self) -> anyhow::Result<impl Fn(usize) -> Location + 'a> {
+        let (country, continent, asn) = (self.str("country")?, self.str("continent")?, self.u32("asn")?);
+        Ok(move |i| Location {
+            country: code(country.value(i)),
+            continent: code(continent.value(i)),
+            asn: asn.value(i),
         })
     }
-    /// Row `i`'s `requests` and `bytes`.
-    fn counts(&self, i: usize) -> anyhow::Result<Counts> {
-        Ok(Counts {
-            requests: self.u64("requests")?.value(i),
-            bytes: self.u64("bytes")?.value(i),
+    /// Each row's `requests` and `bytes`.
+    fn counts(&self) -> anyhow::Result<impl Fn(usize) -> Counts + 'a> {
+        let (requests, bytes) = (self.u64("requests")?, self.u64("bytes")?);
+        Ok(move |i| Counts {
+            requests: requests.value(i),
+            bytes: bytes.value(i),
         })
     }
 }
@@ -106,105 +144,150 @@ fn code(s: &str) -> [u8; 2] {
     }
 }
 
-fn opt(a: &StringArray, i: usize) -> Option<&str> {
+fn opt<'a>(a: &Strings<'a>, i: usize) -> Option<&'a str> {
     a.is_valid(i).then(|| a.value(i))
 }
 
-/// Replays every row of one table's parts with `row(agg, day, columns, i)`.
+/// The ids of a dictionary column's values, each value resolved once per dictionary (the
+/// reader hands out one dictionary per column chunk, shared by its batches).
+#[derive(Default)]
+struct DictIds {
+    values: Option<ArrayRef>,
+    ids: Vec<u32>,
+}
+
+impl DictIds {
+    /// Each row's id; `resolve` turns a value into an id (an aggregate's interned id).
+    fn rows(
+        &mut self,
+        agg: &mut Aggregate,
+        col: &DictionaryArray<Int32Type>,
+        resolve: impl Fn(&mut Aggregate, &str) -> u32,
+    ) -> Vec<u32> {
+        let values = col.values();
+        if !self.values.as_ref().is_some_and(|v| Arc::ptr_eq(v, values)) {
+            self.values = Some(values.clone());
+            self.ids.clear();
+            self.ids.resize(values.len(), u32::MAX);
+        }
+        let strings = values.as_string::<i32>();
+        col.keys()
+            .values()
+            .iter()
+            .map(|&k| {
+                let k = k as usize;
+                if self.ids[k] == u32::MAX {
+                    self.ids[k] = resolve(agg, strings.value(k));
+                }
+                self.ids[k]
+            })
+            .collect()
+    }
+}
+
+/// Calls `each(agg, day, columns)` with every batch of one table's parts.
 fn replay(
     agg: &mut Aggregate,
     q: &Query,
     committed: &BTreeSet<String>,
     table: &str,
     window: (Day, Day),
-    mut row: impl FnMut(&mut Aggregate, Day, &Columns<'_>, usize) -> anyhow::Result<()>,
+    mut each: impl FnMut(&mut Aggregate, Day, &Columns<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    for (day, path) in parts(q, committed, table, window) {
-        for batch in batches(&path)? {
-            let cols = Columns(&batch, &path);
-            for i in 0..batch.num_rows() {
-                row(agg, day, &cols, i)?;
+    // Parts are decoded on a second thread while this one replays the previous ones.
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for (day, path) in parts(q, committed, table, window) {
+                let decoded = batches(&path);
+                if tx.send((day, path, decoded)).is_err() {
+                    break;
+                }
+            }
+        });
+        for (day, path, decoded) in rx {
+            for batch in decoded? {
+                each(agg, day, &Columns(&batch, &path))?;
             }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-/// The aggregate of a store's window and node, and the geo databases its runs used.
-pub fn aggregate(q: &Query, window: (Day, Day)) -> anyhow::Result<(Aggregate, Vec<DbInfo>)> {
+/// The aggregate of a store's window and node, and the geo databases its runs used. Only
+/// the visitors of the `top` files are replayed (the only ones a report shows).
+pub fn aggregate(
+    q: &Query,
+    window: (Day, Day),
+    top: usize,
+) -> anyhow::Result<(Aggregate, Vec<DbInfo>)> {
     let (log, committed) = ingest::committed(&q.store)?;
     let mut agg = Aggregate::default();
+    let (mut projects, mut urls) = (DictIds::default(), DictIds::default());
     let mut valid = 0;
-    replay(
-        &mut agg,
-        q,
-        &committed,
-        "traffic",
-        window,
-        |agg, day, c, i| {
-            let location = c.location(i)?;
-            let counts = c.counts(i)?;
-            valid += counts.requests;
-            let org = opt(c.str("as_org")?, i);
-            agg.replay_traffic(day, c.str("project")?.value(i), location, org, counts);
-            Ok(())
-        },
-    )?;
+    replay(&mut agg, q, &committed, "traffic", window, |agg, day, c| {
+        let (location, counts) = (c.locations()?, c.counts()?);
+        let org = c.str("as_org")?;
+        let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
+        for (i, p) in p.into_iter().enumerate() {
+            valid += counts(i).requests;
+            agg.replay_traffic(day, p, location(i), opt(&org, i), counts(i));
+        }
+        Ok(())
+    })?;
     agg.replay_valid(valid);
-    replay(
-        &mut agg,
-        q,
-        &committed,
-        "visitors",
-        window,
-        |agg, day, c, i| {
-            let location = c.location(i)?;
-            let visitor = c.u64("visitor")?.value(i);
-            let hours = c.u32("hours")?.value(i);
-            agg.replay_visitor(day, visitor, c.str("project")?.value(i), location, hours);
-            Ok(())
-        },
-    )?;
-    replay(&mut agg, q, &committed, "status", window, |agg, _, c, i| {
-        let status = c.get("status")?.as_primitive::<UInt16Type>().value(i);
-        let counts = c.counts(i)?;
-        agg.status.entry(status).or_default().merge(counts);
+    replay(&mut agg, q, &committed, "visitors", window, |agg, day, c| {
+        let (location, visitor, hours) = (c.locations()?, c.u64("visitor")?, c.u32("hours")?);
+        let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
+        for (i, p) in p.into_iter().enumerate() {
+            agg.replay_visitor(day, visitor.value(i), p, location(i), hours.value(i));
+        }
         Ok(())
     })?;
-    replay(&mut agg, q, &committed, "hours", window, |agg, _, c, i| {
-        let hour = c.get("hour")?.as_primitive::<UInt8Type>().value(i);
-        let counts = c.counts(i)?;
-        agg.hours[usize::from(hour.min(23))].merge(counts);
+    replay(&mut agg, q, &committed, "status", window, |agg, _, c| {
+        let (status, counts) = (c.get("status")?.as_primitive::<UInt16Type>(), c.counts()?);
+        for i in 0..c.0.num_rows() {
+            agg.status.entry(status.value(i)).or_default().merge(counts(i));
+        }
         Ok(())
     })?;
-    replay(&mut agg, q, &committed, "files", window, |agg, _, c, i| {
-        let counts = c.counts(i)?;
-        agg.replay_file(c.str("url")?.value(i), counts);
+    replay(&mut agg, q, &committed, "hours", window, |agg, _, c| {
+        let (hour, counts) = (c.get("hour")?.as_primitive::<UInt8Type>(), c.counts()?);
+        for i in 0..c.0.num_rows() {
+            agg.hours[usize::from(hour.value(i).min(23))].merge(counts(i));
+        }
         Ok(())
     })?;
-    replay(
-        &mut agg,
-        q,
-        &committed,
-        "file_visitors",
-        window,
-        |agg, day, c, i| {
-            agg.replay_file_visitor(day, c.str("url")?.value(i), c.u64("visitor")?.value(i));
-            Ok(())
-        },
-    )?;
-    replay(
-        &mut agg,
-        q,
-        &committed,
-        "requested_files",
-        window,
-        |agg, _, c, i| {
-            let (method, protocol) = (c.str("method")?, c.str("protocol")?);
-            agg.replay_requested_file(c.str("url")?.value(i), opt(method, i), opt(protocol, i));
-            Ok(())
-        },
-    )?;
+    replay(&mut agg, q, &committed, "files", window, |agg, _, c| {
+        let counts = c.counts()?;
+        let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
+        for (i, u) in u.into_iter().enumerate() {
+            agg.replay_file(u, counts(i));
+        }
+        Ok(())
+    })?;
+    let wanted = agg.top_file_candidates(top);
+    replay(&mut agg, q, &committed, "file_visitors", window, |agg, day, c| {
+        let visitor = c.u64("visitor")?;
+        // A URL missing from `files` (a damaged store) is not wanted.
+        let u = urls.rows(agg, c.dict("url")?, |agg, url| {
+            agg.urls.lookup(url.as_bytes()).unwrap_or(u32::MAX)
+        });
+        for (i, u) in u.into_iter().enumerate() {
+            if wanted.get(u as usize).copied().unwrap_or(false) {
+                agg.replay_file_visitor(day, u, visitor.value(i));
+            }
+        }
+        Ok(())
+    })?;
+    replay(&mut agg, q, &committed, "requested_files", window, |agg, _, c| {
+        let (method, protocol) = (c.str("method")?, c.str("protocol")?);
+        let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
+        for (i, u) in u.into_iter().enumerate() {
+            agg.replay_requested_file(u, opt(&method, i), opt(&protocol, i));
+        }
+        Ok(())
+    })?;
 
     let mut dbs: Vec<DbInfo> = Vec::new();
     for run in log
