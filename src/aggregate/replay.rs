@@ -156,3 +156,21 @@ impl Aggregate {
         all.lines += requests;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_file_candidates_keep_every_tie_at_the_cut() {
+        let mut agg = Aggregate::default();
+        for (url, requests, bytes) in [("/a", 5, 1), ("/b", 3, 2), ("/c", 3, 2), ("/d", 3, 1)] {
+            let id = agg.url_id(url);
+            agg.replay_file(id, Counts { requests, bytes });
+        }
+        assert_eq!(agg.top_file_candidates(2), [true, true, true, false]);
+        assert_eq!(agg.top_file_candidates(4), [true; 4]);
+        assert_eq!(agg.top_file_candidates(9), [true; 4]);
+        assert_eq!(agg.top_file_candidates(0), [false; 4]);
+    }
+}

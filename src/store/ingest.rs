@@ -148,6 +148,9 @@ fn valid_node(node: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
+/// What the open day parts of a run may hold in memory, together.
+const OPEN_PARTS_BYTES: usize = 128 << 20;
+
 /// One Parquet part per logged day, created when the day's first rows arrive.
 struct Partitions {
     store: PathBuf,
@@ -167,10 +170,11 @@ impl Partitions {
         )
     }
 
-    fn sink(&self, day: Day) -> anyhow::Result<Arc<ParquetSink>> {
+    /// The part of `day`, and how many parts are open.
+    fn sink(&self, day: Day) -> anyhow::Result<(Arc<ParquetSink>, usize)> {
         let mut sinks = self.sinks.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(s) = sinks.get(&day) {
-            return Ok(s.clone());
+            return Ok((s.clone(), sinks.len()));
         }
         let path = self.store.join(self.relative(day));
         if let Some(dir) = path.parent() {
@@ -178,7 +182,7 @@ impl Partitions {
         }
         let sink = Arc::new(ParquetSink::create(&path)?);
         sinks.insert(day, sink.clone());
-        Ok(sink)
+        Ok((sink, sinks.len()))
     }
 
     /// Closes every part; their paths relative to the store.
@@ -199,7 +203,12 @@ impl Partitions {
 impl RowSink for Partitions {
     fn write(&self, day: Day, batch: &RecordBatch) {
         match self.sink(day) {
-            Ok(sink) => sink.append(batch),
+            // A writer holds its row group in memory until it is full; a backlog of a year
+            // has 365 of them open, so they share one budget and flush early when over it.
+            Ok((sink, open)) => {
+                sink.append(batch);
+                sink.flush_above(OPEN_PARTS_BYTES / open);
+            }
             Err(e) => {
                 let mut err = self.error.lock().unwrap_or_else(|e| e.into_inner());
                 err.get_or_insert(e);

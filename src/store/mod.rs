@@ -97,6 +97,19 @@ impl ParquetSink {
         }
     }
 
+    /// Ends the row group in progress if it holds more than `limit` bytes of memory.
+    pub fn flush_above(&self, limit: usize) {
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Sink::Open(writer, _) = &mut *guard
+            && writer.memory_size() > limit
+            && let Err(e) = writer.flush()
+        {
+            let e =
+                anyhow::Error::from(e).context(format!("{}: write failed", self.path.display()));
+            *guard = Sink::Failed(e);
+        }
+    }
+
     /// Closes the file (footer, fsync) and renames it over the target.
     pub fn finish(&self) -> anyhow::Result<()> {
         let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());

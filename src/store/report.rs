@@ -15,8 +15,8 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
 use arrow_array::{
-    Array, ArrayAccessor, ArrayRef, DictionaryArray, RecordBatch, StringArray, TypedDictionaryArray,
-    UInt32Array, UInt64Array,
+    Array, ArrayAccessor, ArrayRef, DictionaryArray, RecordBatch, StringArray,
+    TypedDictionaryArray, UInt32Array, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::arrow_reader::{
@@ -81,7 +81,8 @@ fn batches(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
         })
         .collect();
     let options = ArrowReaderOptions::new().with_schema(Arc::new(Schema::new(fields)));
-    let meta = ArrowReaderMetadata::try_new(meta.metadata().clone(), options).with_context(named)?;
+    let meta =
+        ArrowReaderMetadata::try_new(meta.metadata().clone(), options).with_context(named)?;
     ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta)
         .with_batch_size(64 * 1024)
         .build()
@@ -120,7 +121,11 @@ impl<'a> Columns<'a> {
     }
     /// Each row's `country`, `continent` and `asn`.
     fn locations(&self) -> anyhow::Result<impl Fn(usize) -> Location + 'a> {
-        let (country, continent, asn) = (self.str("country")?, self.str("continent")?, self.u32("asn")?);
+        let (country, continent, asn) = (
+            self.str("country")?,
+            self.str("continent")?,
+            self.u32("asn")?,
+        );
         Ok(move |i| Location {
             country: code(country.value(i)),
             continent: code(continent.value(i)),
@@ -236,18 +241,28 @@ pub fn aggregate(
         Ok(())
     })?;
     agg.replay_valid(valid);
-    replay(&mut agg, q, &committed, "visitors", window, |agg, day, c| {
-        let (location, visitor, hours) = (c.locations()?, c.u64("visitor")?, c.u32("hours")?);
-        let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
-        for (i, p) in p.into_iter().enumerate() {
-            agg.replay_visitor(day, visitor.value(i), p, location(i), hours.value(i));
-        }
-        Ok(())
-    })?;
+    replay(
+        &mut agg,
+        q,
+        &committed,
+        "visitors",
+        window,
+        |agg, day, c| {
+            let (location, visitor, hours) = (c.locations()?, c.u64("visitor")?, c.u32("hours")?);
+            let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
+            for (i, p) in p.into_iter().enumerate() {
+                agg.replay_visitor(day, visitor.value(i), p, location(i), hours.value(i));
+            }
+            Ok(())
+        },
+    )?;
     replay(&mut agg, q, &committed, "status", window, |agg, _, c| {
         let (status, counts) = (c.get("status")?.as_primitive::<UInt16Type>(), c.counts()?);
         for i in 0..c.0.num_rows() {
-            agg.status.entry(status.value(i)).or_default().merge(counts(i));
+            agg.status
+                .entry(status.value(i))
+                .or_default()
+                .merge(counts(i));
         }
         Ok(())
     })?;
@@ -267,27 +282,41 @@ pub fn aggregate(
         Ok(())
     })?;
     let wanted = agg.top_file_candidates(top);
-    replay(&mut agg, q, &committed, "file_visitors", window, |agg, day, c| {
-        let visitor = c.u64("visitor")?;
-        // A URL missing from `files` (a damaged store) is not wanted.
-        let u = urls.rows(agg, c.dict("url")?, |agg, url| {
-            agg.urls.lookup(url.as_bytes()).unwrap_or(u32::MAX)
-        });
-        for (i, u) in u.into_iter().enumerate() {
-            if wanted.get(u as usize).copied().unwrap_or(false) {
-                agg.replay_file_visitor(day, u, visitor.value(i));
+    replay(
+        &mut agg,
+        q,
+        &committed,
+        "file_visitors",
+        window,
+        |agg, day, c| {
+            let visitor = c.u64("visitor")?;
+            // A URL missing from `files` (a damaged store) is not wanted.
+            let u = urls.rows(agg, c.dict("url")?, |agg, url| {
+                agg.urls.lookup(url.as_bytes()).unwrap_or(u32::MAX)
+            });
+            for (i, u) in u.into_iter().enumerate() {
+                if wanted.get(u as usize).copied().unwrap_or(false) {
+                    agg.replay_file_visitor(day, u, visitor.value(i));
+                }
             }
-        }
-        Ok(())
-    })?;
-    replay(&mut agg, q, &committed, "requested_files", window, |agg, _, c| {
-        let (method, protocol) = (c.str("method")?, c.str("protocol")?);
-        let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
-        for (i, u) in u.into_iter().enumerate() {
-            agg.replay_requested_file(u, opt(&method, i), opt(&protocol, i));
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
+    replay(
+        &mut agg,
+        q,
+        &committed,
+        "requested_files",
+        window,
+        |agg, _, c| {
+            let (method, protocol) = (c.str("method")?, c.str("protocol")?);
+            let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
+            for (i, u) in u.into_iter().enumerate() {
+                agg.replay_requested_file(u, opt(&method, i), opt(&protocol, i));
+            }
+            Ok(())
+        },
+    )?;
 
     let mut dbs: Vec<DbInfo> = Vec::new();
     for run in log
