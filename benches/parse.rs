@@ -48,6 +48,7 @@ fn benches(c: &mut Criterion) {
         window: (u32::MIN, u32::MAX),
         geo: &geo,
         rows: None,
+        visitors: true,
     };
     let mut g = c.benchmark_group("aggregate");
     g.throughput(Throughput::Bytes(data.len() as u64));

@@ -27,6 +27,8 @@ pub struct Reading<'a> {
     pub skip: Vec<u64>,
     pub whole_lines_only: bool,
     pub consumed: Option<&'a Mutex<Vec<u64>>>,
+    /// Only line counts and request rows are wanted (ingest), no visitors.
+    pub rows_only: bool,
 }
 
 impl Default for Reading<'_> {
@@ -36,6 +38,7 @@ impl Default for Reading<'_> {
             skip: Vec::new(),
             whole_lines_only: false,
             consumed: None,
+            rows_only: false,
         }
     }
 }
@@ -55,6 +58,7 @@ pub fn aggregate(
         window: cfg.window,
         geo: &cfg.geo,
         rows,
+        visitors: !reading.rows_only,
     };
     let mut chunks = Chunks::new(sources, &errors, progress);
     chunks.chunk_bytes = reading.chunk_bytes;

@@ -92,6 +92,9 @@ pub struct Context<'a> {
     pub geo: &'a Geo,
     /// Where request rows go, when they are wanted.
     pub rows: Option<&'a dyn RowSink>,
+    /// Whether visitors are counted: not when only rows and line counts are wanted, as
+    /// visitors are most of a report's time and memory.
+    pub visitors: bool,
 }
 
 type Set<T> = HashSet<T, RandomState>;
@@ -439,7 +442,7 @@ impl Aggregate {
         self.count_traffic(r.day, project, location, one);
 
         // 4xx responses count for hits and bytes but make no visitor (GoAccess's rule).
-        if r.client_error {
+        if r.client_error || !ctx.visitors {
             return;
         }
         let agent = self.agents.intern(&r.agent);
@@ -854,7 +857,7 @@ mod tests {
             let program = format::compile("COMBINED").unwrap();
             let projects = Projects::default();
             let geo = Geo::default();
-            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo, rows: None };
+            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo, rows: None, visitors: true };
             let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(specs.len())).collect();
             bounds.extend([0, specs.len()]);
             bounds.sort_unstable();

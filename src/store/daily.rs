@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use arrow_array::cast::AsArray;
+use arrow_array::ArrayAccessor;
 use arrow_array::types::{
     Int16Type, TimestampMicrosecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
@@ -26,10 +26,10 @@ use arrow_array::{
     Array, ArrayRef, RecordBatch, StringArray, UInt8Array, UInt16Array, UInt32Array, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use siphasher::sip::SipHasher13;
 
 use super::ParquetSink;
+use super::read::{Columns, DictIds, NULL, batches};
 use crate::aggregate::intern::Interner;
 use crate::enrich::files;
 
@@ -50,9 +50,6 @@ pub fn visitor_key(hasher: &SipHasher13, buf: &mut Vec<u8>, ip: &str, agent: &st
     buf.extend_from_slice(agent.as_bytes());
     hasher.hash(buf)
 }
-
-/// No string (a null column value).
-const NULL: u32 = u32::MAX;
 
 type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::RandomState>;
 type Set<K> = hashbrown::HashSet<K, foldhash::fast::RandomState>;
@@ -77,74 +74,77 @@ struct Day {
     requested: Set<(u32, u32, u32)>,
 }
 
-impl Day {
-    fn id(&mut self, a: &StringArray, i: usize) -> u32 {
-        if a.is_valid(i) {
-            self.strs.intern(a.value(i).as_bytes())
-        } else {
-            NULL
-        }
-    }
+/// Resolvers of one part's string columns to the day's ids.
+#[derive(Default)]
+struct Dicts {
+    project: DictIds,
+    country: DictIds,
+    continent: DictIds,
+    as_org: DictIds,
+    method: DictIds,
+    protocol: DictIds,
+    path: DictIds,
+}
 
+impl Day {
     fn text(&self, id: u32) -> Option<&str> {
         (id != NULL).then(|| std::str::from_utf8(self.strs.get(id)).unwrap_or_default())
     }
 
-    fn add_batch(&mut self, b: &RecordBatch, hasher: &SipHasher13) -> anyhow::Result<()> {
-        let col = |name: &str| {
-            b.column_by_name(name)
-                .with_context(|| format!("request rows without a `{name}` column"))
+    fn add_batch(
+        &mut self,
+        c: &Columns<'_>,
+        dicts: &mut Dicts,
+        hasher: &SipHasher13,
+    ) -> anyhow::Result<()> {
+        let ts = c.int::<TimestampMicrosecondType>("ts")?;
+        let offset = c.int::<Int16Type>("utc_offset_min")?;
+        let (ip, agent, query) = (c.str("ip")?, c.str("user_agent")?, c.str("query")?);
+        let ip_version = c.int::<UInt8Type>("ip_version")?;
+        let status = c.int::<UInt16Type>("status")?;
+        let bytes = c.int::<UInt64Type>("bytes")?;
+        let asn = c.int::<UInt32Type>("asn")?;
+        let mut ids = |d: &mut DictIds, name: &str| -> anyhow::Result<Vec<u32>> {
+            Ok(d.rows(&mut self.strs, c.dict(name)?, |s, v| s.intern(v.as_bytes())))
         };
-        let ts = col("ts")?.as_primitive::<TimestampMicrosecondType>();
-        let offset = col("utc_offset_min")?.as_primitive::<Int16Type>();
-        let ip = col("ip")?.as_string::<i32>();
-        let ip_version = col("ip_version")?.as_primitive::<UInt8Type>();
-        let method = col("method")?.as_string::<i32>();
-        let path = col("path")?.as_string::<i32>();
-        let query = col("query")?.as_string::<i32>();
-        let protocol = col("protocol")?.as_string::<i32>();
-        let status = col("status")?.as_primitive::<UInt16Type>();
-        let bytes = col("bytes")?.as_primitive::<UInt64Type>();
-        let agent = col("user_agent")?.as_string::<i32>();
-        let project = col("project")?.as_string::<i32>();
-        let country = col("country")?.as_string::<i32>();
-        let continent = col("continent")?.as_string::<i32>();
-        let asn = col("asn")?.as_primitive::<UInt32Type>();
-        let as_org = col("as_org")?.as_string::<i32>();
+        let project = ids(&mut dicts.project, "project")?;
+        let country = ids(&mut dicts.country, "country")?;
+        let continent = ids(&mut dicts.continent, "continent")?;
+        let as_org = ids(&mut dicts.as_org, "as_org")?;
+        let method = ids(&mut dicts.method, "method")?;
+        let protocol = ids(&mut dicts.protocol, "protocol")?;
+        let path = ids(&mut dicts.path, "path")?;
         let (mut url_buf, mut key_buf) = (Vec::new(), Vec::new());
-        for i in 0..b.num_rows() {
+        for i in 0..c.rows() {
             let n = bytes.value(i);
             let st = status.value(i);
-            let (proj, ctry, cont) = (
-                self.id(project, i),
-                self.id(country, i),
-                self.id(continent, i),
-            );
-            let a = asn.value(i);
-            let org = self.id(as_org, i);
+            let (proj, ctry, cont, a) = (project[i], country[i], continent[i], asn.value(i));
             let t = self
                 .traffic
                 .entry((proj, ctry, cont, a, ip_version.value(i)))
                 .or_insert(((0, 0), NULL));
             add(&mut t.0, n);
             if t.1 == NULL {
-                t.1 = org;
+                t.1 = as_org[i];
             }
             add(self.status.entry(st).or_default(), n);
             let local = ts.value(i) / 1_000_000 + i64::from(offset.value(i)) * 60;
             let hour = local.rem_euclid(86_400) / 3_600;
             add(&mut self.hours[hour as usize], n);
-            url_buf.clear();
-            url_buf.extend_from_slice(path.value(i).as_bytes());
-            if query.is_valid(i) {
-                url_buf.push(b'?');
-                url_buf.extend_from_slice(query.value(i).as_bytes());
-            }
-            let url = self.strs.intern(&url_buf);
+            // The URL is the path, with `?query` when there is one.
+            let url = match query.is_valid(i) {
+                false => path[i],
+                true => {
+                    url_buf.clear();
+                    url_buf.extend_from_slice(self.strs.get(path[i]));
+                    url_buf.push(b'?');
+                    url_buf.extend_from_slice(query.value(i).as_bytes());
+                    self.strs.intern(&url_buf)
+                }
+            };
             add(self.files.entry(url).or_default(), n);
-            if st != 404 && !files::is_static(&url_buf) {
-                let (m, p) = (self.id(method, i), self.id(protocol, i));
-                self.requested.insert((url, m, p));
+            if st != 404 && !files::is_static(self.strs.get(url)) {
+                self.requested.insert((url, method[i], protocol[i]));
             }
             if !(400..500).contains(&st) {
                 let v = visitor_key(hasher, &mut key_buf, ip.value(i), agent.value(i));
@@ -310,14 +310,10 @@ impl Day {
 /// are relative to `store`, the daily ones mirroring the part's (`requests/` → `daily/TABLE/`).
 pub fn summarize(store: &Path, part: &str, hasher: &SipHasher13) -> anyhow::Result<Vec<String>> {
     let path = store.join(part);
-    let file = std::fs::File::open(&path).with_context(|| path.display().to_string())?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.build())
-        .with_context(|| path.display().to_string())?;
     let mut day = Day::default();
-    for batch in reader {
-        let batch = batch.with_context(|| path.display().to_string())?;
-        day.add_batch(&batch, hasher)?;
+    let mut dicts = Dicts::default();
+    for batch in batches(&path)? {
+        day.add_batch(&Columns(&batch, &path), &mut dicts, hasher)?;
     }
     let rest = part
         .strip_prefix("requests/")
@@ -329,7 +325,8 @@ pub fn summarize(store: &Path, part: &str, hasher: &SipHasher13) -> anyhow::Resu
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
         }
-        let sink = ParquetSink::create_with_schema(&target, batch.schema())?;
+        // One dictionary for a part's URLs: a report resolves each once, not once a row.
+        let sink = ParquetSink::create_with_schema(&target, batch.schema(), 64 << 20)?;
         sink.append(&batch);
         sink.finish()?;
         written.push(rel);

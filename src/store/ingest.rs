@@ -346,6 +346,7 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
         skip: skip.clone(),
         whole_lines_only: true,
         consumed: Some(&consumed),
+        rows_only: true,
         ..Reading::default()
     };
     let (agg, read_errors) = pipeline::aggregate(cfg, &sources, reading, None, Some(&partitions));

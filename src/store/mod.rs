@@ -3,6 +3,7 @@
 
 pub mod daily;
 pub mod ingest;
+mod read;
 pub mod report;
 pub mod rows;
 
@@ -35,7 +36,7 @@ impl RowSink for ParquetSink {
 const ROW_GROUP_ROWS: usize = 1 << 20;
 const PAGE_BYTES: usize = 256 << 10;
 
-fn properties() -> WriterProperties {
+fn properties(dictionary_bytes: usize) -> WriterProperties {
     WriterProperties::builder()
         .set_compression(Compression::ZSTD(
             ZstdLevel::try_new(3).expect("valid level"),
@@ -46,7 +47,7 @@ fn properties() -> WriterProperties {
         // Pages are buffered uncompressed per column until full; an ingest of a fortnight
         // has a writer per day open at once, 18 columns each.
         .set_data_page_size_limit(PAGE_BYTES)
-        .set_dictionary_page_size_limit(PAGE_BYTES)
+        .set_dictionary_page_size_limit(dictionary_bytes)
         .set_created_by(format!("fsmg-stats {}", env!("CARGO_PKG_VERSION")))
         .build()
 }
@@ -69,15 +70,18 @@ enum Sink {
 impl ParquetSink {
     /// A file of request rows.
     pub fn create(path: &Path) -> anyhow::Result<ParquetSink> {
-        ParquetSink::create_with_schema(path, rows::schema())
+        ParquetSink::create_with_schema(path, rows::schema(), PAGE_BYTES)
     }
 
+    /// A file of `schema`, string columns dictionary-encoded while their distinct values
+    /// take at most `dictionary_bytes`.
     pub fn create_with_schema(
         path: &Path,
         schema: arrow_schema::SchemaRef,
+        dictionary_bytes: usize,
     ) -> anyhow::Result<ParquetSink> {
         let (file, tmp_path) = crate::output::temp_beside(path)?.into_parts();
-        let writer = ArrowWriter::try_new(file, schema, Some(properties()))
+        let writer = ArrowWriter::try_new(file, schema, Some(properties(dictionary_bytes)))
             .with_context(|| path.display().to_string())?;
         Ok(ParquetSink {
             path: path.to_path_buf(),

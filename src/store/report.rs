@@ -7,23 +7,13 @@
 //! but not per day, so `--since`/`--until` do not narrow them.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
-use std::sync::Arc;
-
-use arrow_array::cast::AsArray;
-use arrow_array::types::{Int32Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
-use arrow_array::{
-    Array, ArrayAccessor, ArrayRef, DictionaryArray, RecordBatch, StringArray,
-    TypedDictionaryArray, UInt32Array, UInt64Array,
-};
-use arrow_schema::{DataType, Field, Schema};
-use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
-};
+use arrow_array::types::{UInt8Type, UInt16Type, UInt32Type, UInt64Type};
+use arrow_array::{Array, ArrayAccessor};
 
 use super::ingest;
+use super::read::{Columns, DictIds, Strings, batches};
 use crate::aggregate::{Aggregate, Counts, LineCounts};
 use crate::enrich::geo::{DbInfo, Location, kind_name};
 use crate::parse::Failure;
@@ -62,69 +52,13 @@ fn parts(
         .collect()
 }
 
-/// A part's batches, string columns as dictionaries: their values repeat (a URL once per
-/// visitor, a project once per row), so each distinct one is resolved once ([`DictIds`]).
-fn batches(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
-    let named = || path.display().to_string();
-    let file = std::fs::File::open(path).with_context(named)?;
-    let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).with_context(named)?;
-    let fields: Vec<Field> = meta
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| match f.data_type() {
-            DataType::Utf8 => f.as_ref().clone().with_data_type(DataType::Dictionary(
-                Box::new(DataType::Int32),
-                Box::new(DataType::Utf8),
-            )),
-            _ => f.as_ref().clone(),
-        })
-        .collect();
-    let options = ArrowReaderOptions::new().with_schema(Arc::new(Schema::new(fields)));
-    let meta =
-        ArrowReaderMetadata::try_new(meta.metadata().clone(), options).with_context(named)?;
-    ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta)
-        .with_batch_size(64 * 1024)
-        .build()
-        .with_context(named)?
-        .map(|b| b.with_context(named))
-        .collect()
-}
-
-type Strings<'a> = TypedDictionaryArray<'a, Int32Type, StringArray>;
-
-/// Typed access to a batch's columns by name, with the file named in errors.
-struct Columns<'a>(&'a RecordBatch, &'a Path);
-
 impl<'a> Columns<'a> {
-    fn get(&self, name: &str) -> anyhow::Result<&'a dyn Array> {
-        self.0
-            .column_by_name(name)
-            .map(|c| c.as_ref())
-            .with_context(|| format!("{}: no `{name}` column", self.1.display()))
-    }
-    fn dict(&self, name: &str) -> anyhow::Result<&'a DictionaryArray<Int32Type>> {
-        self.get(name)?
-            .as_dictionary_opt()
-            .with_context(|| format!("{}: `{name}` is not a string column", self.1.display()))
-    }
-    fn str(&self, name: &str) -> anyhow::Result<Strings<'a>> {
-        self.dict(name)?
-            .downcast_dict::<StringArray>()
-            .with_context(|| format!("{}: `{name}` is not a string column", self.1.display()))
-    }
-    fn u64(&self, name: &str) -> anyhow::Result<&'a UInt64Array> {
-        Ok(self.get(name)?.as_primitive::<UInt64Type>())
-    }
-    fn u32(&self, name: &str) -> anyhow::Result<&'a UInt32Array> {
-        Ok(self.get(name)?.as_primitive::<UInt32Type>())
-    }
     /// Each row's `country`, `continent` and `asn`.
     fn locations(&self) -> anyhow::Result<impl Fn(usize) -> Location + 'a> {
         let (country, continent, asn) = (
             self.str("country")?,
             self.str("continent")?,
-            self.u32("asn")?,
+            self.int::<UInt32Type>("asn")?,
         );
         Ok(move |i| Location {
             country: code(country.value(i)),
@@ -134,7 +68,10 @@ impl<'a> Columns<'a> {
     }
     /// Each row's `requests` and `bytes`.
     fn counts(&self) -> anyhow::Result<impl Fn(usize) -> Counts + 'a> {
-        let (requests, bytes) = (self.u64("requests")?, self.u64("bytes")?);
+        let (requests, bytes) = (
+            self.int::<UInt64Type>("requests")?,
+            self.int::<UInt64Type>("bytes")?,
+        );
         Ok(move |i| Counts {
             requests: requests.value(i),
             bytes: bytes.value(i),
@@ -151,43 +88,6 @@ fn code(s: &str) -> [u8; 2] {
 
 fn opt<'a>(a: &Strings<'a>, i: usize) -> Option<&'a str> {
     a.is_valid(i).then(|| a.value(i))
-}
-
-/// The ids of a dictionary column's values, each value resolved once per dictionary (the
-/// reader hands out one dictionary per column chunk, shared by its batches).
-#[derive(Default)]
-struct DictIds {
-    values: Option<ArrayRef>,
-    ids: Vec<u32>,
-}
-
-impl DictIds {
-    /// Each row's id; `resolve` turns a value into an id (an aggregate's interned id).
-    fn rows(
-        &mut self,
-        agg: &mut Aggregate,
-        col: &DictionaryArray<Int32Type>,
-        resolve: impl Fn(&mut Aggregate, &str) -> u32,
-    ) -> Vec<u32> {
-        let values = col.values();
-        if !self.values.as_ref().is_some_and(|v| Arc::ptr_eq(v, values)) {
-            self.values = Some(values.clone());
-            self.ids.clear();
-            self.ids.resize(values.len(), u32::MAX);
-        }
-        let strings = values.as_string::<i32>();
-        col.keys()
-            .values()
-            .iter()
-            .map(|&k| {
-                let k = k as usize;
-                if self.ids[k] == u32::MAX {
-                    self.ids[k] = resolve(agg, strings.value(k));
-                }
-                self.ids[k]
-            })
-            .collect()
-    }
 }
 
 /// Calls `each(agg, day, columns)` with every batch of one table's parts.
@@ -248,7 +148,11 @@ pub fn aggregate(
         "visitors",
         window,
         |agg, day, c| {
-            let (location, visitor, hours) = (c.locations()?, c.u64("visitor")?, c.u32("hours")?);
+            let (location, visitor, hours) = (
+                c.locations()?,
+                c.int::<UInt64Type>("visitor")?,
+                c.int::<UInt32Type>("hours")?,
+            );
             let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
             for (i, p) in p.into_iter().enumerate() {
                 agg.replay_visitor(day, visitor.value(i), p, location(i), hours.value(i));
@@ -257,8 +161,8 @@ pub fn aggregate(
         },
     )?;
     replay(&mut agg, q, &committed, "status", window, |agg, _, c| {
-        let (status, counts) = (c.get("status")?.as_primitive::<UInt16Type>(), c.counts()?);
-        for i in 0..c.0.num_rows() {
+        let (status, counts) = (c.int::<UInt16Type>("status")?, c.counts()?);
+        for i in 0..c.rows() {
             agg.status
                 .entry(status.value(i))
                 .or_default()
@@ -267,8 +171,8 @@ pub fn aggregate(
         Ok(())
     })?;
     replay(&mut agg, q, &committed, "hours", window, |agg, _, c| {
-        let (hour, counts) = (c.get("hour")?.as_primitive::<UInt8Type>(), c.counts()?);
-        for i in 0..c.0.num_rows() {
+        let (hour, counts) = (c.int::<UInt8Type>("hour")?, c.counts()?);
+        for i in 0..c.rows() {
             agg.hours[usize::from(hour.value(i).min(23))].merge(counts(i));
         }
         Ok(())
@@ -289,7 +193,7 @@ pub fn aggregate(
         "file_visitors",
         window,
         |agg, day, c| {
-            let visitor = c.u64("visitor")?;
+            let visitor = c.int::<UInt64Type>("visitor")?;
             // A URL missing from `files` (a damaged store) is not wanted.
             let u = urls.rows(agg, c.dict("url")?, |agg, url| {
                 agg.urls.lookup(url.as_bytes()).unwrap_or(u32::MAX)
