@@ -252,7 +252,7 @@ impl Config {
             }
             let f = Format::from_path(p).with_context(|| {
                 format!(
-                    "{}: unknown output format (use .json, .txt or .parquet)",
+                    "{}: unknown output format (use .json, .txt, .html or .parquet)",
                     p.display()
                 )
             })?;

@@ -1,6 +1,8 @@
-//! Output: renderings of the [`Report`] (text, JSON) and writing them atomically, so that
+//! Output: renderings of the [`Report`] (text, JSON, HTML) and writing them atomically, so that
 //! a killed run or a full disk leaves the previous report in place.
 
+pub mod fmt;
+pub mod html;
 pub mod json;
 pub mod text;
 
@@ -15,6 +17,7 @@ use crate::report::Report;
 pub enum Format {
     Text,
     Json,
+    Html,
 }
 
 impl Format {
@@ -23,6 +26,7 @@ impl Format {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "json" => Some(Format::Json),
             "txt" | "text" => Some(Format::Text),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -31,6 +35,7 @@ impl Format {
         match self {
             Format::Text => text::render(report),
             Format::Json => json::render(report),
+            Format::Html => html::render(report),
         }
     }
 }

@@ -4,42 +4,8 @@
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
+use super::fmt::{human_bytes, percent, thousands};
 use crate::report::Report;
-
-/// Bytes in binary units as GoAccess prints them (`6.96 TiB`).
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    if n < 1024 {
-        return format!("{n} B");
-    }
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    format!("{v:.2} {}", UNITS[unit])
-}
-
-/// `8535441` → `8,535,441`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        return "0.00%".into();
-    }
-    format!("{:.2}%", part as f64 * 100.0 / whole as f64)
-}
 
 /// Escapes control characters (and DEL) so that log text is inert in a terminal.
 pub fn printable(s: &str) -> String {
@@ -116,7 +82,6 @@ fn geo_panel(r: &Report) -> (String, Table) {
 
 /// The top N autonomous systems (those `asn_projects` breaks down).
 fn networks(r: &Report) -> (String, Table) {
-    let top: std::collections::HashSet<u32> = r.geo.asn_projects.iter().map(|a| a.asn).collect();
     let mut t = table(
         "Networks",
         &[&["ASN", "Network"], &SHARE_HEADER[..]].concat(),
@@ -124,7 +89,7 @@ fn networks(r: &Report) -> (String, Table) {
     if let Some(col) = t.1.column_mut(1) {
         col.set_cell_alignment(CellAlignment::Left);
     }
-    for a in r.geo.asns.iter().filter(|a| top.contains(&a.asn)) {
+    for a in &r.geo.asns[..r.geo.top_asns()] {
         let mut row = vec![
             if a.asn == 0 {
                 "-".into()
@@ -263,17 +228,6 @@ pub fn render(r: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn units_like_goaccess() {
-        assert_eq!(human_bytes(0), "0 B");
-        assert_eq!(human_bytes(1023), "1023 B");
-        assert_eq!(human_bytes(1024), "1.00 KiB");
-        assert_eq!(human_bytes(7_652_412_030_000), "6.96 TiB");
-        assert_eq!(thousands(8_535_441), "8,535,441");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-    }
 
     #[test]
     fn control_characters_are_escaped() {

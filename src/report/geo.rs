@@ -97,6 +97,14 @@ fn stale(info: &DbInfo, last_day: Option<Day>) -> Option<String> {
     })
 }
 
+impl GeoTables {
+    /// How many of `asns` (the first ones) are the top N that `asn_projects` breaks down.
+    pub fn top_asns(&self) -> usize {
+        let top: std::collections::HashSet<u32> = self.asn_projects.iter().map(|a| a.asn).collect();
+        top.len().min(self.asns.len())
+    }
+}
+
 pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
     if infos.is_empty() {
         return GeoTables {

@@ -2,6 +2,7 @@
 
 mod cli;
 mod geo;
+mod html;
 mod ingest;
 mod parallel;
 mod snapshots;
