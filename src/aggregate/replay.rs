@@ -56,6 +56,7 @@ impl Aggregate {
         key.extend_from_slice(&location.country);
         key.extend_from_slice(&location.continent);
         key.extend_from_slice(&location.asn.to_le_bytes());
+        key.push(location.ip_version);
         let ip = self.pseudo_client(&key, location);
         self.ip_stats[ip as usize].counts.merge(counts);
         if let Some(org) = org {

@@ -71,6 +71,7 @@ struct Truth {
     projects: Vec<Row>,
     status_codes: Vec<Row>,
     hours: Vec<Row>,
+    ip_versions: Vec<Row>,
     #[serde(skip)]
     acc: Acc,
 }
@@ -117,6 +118,15 @@ fn is_static_url(url: &[u8]) -> bool {
     STATIC.split(' ').any(|e| lower.ends_with(&format!(".{e}")))
 }
 
+/// 6 for an IPv6 address unless it is v4-mapped (`::ffff:a.b.c.d`), which counts as 4.
+fn ip_version(ip: &str) -> u8 {
+    if ip.contains(':') && !ip.starts_with("::ffff:") {
+        6
+    } else {
+        4
+    }
+}
+
 fn date_key(d: (u16, u8, u8)) -> String {
     format!("{:04}-{:02}-{:02}", d.0, d.1, d.2)
 }
@@ -141,6 +151,7 @@ impl Truth {
             ("projects", h.project.clone()),
             ("status_codes", h.status.to_string()),
             ("hours", h.hour.to_string()),
+            ("ip_versions", ip_version(&h.ip).to_string()),
         ] {
             let e = self.acc.tables.entry((table, key)).or_default();
             e.0 += 1;
@@ -172,6 +183,7 @@ impl Truth {
         self.projects = rows("projects");
         self.status_codes = rows("status_codes");
         self.hours = rows("hours");
+        self.ip_versions = rows("ip_versions");
         self.first_date = self.days.first().map(|r| r.key.clone()).unwrap_or_default();
         self.last_date = self.days.last().map(|r| r.key.clone()).unwrap_or_default();
     }

@@ -23,6 +23,7 @@ pub struct Report {
     pub status_codes: Vec<StatusRow>,
     pub files: Vec<FileRow>,
     pub hours: Vec<HourRow>,
+    pub ip_versions: Vec<IpVersionRow>,
     pub failed: Failed,
     pub inputs: Vec<InputRow>,
     /// Geo databases and tables, inline in the JSON.
@@ -94,6 +95,16 @@ pub struct FileRow {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct HourRow {
     pub hour: u8,
+    pub requests: u64,
+    pub visitors: u64,
+    pub bytes: u64,
+}
+
+/// Requests by IP version: 4 (v4-mapped IPv6 included), 6, or 0 for unknown (a store
+/// written before versions were kept per visitor).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct IpVersionRow {
+    pub version: u8,
     pub requests: u64,
     pub visitors: u64,
     pub bytes: u64,
@@ -295,6 +306,25 @@ impl Report {
             })
             .collect();
 
+        let mut by_version: std::collections::BTreeMap<u8, Counts> = Default::default();
+        for ip in &agg.ip_stats {
+            by_version
+                .entry(ip.location.ip_version)
+                .or_default()
+                .merge(ip.counts);
+        }
+        let version_visitors = agg.visitors_by(|l| l.ip_version);
+        let ip_versions = by_version
+            .into_iter()
+            .filter(|(_, c)| c.requests > 0)
+            .map(|(version, c)| IpVersionRow {
+                version,
+                requests: c.requests,
+                visitors: version_visitors.get(&version).copied().unwrap_or(0),
+                bytes: c.bytes,
+            })
+            .collect();
+
         let geo = geo::build(agg, meta.geo, meta.top);
         Report {
             generator: Generator {
@@ -322,6 +352,7 @@ impl Report {
             status_codes,
             files,
             hours,
+            ip_versions,
             failed: Failed {
                 count: failed_count,
                 reasons,

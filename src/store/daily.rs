@@ -8,7 +8,8 @@
 //! parts read. Tables (columns beyond the `date` and `node` partitions):
 //!
 //! - `traffic`: project, country, continent, asn, as_org, ip_version → requests, bytes
-//! - `visitors`: visitor, project, country, continent, asn, hours (bit h = seen in hour h)
+//! - `visitors`: visitor, project, country, continent, asn, hours (bit h = seen in hour h),
+//!   ip_version
 //! - `status`: status → requests, bytes; `hours`: hour → requests, bytes
 //! - `files`: url → requests, bytes; `file_visitors`: url, visitor;
 //!   `requested_files`: url, method, protocol (GoAccess's "requested files": not 404, not
@@ -63,8 +64,8 @@ struct Day {
     strs: Interner,
     /// (project, country, continent, asn, ip_version) → (counts, as_org).
     traffic: Map<TrafficKey, (Counts, u32)>,
-    /// (visitor, project) → (country, continent, asn); hours per visitor.
-    visitors: Map<(u64, u32), (u32, u32, u32)>,
+    /// (visitor, project) → (country, continent, asn, ip_version); hours per visitor.
+    visitors: Map<(u64, u32), (u32, u32, u32, u8)>,
     hours_seen: Map<u64, u32>,
     status: Map<u16, Counts>,
     hours: [Counts; 24],
@@ -149,7 +150,10 @@ impl Day {
             if !(400..500).contains(&st) {
                 let v = visitor_key(hasher, &mut key_buf, ip.value(i), agent.value(i));
                 *self.hours_seen.entry(v).or_default() |= 1 << hour;
-                self.visitors.entry((v, proj)).or_insert((ctry, cont, a));
+                let version = ip_version.value(i);
+                self.visitors
+                    .entry((v, proj))
+                    .or_insert((ctry, cont, a, version));
                 self.file_visitors.insert((url, v));
             }
         }
@@ -228,6 +232,7 @@ impl Day {
                 ("continent", UTF8, false),
                 ("asn", U32, false),
                 ("hours", U32, false),
+                ("ip_version", DataType::UInt8, false),
             ],
             vec![
                 u64s(v.iter().map(|(k, _)| k.0)),
@@ -239,6 +244,7 @@ impl Day {
                     v.iter()
                         .map(|(k, _)| self.hours_seen.get(&k.0).copied().unwrap_or(0)),
                 ),
+                Arc::new(UInt8Array::from_iter_values(v.iter().map(|(_, x)| x.3))),
             ],
         );
         let counts = &[("requests", U64, false), ("bytes", U64, false)];

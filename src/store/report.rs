@@ -53,17 +53,17 @@ fn parts(
 }
 
 impl<'a> Columns<'a> {
-    /// Each row's `country`, `continent` and `asn`.
+    /// Each row's `country`, `continent`, `asn` and `ip_version` (0 if the part has no
+    /// such column: visitors tables written before it was added).
     fn locations(&self) -> anyhow::Result<impl Fn(usize) -> Location + 'a> {
-        let (country, continent, asn) = (
-            self.str("country")?,
-            self.str("continent")?,
-            self.int::<UInt32Type>("asn")?,
-        );
+        let (country, continent) = (self.str("country")?, self.str("continent")?);
+        let asn = self.int::<UInt32Type>("asn")?;
+        let version = self.int::<UInt8Type>("ip_version").ok();
         Ok(move |i| Location {
             country: code(country.value(i)),
             continent: code(continent.value(i)),
             asn: asn.value(i),
+            ip_version: version.map_or(0, |v| v.value(i)),
         })
     }
     /// Each row's `requests` and `bytes`.

@@ -110,8 +110,7 @@ impl Rows {
         self.utc_offset_min.append_option(offset);
         self.date.append_value(days);
         self.ip.append_value(lossy(r.host));
-        self.ip_version
-            .append_value(if r.ip.is_ipv4() { 4 } else { 6 });
+        self.ip_version.append_value(loc.ip_version);
         self.method.append_option(r.method.map(|m| m.name()));
         let (path, query) = match memchr::memchr(b'?', &r.url) {
             Some(q) => (&r.url[..q], Some(&r.url[q + 1..])),

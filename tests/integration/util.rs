@@ -100,6 +100,11 @@ pub fn assert_matches_truth(report: &Value, truth: &Value) {
         .filter(|r| r.1 > 0)
         .collect();
     assert_eq!(hours, rows(&truth["hours"], "key"), "hours");
+    assert_eq!(
+        rows(&report["ip_versions"], "version"),
+        rows(&truth["ip_versions"], "key"),
+        "ip_versions"
+    );
     // Status rows carry no visitors; compare requests and bytes.
     let strip = |v: Vec<(String, u64, u64, u64)>| {
         v.into_iter().map(|r| (r.0, r.1, r.3)).collect::<Vec<_>>()

@@ -36,13 +36,15 @@ pub struct DbInfo {
     pub build_date: String,
 }
 
-/// What is known about one address: country and continent codes (`--` when unknown) and
-/// ASN (0 when unknown). Names are looked up on demand.
+/// What is known about one address: country and continent codes (`--` when unknown), ASN
+/// (0 when unknown) and IP version (4 or 6, v4-mapped IPv6 being 4; 0 when unknown, as in
+/// a store written before versions were kept per visitor). Names are looked up on demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Location {
     pub country: [u8; 2],
     pub continent: [u8; 2],
     pub asn: u32,
+    pub ip_version: u8,
 }
 
 impl Location {
@@ -50,6 +52,7 @@ impl Location {
         country: *b"--",
         continent: *b"--",
         asn: 0,
+        ip_version: 0,
     };
 }
 
@@ -365,7 +368,10 @@ impl Geo {
         cache: &mut GeoCache,
     ) -> (Location, Option<&str>, Option<&str>) {
         let ip = ip.to_canonical();
-        let mut loc = Location::UNKNOWN;
+        let mut loc = Location {
+            ip_version: if ip.is_ipv4() { 4 } else { 6 },
+            ..Location::UNKNOWN
+        };
         if !is_public(ip) {
             return (loc, None, None);
         }
@@ -518,7 +524,14 @@ mod tests {
         let (loc, _, _) = geo.locate("::ffff:202.36.244.1".parse().unwrap(), cache);
         assert_eq!(&loc.country, b"NZ");
         assert_eq!(&loc.continent, b"OC");
+        assert_eq!(loc.ip_version, 4);
         let (loc, _, _) = geo.locate("10.0.0.1".parse().unwrap(), cache);
-        assert_eq!(loc, Location::UNKNOWN);
+        assert_eq!(
+            loc,
+            Location {
+                ip_version: 4,
+                ..Location::UNKNOWN
+            }
+        );
     }
 }
