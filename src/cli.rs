@@ -56,7 +56,8 @@ pub struct Args {
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
 
-    /// Write the report to FILE (format from the extension: .json, .txt); repeatable.
+    /// Write the report to FILE (format from the extension: .json, .txt, .html, .md,
+    /// .parquet); repeatable.
     /// Written atomically. With -o and no --format, nothing goes to standard output.
     #[arg(short, long = "output", value_name = "FILE", global = true)]
     pub outputs: Vec<PathBuf>,
@@ -123,4 +124,12 @@ pub enum Command {
     /// The report of a store's daily tables (needs --store; --since, --until and --node
     /// narrow it), as text, JSON or -o files like the report of logs.
     Report,
+    /// A short report for sponsors: headline numbers of the period (--since, --until;
+    /// default: the whole log) with the previous period of the same length when the data
+    /// covers it, top projects, countries (Oceania called out) and networks. Markdown on
+    /// standard output, or -o FILE.md / FILE.html. Reads log paths or --store.
+    Sponsor {
+        /// Log files, directories or globs, as for the report (none with --store).
+        paths: Vec<String>,
+    },
 }

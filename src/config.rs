@@ -56,6 +56,8 @@ pub struct Config {
     pub ingest: Option<Target>,
     /// A report of a store's daily tables instead of logs.
     pub store: Option<Query>,
+    /// `sponsor`: the outputs are the sponsor report (with the previous period).
+    pub sponsor: bool,
 }
 
 /// Where geoipupdate puts databases, in the order tried; `FSMG_STATS_GEOIP_DIRS`
@@ -133,6 +135,7 @@ impl Config {
         };
 
         let geo_layers = geo_layers(&args, &file, &base);
+        let sponsor = matches!(args.command, Some(Command::Sponsor { .. }));
         let (arg_paths, ingest, store) = match &args.command {
             Some(Command::Ingest { paths }) => {
                 if args.since.is_some()
@@ -155,6 +158,21 @@ impl Config {
                 };
                 (paths.clone(), Some(target), None)
             }
+            Some(Command::Sponsor { paths }) => match &args.store {
+                Some(store) if paths.is_empty() => (
+                    Vec::new(),
+                    None,
+                    Some(Query {
+                        store: store.clone(),
+                        node: args.node.clone(),
+                    }),
+                ),
+                Some(_) => bail!("a report reads either log paths or --store, not both"),
+                None if args.node.is_some() => {
+                    bail!("--node goes with --store (ingest, or a report of a store)")
+                }
+                None => (paths.clone(), None, None),
+            },
             Some(Command::Report) | None if args.store.is_some() || args.command.is_some() => {
                 let Some(store) = &args.store else {
                     bail!("report needs --store DIR (without it, give log paths)");
@@ -252,14 +270,28 @@ impl Config {
             }
             let f = Format::from_path(p).with_context(|| {
                 format!(
-                    "{}: unknown output format (use .json, .txt, .html or .parquet)",
+                    "{}: unknown output format (use .json, .txt, .html, .md or .parquet)",
                     p.display()
                 )
             })?;
+
             outputs.push((f, Some(p.clone())));
         }
         if args.format.is_some() || (outputs.is_empty() && request_rows.is_none()) {
-            outputs.push((args.format.unwrap_or(Format::Text), None));
+            let default = if sponsor {
+                Format::Markdown
+            } else {
+                Format::Text
+            };
+            outputs.push((args.format.unwrap_or(default), None));
+        }
+        if sponsor
+            && (request_rows.is_some()
+                || outputs
+                    .iter()
+                    .any(|(f, _)| !matches!(f, Format::Markdown | Format::Html)))
+        {
+            bail!("a sponsor report is Markdown (.md) or HTML (.html)");
         }
         if args.threads == Some(0) {
             bail!("--threads must be at least 1");
@@ -287,6 +319,7 @@ impl Config {
             geo,
             ingest,
             store,
+            sponsor,
         })
     }
 }

@@ -7,7 +7,7 @@ use clap::Parser;
 
 use fsmg_stats::cli::Args;
 use fsmg_stats::config::Config;
-use fsmg_stats::output::write_atomic;
+use fsmg_stats::output::{Format, sponsor, write_atomic};
 use fsmg_stats::pipeline;
 use fsmg_stats::store::ingest;
 
@@ -17,7 +17,7 @@ const EXIT_BUSY: u8 = 3;
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let cfg = match Config::resolve(args) {
+    let mut cfg = match Config::resolve(args) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("fsmg-stats: {e:#}");
@@ -56,8 +56,16 @@ fn main() -> ExitCode {
         eprintln!("fsmg-stats: {e:#}");
         failed = true;
     }
+    let sponsor = cfg.sponsor.then(|| {
+        let before = pipeline::previous_period(&mut cfg, &outcome.report);
+        sponsor::blocks(&outcome.report, before.as_ref())
+    });
     for (format, path) in &cfg.outputs {
-        let text = format.render(&outcome.report);
+        let text = match (&sponsor, format) {
+            (Some(blocks), Format::Html) => sponsor::html(blocks),
+            (Some(blocks), _) => sponsor::markdown(blocks),
+            (None, format) => format.render(&outcome.report),
+        };
         let result = match path {
             Some(p) => write_atomic(p, text.as_bytes()),
             None => match std::io::stdout().lock().write_all(text.as_bytes()) {

@@ -9,6 +9,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use crate::aggregate::{Aggregate, Context};
 use crate::config::Config;
 use crate::input::{self, Chunks, InputError, Source};
+use crate::parse::time::day_key;
 use crate::report::{Meta, Period, Report};
 use crate::store::{self, ParquetSink, RowSink};
 
@@ -163,4 +164,24 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
         errors: Vec::new(),
         rows_error: None,
     })
+}
+
+/// The report of the period of the same length just before `now`'s (its --since/--until,
+/// else its first and last days), if the data covers all of it; `cfg`'s window is moved.
+pub fn previous_period(cfg: &mut Config, now: &Report) -> Option<Report> {
+    let date = |s: &Option<String>| s.as_deref()?.parse::<jiff::civil::Date>().ok();
+    let start = cfg.since.or_else(|| date(&now.summary.first_date))?;
+    let end = cfg.until.or_else(|| date(&now.summary.last_date))?;
+    let prev_end = start.yesterday().ok()?;
+    let prev_start = prev_end.checked_sub(end - start).ok()?;
+    cfg.since = Some(prev_start);
+    cfg.until = Some(prev_end);
+    cfg.window = (day_key(prev_start), day_key(prev_end));
+    let before = match &cfg.store {
+        Some(query) => run_store(cfg, query).ok()?.report,
+        None => run(cfg).report,
+    };
+    let covered = before.summary.first_date == Some(prev_start.to_string())
+        && before.summary.last_date == Some(prev_end.to_string());
+    covered.then_some(before)
 }

@@ -1,5 +1,7 @@
 //! Numbers as GoAccess formats them, for every human-facing output.
 
+use crate::report::Report;
+
 /// Bytes in binary units as GoAccess prints them (`6.96 TiB`).
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
@@ -35,6 +37,44 @@ pub fn percent(part: u64, whole: u64) -> String {
     }
     format!("{:.2}%", part as f64 * 100.0 / whole as f64)
 }
+
+/// Requests, visitors and bandwidth, each with its share of the report's whole, as
+/// GoAccess's panels show them.
+pub fn shares(r: &Report, requests: u64, visitors: u64, bytes: u64) -> Vec<String> {
+    let s = &r.summary;
+    vec![
+        thousands(requests),
+        percent(requests, s.valid_requests),
+        thousands(visitors),
+        percent(visitors, s.unique_visitors),
+        human_bytes(bytes),
+        percent(bytes, s.bandwidth_bytes),
+    ]
+}
+
+/// GoAccess's "Traffic insights" numbers, labelled as it labels them.
+pub fn headline(r: &Report) -> Vec<(&'static str, String)> {
+    let s = &r.summary;
+    vec![
+        ("Total Requests", thousands(s.total_requests)),
+        ("Valid Requests", thousands(s.valid_requests)),
+        ("Failed Requests", thousands(s.failed_requests)),
+        ("Unique Visitors", thousands(s.unique_visitors)),
+        ("Requested Files", thousands(s.requested_files)),
+        ("Log Size", human_bytes(s.log_size_bytes)),
+        ("Tx. Amount", human_bytes(s.bandwidth_bytes)),
+    ]
+}
+
+/// The days a report covers, as its heading shows them.
+pub fn period(r: &Report) -> String {
+    match (&r.summary.first_date, &r.summary.last_date) {
+        (Some(a), Some(b)) => format!("{a} — {b}"),
+        _ => "no requests".into(),
+    }
+}
+
+pub const SHARE_HEADER: [&str; 6] = ["Requests", "%", "Visitors", "%", "Bandwidth", "%"];
 
 #[cfg(test)]
 mod tests {

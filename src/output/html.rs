@@ -8,7 +8,7 @@
 
 use askama::Template;
 
-use super::fmt::{human_bytes, percent, thousands};
+use super::fmt::{SHARE_HEADER, headline, human_bytes, percent, period, shares, thousands};
 use crate::report::Report;
 
 /// One table row: its cells (the first is a label) and a CSS class.
@@ -124,23 +124,8 @@ struct Dashboard<'a> {
     version: &'a str,
 }
 
-/// Requests, visitors and bytes with their shares of the whole, as GoAccess's panels.
-fn shares(r: &Report, requests: u64, visitors: u64, bytes: u64) -> Vec<String> {
-    let s = &r.summary;
-    vec![
-        thousands(requests),
-        percent(requests, s.valid_requests),
-        thousands(visitors),
-        percent(visitors, s.unique_visitors),
-        human_bytes(bytes),
-        percent(bytes, s.bandwidth_bytes),
-    ]
-}
-
-const SHARE_HEAD: [&str; 6] = ["Requests", "%", "Visitors", "%", "Bandwidth", "%"];
-
 fn with_shares(label: &'static str) -> Vec<&'static str> {
-    [&[label][..], &SHARE_HEAD[..]].concat()
+    [&[label][..], &SHARE_HEADER[..]].concat()
 }
 
 /// "Others": what the rows shown leave of the totals (visitors do not add up, so none).
@@ -159,13 +144,6 @@ fn others(r: &Report, requests: u64, bytes: u64, label: &str) -> Row {
         percent(bytes, s.bandwidth_bytes),
     ]);
     Row::new(cells).class("others")
-}
-
-pub fn period(r: &Report) -> String {
-    match (&r.summary.first_date, &r.summary.last_date) {
-        (Some(a), Some(b)) => format!("{a} — {b}"),
-        _ => "no requests".into(),
-    }
 }
 
 fn tables(r: &Report) -> Vec<Table> {
@@ -205,12 +183,7 @@ fn tables(r: &Report) -> Vec<Table> {
             let mut cells = vec![format!("{} {}", c.code, c.name)];
             cells.extend(shares(r, c.requests, c.visitors, c.bytes));
             t.rows.push(Row::new(cells).class("group"));
-            for k in r
-                .geo
-                .countries
-                .iter()
-                .filter(|k| k.continent == c.code && c.code != "--")
-            {
+            for k in r.geo.countries_of(&c.code) {
                 let mut cells = vec![format!("{} {}", k.code, k.name)];
                 cells.extend(shares(r, k.requests, k.visitors, k.bytes));
                 t.rows.push(Row::new(cells).class("sub"));
@@ -311,16 +284,7 @@ fn tables(r: &Report) -> Vec<Table> {
 }
 
 pub fn render(r: &Report) -> String {
-    let s = &r.summary;
-    let cards = vec![
-        ("Total Requests", thousands(s.total_requests)),
-        ("Valid Requests", thousands(s.valid_requests)),
-        ("Failed Requests", thousands(s.failed_requests)),
-        ("Unique Visitors", thousands(s.unique_visitors)),
-        ("Requested Files", thousands(s.requested_files)),
-        ("Log Size", human_bytes(s.log_size_bytes)),
-        ("Tx. Amount", human_bytes(s.bandwidth_bytes)),
-    ];
+    let cards = headline(r);
     let days: Vec<(String, u64, u64)> = r
         .days
         .iter()

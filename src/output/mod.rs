@@ -4,6 +4,7 @@
 pub mod fmt;
 pub mod html;
 pub mod json;
+pub mod sponsor;
 pub mod text;
 
 use std::io::Write;
@@ -18,6 +19,8 @@ pub enum Format {
     Text,
     Json,
     Html,
+    /// The headline numbers as Markdown (the sponsor report without a comparison).
+    Markdown,
 }
 
 impl Format {
@@ -27,6 +30,7 @@ impl Format {
             "json" => Some(Format::Json),
             "txt" | "text" => Some(Format::Text),
             "html" | "htm" => Some(Format::Html),
+            "md" | "markdown" => Some(Format::Markdown),
             _ => None,
         }
     }
@@ -36,6 +40,7 @@ impl Format {
             Format::Text => text::render(report),
             Format::Json => json::render(report),
             Format::Html => html::render(report),
+            Format::Markdown => sponsor::markdown(&sponsor::blocks(report, None)),
         }
     }
 }

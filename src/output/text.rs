@@ -4,7 +4,7 @@
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
-use super::fmt::{human_bytes, percent, thousands};
+use super::fmt::{SHARE_HEADER, headline, human_bytes, percent, period, shares, thousands};
 use crate::report::Report;
 
 /// Escapes control characters (and DEL) so that log text is inert in a terminal.
@@ -40,21 +40,6 @@ fn push(out: &mut String, (title, t): (String, Table)) {
     out.push('\n');
 }
 
-/// Requests, visitors and bandwidth, each with its share, as GoAccess's geo panel shows them.
-fn shares(r: &Report, requests: u64, visitors: u64, bytes: u64) -> Vec<String> {
-    let s = &r.summary;
-    vec![
-        thousands(requests),
-        percent(requests, s.valid_requests),
-        thousands(visitors),
-        percent(visitors, s.unique_visitors),
-        human_bytes(bytes),
-        percent(bytes, s.bandwidth_bytes),
-    ]
-}
-
-const SHARE_HEADER: [&str; 6] = ["Requests", "%", "Visitors", "%", "Bandwidth", "%"];
-
 /// Continents, each followed by its countries.
 fn geo_panel(r: &Report) -> (String, Table) {
     let mut t = table(
@@ -65,13 +50,7 @@ fn geo_panel(r: &Report) -> (String, Table) {
         let mut row = vec![format!("{} {}", c.code, c.name)];
         row.extend(shares(r, c.requests, c.visitors, c.bytes));
         t.1.add_row(row);
-        // Unknown has one "country", itself: no child row.
-        for k in r
-            .geo
-            .countries
-            .iter()
-            .filter(|k| k.continent == c.code && c.code != "--")
-        {
+        for k in r.geo.countries_of(&c.code) {
             let mut row = vec![format!("  {} {}", k.code, k.name)];
             row.extend(shares(r, k.requests, k.visitors, k.bytes));
             t.1.add_row(row);
@@ -107,21 +86,8 @@ fn networks(r: &Report) -> (String, Table) {
 pub fn render(r: &Report) -> String {
     let s = &r.summary;
     let mut out = String::new();
-    let period = match (&s.first_date, &s.last_date) {
-        (Some(a), Some(b)) => format!("{a} — {b}"),
-        _ => "no requests".into(),
-    };
-    out.push_str(&format!("Traffic insights  {period}\n\n"));
-    let rows = [
-        ("Total Requests", thousands(s.total_requests)),
-        ("Valid Requests", thousands(s.valid_requests)),
-        ("Failed Requests", thousands(s.failed_requests)),
-        ("Unique Visitors", thousands(s.unique_visitors)),
-        ("Requested Files", thousands(s.requested_files)),
-        ("Log Size", human_bytes(s.log_size_bytes)),
-        ("Tx. Amount", human_bytes(s.bandwidth_bytes)),
-    ];
-    for (k, v) in rows {
+    out.push_str(&format!("Traffic insights  {}\n\n", period(r)));
+    for (k, v) in headline(r) {
         out.push_str(&format!("  {k:<16} {v:>14}\n"));
     }
     if s.excluded_requests > 0 {

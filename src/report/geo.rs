@@ -98,6 +98,14 @@ fn stale(info: &DbInfo, last_day: Option<Day>) -> Option<String> {
 }
 
 impl GeoTables {
+    /// The countries shown under a continent row; Unknown has one "country", itself, so
+    /// none.
+    pub fn countries_of<'a>(&'a self, continent: &'a str) -> impl Iterator<Item = &'a CountryRow> {
+        self.countries
+            .iter()
+            .filter(move |k| k.continent == continent && continent != "--")
+    }
+
     /// How many of `asns` (the first ones) are the top N that `asn_projects` breaks down.
     pub fn top_asns(&self) -> usize {
         let top: std::collections::HashSet<u32> = self.asn_projects.iter().map(|a| a.asn).collect();

@@ -6,6 +6,7 @@ mod html;
 mod ingest;
 mod parallel;
 mod snapshots;
+mod sponsor;
 mod store;
 mod truth;
 mod util;
