@@ -264,6 +264,18 @@ fn tables(r: &Report) -> Vec<Table> {
         .collect();
     out.push(t);
 
+    let mut t = Table::new("ip-versions", "IP versions", &with_shares("Version"));
+    for v in &r.ip_versions {
+        let name = match v.version {
+            0 => "unknown".to_string(),
+            n => format!("IPv{n}"),
+        };
+        let mut cells = vec![name];
+        cells.extend(shares(r, v.requests, v.visitors, v.bytes));
+        t.rows.push(Row::new(cells));
+    }
+    out.push(t);
+
     if r.failed.count > 0 {
         let mut t = Table::new("failed", "Failed lines", &["Reason", "Lines"]);
         t.rows = r
