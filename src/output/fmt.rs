@@ -38,18 +38,34 @@ pub fn percent(part: u64, whole: u64) -> String {
     format!("{:.2}%", part as f64 * 100.0 / whole as f64)
 }
 
-/// Requests, visitors and bandwidth, each with its share of the report's whole, as
-/// GoAccess's panels show them.
-pub fn shares(r: &Report, requests: u64, visitors: u64, bytes: u64) -> Vec<String> {
+/// A row of a panel like GoAccess's: the `labels` cells, then requests, visitors and
+/// bandwidth, each with its share of the report's whole.
+pub fn shares(
+    r: &Report,
+    mut labels: Vec<String>,
+    requests: u64,
+    visitors: u64,
+    bytes: u64,
+) -> Vec<String> {
     let s = &r.summary;
-    vec![
+    labels.extend([
         thousands(requests),
         percent(requests, s.valid_requests),
         thousands(visitors),
         percent(visitors, s.unique_visitors),
         human_bytes(bytes),
         percent(bytes, s.bandwidth_bytes),
+    ]);
+    labels
+}
+
+/// The header of [`shares`] rows with `labels` first.
+pub fn shares_header(labels: &[&'static str]) -> Vec<&'static str> {
+    [
+        labels,
+        &["Requests", "%", "Visitors", "%", "Bandwidth", "%"][..],
     ]
+    .concat()
 }
 
 /// GoAccess's "Traffic insights" numbers, labelled as it labels them.
@@ -73,8 +89,6 @@ pub fn period(r: &Report) -> String {
         _ => "no requests".into(),
     }
 }
-
-pub const SHARE_HEADER: [&str; 6] = ["Requests", "%", "Visitors", "%", "Bandwidth", "%"];
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@
 
 use askama::Template;
 
-use super::fmt::{SHARE_HEADER, headline, human_bytes, percent, period, shares, thousands};
+use super::fmt::{headline, human_bytes, percent, period, shares, shares_header, thousands};
 use crate::report::Report;
 
 /// One table row: its cells (the first is a label) and a CSS class.
@@ -124,10 +124,6 @@ struct Dashboard<'a> {
     version: &'a str,
 }
 
-fn with_shares(label: &'static str) -> Vec<&'static str> {
-    [&[label][..], &SHARE_HEADER[..]].concat()
-}
-
 /// "Others": what the rows shown leave of the totals (visitors do not add up, so none).
 fn others(r: &Report, requests: u64, bytes: u64, label: &str) -> Row {
     let (s, mut cells) = (&r.summary, vec![label.to_string()]);
@@ -169,37 +165,41 @@ fn tables(r: &Report) -> Vec<Table> {
         .collect();
     out.push(t);
 
-    let mut t = Table::new("projects", "Projects", &with_shares("Project"));
+    let mut t = Table::new("projects", "Projects", &shares_header(&["Project"]));
     for p in &r.projects {
-        let mut cells = vec![p.name.clone()];
-        cells.extend(shares(r, p.requests, p.visitors, p.bytes));
+        let label = vec![p.name.clone()];
+        let cells = shares(r, label, p.requests, p.visitors, p.bytes);
         t.rows.push(Row::new(cells));
     }
     out.push(t);
 
     if !r.geo.geoip.is_empty() {
-        let mut t = Table::new("geo", "Geo location", &with_shares("Continent / country"));
+        let mut t = Table::new(
+            "geo",
+            "Geo location",
+            &shares_header(&["Continent / country"]),
+        );
         for c in &r.geo.continents {
-            let mut cells = vec![format!("{} {}", c.code, c.name)];
-            cells.extend(shares(r, c.requests, c.visitors, c.bytes));
+            let label = vec![format!("{} {}", c.code, c.name)];
+            let cells = shares(r, label, c.requests, c.visitors, c.bytes);
             t.rows.push(Row::new(cells).class("group"));
             for k in r.geo.countries_of(&c.code) {
-                let mut cells = vec![format!("{} {}", k.code, k.name)];
-                cells.extend(shares(r, k.requests, k.visitors, k.bytes));
+                let label = vec![format!("{} {}", k.code, k.name)];
+                let cells = shares(r, label, k.requests, k.visitors, k.bytes);
                 t.rows.push(Row::new(cells).class("sub"));
             }
         }
         out.push(t);
 
-        let mut t = Table::new("networks", "Networks", &with_shares("Network"));
+        let mut t = Table::new("networks", "Networks", &shares_header(&["Network"]));
         let (top, rest) = r.geo.asns.split_at(r.geo.top_asns());
         for a in top {
             let name = match a.asn {
                 0 => a.org.clone(),
                 n => format!("AS{n} {}", a.org),
             };
-            let mut cells = vec![name];
-            cells.extend(shares(r, a.requests, a.visitors, a.bytes));
+            let label = vec![name];
+            let cells = shares(r, label, a.requests, a.visitors, a.bytes);
             t.rows.push(Row::new(cells));
         }
         if !rest.is_empty() {
@@ -230,10 +230,10 @@ fn tables(r: &Report) -> Vec<Table> {
         .collect();
     out.push(t);
 
-    let mut t = Table::new("files", "Top requested files", &with_shares("Path"));
+    let mut t = Table::new("files", "Top requested files", &shares_header(&["Path"]));
     for f in &r.files {
-        let mut cells = vec![f.path.clone()];
-        cells.extend(shares(r, f.requests, f.visitors, f.bytes));
+        let label = vec![f.path.clone()];
+        let cells = shares(r, label, f.requests, f.visitors, f.bytes);
         t.rows.push(Row::new(cells));
     }
     let shown_requests: u64 = r.files.iter().map(|f| f.requests).sum();
@@ -264,14 +264,14 @@ fn tables(r: &Report) -> Vec<Table> {
         .collect();
     out.push(t);
 
-    let mut t = Table::new("ip-versions", "IP versions", &with_shares("Version"));
+    let mut t = Table::new("ip-versions", "IP versions", &shares_header(&["Version"]));
     for v in &r.ip_versions {
         let name = match v.version {
             0 => "unknown".to_string(),
             n => format!("IPv{n}"),
         };
-        let mut cells = vec![name];
-        cells.extend(shares(r, v.requests, v.visitors, v.bytes));
+        let label = vec![name];
+        let cells = shares(r, label, v.requests, v.visitors, v.bytes);
         t.rows.push(Row::new(cells));
     }
     out.push(t);

@@ -4,7 +4,7 @@
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
-use super::fmt::{SHARE_HEADER, headline, human_bytes, percent, period, shares, thousands};
+use super::fmt::{headline, human_bytes, percent, period, shares, shares_header, thousands};
 use crate::report::Report;
 
 /// Escapes control characters (and DEL) so that log text is inert in a terminal.
@@ -42,18 +42,13 @@ fn push(out: &mut String, (title, t): (String, Table)) {
 
 /// Continents, each followed by its countries.
 fn geo_panel(r: &Report) -> (String, Table) {
-    let mut t = table(
-        "Geo location",
-        &[&["Continent / country"], &SHARE_HEADER[..]].concat(),
-    );
+    let mut t = table("Geo location", &shares_header(&["Continent / country"]));
     for c in &r.geo.continents {
-        let mut row = vec![format!("{} {}", c.code, c.name)];
-        row.extend(shares(r, c.requests, c.visitors, c.bytes));
-        t.1.add_row(row);
+        let label = vec![format!("{} {}", c.code, c.name)];
+        t.1.add_row(shares(r, label, c.requests, c.visitors, c.bytes));
         for k in r.geo.countries_of(&c.code) {
-            let mut row = vec![format!("  {} {}", k.code, k.name)];
-            row.extend(shares(r, k.requests, k.visitors, k.bytes));
-            t.1.add_row(row);
+            let label = vec![format!("  {} {}", k.code, k.name)];
+            t.1.add_row(shares(r, label, k.requests, k.visitors, k.bytes));
         }
     }
     t
@@ -61,15 +56,12 @@ fn geo_panel(r: &Report) -> (String, Table) {
 
 /// The top N autonomous systems (those `asn_projects` breaks down).
 fn networks(r: &Report) -> (String, Table) {
-    let mut t = table(
-        "Networks",
-        &[&["ASN", "Network"], &SHARE_HEADER[..]].concat(),
-    );
+    let mut t = table("Networks", &shares_header(&["ASN", "Network"]));
     if let Some(col) = t.1.column_mut(1) {
         col.set_cell_alignment(CellAlignment::Left);
     }
     for a in &r.geo.asns[..r.geo.top_asns()] {
-        let mut row = vec![
+        let labels = vec![
             if a.asn == 0 {
                 "-".into()
             } else {
@@ -77,8 +69,7 @@ fn networks(r: &Report) -> (String, Table) {
             },
             printable(&a.org),
         ];
-        row.extend(shares(r, a.requests, a.visitors, a.bytes));
-        t.1.add_row(row);
+        t.1.add_row(shares(r, labels, a.requests, a.visitors, a.bytes));
     }
     t
 }

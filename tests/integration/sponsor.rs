@@ -1,6 +1,8 @@
 //! The sponsor report: the main report's numbers for the same period, the previous period
 //! when the data covers it, the same from a store, and log text kept inert.
 
+use fsmg_stats::output::fmt::thousands;
+
 use crate::util::*;
 
 fn sponsor(args: &[&str]) -> String {
@@ -11,18 +13,6 @@ fn sponsor(args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The start of a report's row in the summary table, and its IPv6 share.
