@@ -49,6 +49,8 @@ fn benches(c: &mut Criterion) {
         geo: &geo,
         rows: None,
         visitors: true,
+        ignore_crawlers: false,
+        nodes: &[],
     };
     let mut g = c.benchmark_group("aggregate");
     g.throughput(Throughput::Bytes(data.len() as u64));

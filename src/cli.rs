@@ -83,10 +83,26 @@ pub struct Args {
     #[arg(long, value_name = "DIR", global = true)]
     pub store: Option<PathBuf>,
 
-    /// The node: for `ingest`, where the logs come from (a partition of the store, e.g.
-    /// hlz); for a store report, only that node's data.
+    /// The node (anycast site): for `ingest`, where the logs come from (a partition of
+    /// the store, e.g. hlz); for a store report, only that node's data; for a report of
+    /// logs, the node of every input (default: NAME of a NAME=PATH argument, else each
+    /// file's parent directory name).
     #[arg(long, value_name = "NAME", global = true)]
     pub node: Option<String>,
+
+    /// Every table once per node too, after the totals (text and JSON `by_node`).
+    #[arg(long, global = true)]
+    pub by_node: bool,
+
+    /// Leave crawlers' requests out (counted in `excluded_requests`), as GoAccess's
+    /// option does.
+    #[arg(long, global = true)]
+    pub ignore_crawlers: bool,
+
+    /// Show client addresses in the heavy-hitters table and failed-line samples. Off by
+    /// default: reports get published.
+    #[arg(long, global = true)]
+    pub show_ips: bool,
 
     /// Rows in the top-files table.
     #[arg(long, value_name = "N", global = true)]

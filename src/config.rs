@@ -58,6 +58,11 @@ pub struct Config {
     pub store: Option<Query>,
     /// `sponsor`: the outputs are the sponsor report (with the previous period).
     pub sponsor: bool,
+    /// `--node` for a report of logs: the node of every input.
+    pub node: Option<String>,
+    pub by_node: bool,
+    pub ignore_crawlers: bool,
+    pub show_ips: bool,
 }
 
 /// Where geoipupdate puts databases, in the order tried; `FSMG_STATS_GEOIP_DIRS`
@@ -143,6 +148,9 @@ impl Config {
                     || args.format.is_some()
                     || !args.outputs.is_empty()
                     || args.top.is_some()
+                    || args.by_node
+                    || args.ignore_crawlers
+                    || args.show_ips
                     || !args.paths.is_empty()
                 {
                     bail!(
@@ -168,9 +176,6 @@ impl Config {
                     }),
                 ),
                 Some(_) => bail!("a report reads either log paths or --store, not both"),
-                None if args.node.is_some() => {
-                    bail!("--node goes with --store (ingest, or a report of a store)")
-                }
                 None => (paths.clone(), None, None),
             },
             Some(Command::Report) | None if args.store.is_some() || args.command.is_some() => {
@@ -186,12 +191,7 @@ impl Config {
                 };
                 (Vec::new(), None, Some(query))
             }
-            _ => {
-                if args.node.is_some() {
-                    bail!("--node goes with --store (ingest, or a report of a store)");
-                }
-                (args.paths.clone(), None, None)
-            }
+            _ => (args.paths.clone(), None, None),
         };
         let paths = if store.is_some() {
             Vec::new()
@@ -317,9 +317,13 @@ impl Config {
             quiet: args.quiet,
             progress: !args.quiet && std::io::stderr().is_terminal(),
             geo,
+            node: args.node.filter(|_| store.is_none() && ingest.is_none()),
             ingest,
             store,
             sponsor,
+            by_node: args.by_node,
+            ignore_crawlers: args.ignore_crawlers,
+            show_ips: args.show_ips,
         })
     }
 }

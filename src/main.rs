@@ -35,7 +35,13 @@ fn main() -> ExitCode {
                 return ExitCode::from(EXIT_PARTIAL);
             }
         },
-        None => pipeline::run(&cfg),
+        None => match pipeline::run(&cfg) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                eprintln!("fsmg-stats: {e:#}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
     };
     for e in &outcome.errors {
         eprintln!("fsmg-stats: {e}");

@@ -6,11 +6,11 @@ use std::sync::Mutex;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
-use crate::aggregate::{Aggregate, Context};
+use crate::aggregate::{Aggregate, Context, MAX_NODES};
 use crate::config::Config;
 use crate::input::{self, Chunks, InputError, Source};
 use crate::parse::time::day_key;
-use crate::report::{Meta, Period, Report};
+use crate::report::{Meta, NodeReport, Period, Report};
 use crate::store::{self, ParquetSink, RowSink};
 
 pub struct Outcome {
@@ -30,6 +30,8 @@ pub struct Reading<'a> {
     pub consumed: Option<&'a Mutex<Vec<u64>>>,
     /// Only line counts and request rows are wanted (ingest), no visitors.
     pub rows_only: bool,
+    /// Node id of each input (empty: all node 0).
+    pub nodes: Vec<u32>,
 }
 
 impl Default for Reading<'_> {
@@ -40,6 +42,7 @@ impl Default for Reading<'_> {
             whole_lines_only: false,
             consumed: None,
             rows_only: false,
+            nodes: Vec::new(),
         }
     }
 }
@@ -60,6 +63,8 @@ pub fn aggregate(
         geo: &cfg.geo,
         rows,
         visitors: !reading.rows_only,
+        ignore_crawlers: cfg.ignore_crawlers,
+        nodes: &reading.nodes,
     };
     let mut chunks = Chunks::new(sources, &errors, progress);
     chunks.chunk_bytes = reading.chunk_bytes;
@@ -85,8 +90,32 @@ pub fn aggregate(
     (agg, errors.into_inner().unwrap_or_default())
 }
 
-pub fn run(cfg: &Config) -> Outcome {
-    let (sources, mut errors) = input::discover(&cfg.paths);
+/// Node names and each input's node id, `--node` overriding what the arguments say.
+fn node_ids(cfg: &Config, found: Vec<String>) -> anyhow::Result<(Vec<String>, Vec<u32>)> {
+    let mut names: Vec<String> = Vec::new();
+    let mut ids = Vec::with_capacity(found.len());
+    for name in found {
+        let name = cfg.node.clone().unwrap_or(name);
+        let id = match names.iter().position(|n| *n == name) {
+            Some(i) => i,
+            None => {
+                names.push(name);
+                names.len() - 1
+            }
+        };
+        ids.push(id as u32);
+    }
+    anyhow::ensure!(
+        names.len() <= MAX_NODES,
+        "{} nodes (by NAME=PATH or parent directory): at most {MAX_NODES}; use --node NAME",
+        names.len()
+    );
+    Ok((names, ids))
+}
+
+pub fn run(cfg: &Config) -> anyhow::Result<Outcome> {
+    let (sources, found, mut errors) = input::discover_nodes(&cfg.paths);
+    let (nodes, node_of) = node_ids(cfg, found)?;
     let sizes: Vec<u64> = sources
         .iter()
         .map(|s| match s {
@@ -109,58 +138,96 @@ pub fn run(cfg: &Config) -> Outcome {
         Some(Err(e)) => (None, Some(e)),
         None => (None, None),
     };
-    let (agg, read_errors) = aggregate(
-        cfg,
-        &sources,
-        Reading::default(),
-        progress.clone(),
-        sink.as_ref().map(|s| s as &dyn RowSink),
-    );
+    let rows = sink.as_ref().map(|s| s as &dyn RowSink);
+    // --by-node: each node's inputs on their own, for its report, then merged (exactly,
+    // visitors too) into the total.
+    let groups: Vec<Vec<usize>> = match cfg.by_node {
+        true => (0..nodes.len() as u32)
+            .map(|n| (0..sources.len()).filter(|&i| node_of[i] == n).collect())
+            .collect(),
+        false => vec![(0..sources.len()).collect()],
+    };
+    let mut total: Option<Aggregate> = None;
+    let mut by_node = Vec::new();
+    for group in groups {
+        let pick = |i: &usize| sources[*i].clone();
+        let (part_sources, part_sizes): (Vec<Source>, Vec<u64>) =
+            group.iter().map(|i| (pick(i), sizes[*i])).unzip();
+        let reading = Reading {
+            nodes: group.iter().map(|&i| node_of[i]).collect(),
+            ..Reading::default()
+        };
+        let (mut agg, read_errors) = aggregate(cfg, &part_sources, reading, progress.clone(), rows);
+        if cfg.by_node {
+            let meta = meta(
+                cfg,
+                &part_sources,
+                &part_sizes,
+                &read_errors,
+                &cfg.geo.infos,
+                &nodes,
+            );
+            by_node.push(NodeReport {
+                node: nodes[node_of[group[0]] as usize].clone(),
+                report: Report::build(&agg, &meta),
+            });
+        }
+        agg.renumber_inputs(&group);
+        errors.extend(read_errors);
+        total = Some(match total {
+            Some(t) => t.merge(agg),
+            None => agg,
+        });
+    }
+    let agg = total.unwrap_or_default();
     if let Some(sink) = sink {
         rows_error = sink.finish().err();
     }
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    errors.extend(read_errors);
-    let report = build(cfg, &agg, &sources, &sizes, &errors, &cfg.geo.infos);
-    Outcome {
+    let mut report = Report::build(
+        &agg,
+        &meta(cfg, &sources, &sizes, &errors, &cfg.geo.infos, &nodes),
+    );
+    report.by_node = by_node;
+    Ok(Outcome {
         report,
         errors,
         rows_error,
-    }
+    })
 }
 
-fn build(
-    cfg: &Config,
-    agg: &Aggregate,
-    sources: &[Source],
-    sizes: &[u64],
-    errors: &[InputError],
-    geo: &[crate::enrich::geo::DbInfo],
-) -> Report {
-    Report::build(
-        agg,
-        &Meta {
-            log_format: &cfg.program.name,
-            period: Period {
-                since: cfg.since.map(|d| d.to_string()),
-                until: cfg.until.map(|d| d.to_string()),
-            },
-            sources,
-            sizes,
-            errors,
-            top: cfg.top,
-            geo,
+fn meta<'a>(
+    cfg: &'a Config,
+    sources: &'a [Source],
+    sizes: &'a [u64],
+    errors: &'a [InputError],
+    geo: &'a [crate::enrich::geo::DbInfo],
+    nodes: &'a [String],
+) -> Meta<'a> {
+    Meta {
+        log_format: &cfg.program.name,
+        period: Period {
+            since: cfg.since.map(|d| d.to_string()),
+            until: cfg.until.map(|d| d.to_string()),
         },
-    )
+        sources,
+        sizes,
+        errors,
+        top: cfg.top,
+        geo,
+        nodes,
+        show_ips: cfg.show_ips,
+        timed: cfg.program.has_serve_time(),
+    }
 }
 
 /// The report of a store's daily tables (`report --store`).
 pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<Outcome> {
-    let (agg, geo) = store::report::aggregate(query, cfg.window, cfg.top)?;
+    let (agg, geo, nodes) = store::report::aggregate(query, cfg.window, cfg.top)?;
     Ok(Outcome {
-        report: build(cfg, &agg, &[], &[], &[], &geo),
+        report: Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &nodes)),
         errors: Vec::new(),
         rows_error: None,
     })
@@ -179,7 +246,7 @@ pub fn previous_period(cfg: &mut Config, now: &Report) -> Option<Report> {
     cfg.window = (day_key(prev_start), day_key(prev_end));
     let before = match &cfg.store {
         Some(query) => run_store(cfg, query).ok()?.report,
-        None => run(cfg).report,
+        None => run(cfg).ok()?.report,
     };
     let covered = before.summary.first_date == Some(prev_start.to_string())
         && before.summary.last_date == Some(prev_end.to_string());

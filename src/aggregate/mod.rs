@@ -13,8 +13,9 @@ pub mod replay;
 use foldhash::fast::RandomState;
 use hashbrown::{HashMap, HashSet};
 
+use crate::enrich::files::{self, Content};
 use crate::enrich::geo::{Geo, GeoCache, Location};
-use crate::enrich::{files, project::Projects};
+use crate::enrich::{client, project::Projects};
 use crate::parse::time::Day;
 use crate::parse::{Failure, Line, Program, Request};
 use crate::store::RowSink;
@@ -95,7 +96,19 @@ pub struct Context<'a> {
     /// Whether visitors are counted: not when only rows and line counts are wanted, as
     /// visitors are most of a report's time and memory.
     pub visitors: bool,
+    /// `--ignore-crawlers`: crawlers' requests are `excluded`, as GoAccess's option does.
+    pub ignore_crawlers: bool,
+    /// The node (anycast site) of each input, by input number: an id below
+    /// [`MAX_NODES`] into the run's node names.
+    pub nodes: &'a [u32],
 }
+
+/// Nodes are kept as bits of each visitor, so that per-node visitors are exact.
+pub const MAX_NODES: usize = 32;
+
+/// Responses above this many bytes have their transfer speed measured: smaller ones are
+/// dominated by latency, not throughput.
+pub const SPEED_MIN_BYTES: u64 = 1_000_000;
 
 type Set<T> = HashSet<T, RandomState>;
 type Map<K, V> = HashMap<K, V, RandomState>;
@@ -116,13 +129,16 @@ const NONE: u32 = u32::MAX;
 /// when hostile paths invent hundreds of first segments, as (project, visitor) pairs.
 const MASK_PROJECTS: u32 = 32;
 
-/// One unique visitor and the hours and (first 32) projects it was seen in, so that
-/// per-hour and per-project visitor counts need no (item, visitor) sets.
+/// One unique visitor and the hours, (first 32) projects and nodes it was seen in, so
+/// that per-hour, per-project and per-node visitor counts need no (item, visitor) sets.
 #[derive(Debug, Clone, Copy)]
 pub struct Visitor {
     pub id: u32,
     pub hours: u32,
     pub projects: u32,
+    pub nodes: u32,
+    /// Client id (a visitor has one agent, so one client).
+    pub client: u32,
 }
 
 /// How a URL counts among GoAccess's "requested files": never (static by extension), not
@@ -144,6 +160,9 @@ pub struct UrlStats {
     /// one pair.
     last_visitor: u32,
     files: FileKinds,
+    pub content: Content,
+    /// A disk or install image: its downloads are counted.
+    pub image: bool,
 }
 
 impl UrlStats {
@@ -157,8 +176,64 @@ impl UrlStats {
             } else {
                 FileKinds::None
             },
+            content: files::content(url),
+            image: files::is_image(url),
         }
     }
+}
+
+/// One visitor's GET responses of one image: full (200) responses and all bytes sent.
+/// The file's size is learnt from the largest 200 response of anyone; a 200 of that size
+/// is a completed download, and so are responses (200 cut short, 206 ranges) that
+/// together sent at least that many bytes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Download {
+    /// Largest 200 response, and how many 200s were that large.
+    pub largest: u64,
+    pub at_largest: u32,
+    /// Bytes of all 200 and 206 responses.
+    pub sent: u64,
+}
+
+impl Download {
+    pub fn add(&mut self, full: bool, bytes: u64) {
+        self.sent += bytes;
+        if full {
+            self.merge(Download {
+                largest: bytes,
+                at_largest: 1,
+                sent: 0,
+            });
+        }
+    }
+
+    pub fn merge(&mut self, o: Download) {
+        self.sent += o.sent;
+        match o.largest.cmp(&self.largest) {
+            std::cmp::Ordering::Greater => {
+                (self.largest, self.at_largest) = (o.largest, o.at_largest)
+            }
+            std::cmp::Ordering::Equal => self.at_largest += o.at_largest,
+            std::cmp::Ordering::Less => {}
+        }
+    }
+
+    /// Completed downloads of a file of `size` bytes (known: > 0).
+    pub fn completed(&self, size: u64) -> u64 {
+        if self.largest == size {
+            u64::from(self.at_largest)
+        } else {
+            u64::from(self.sent >= size)
+        }
+    }
+}
+
+/// One measured transfer: where it went and how fast (bytes per second).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transfer {
+    pub asn: u32,
+    pub ip_version: u8,
+    pub rate: u64,
 }
 
 /// (item, visitor) pairs logged as they come and deduplicated by sorting, which is far
@@ -230,12 +305,32 @@ pub struct Aggregate {
     /// Indexed by client address id: where it is, what it asked for. Each address is
     /// looked up once per thread.
     pub ip_stats: Vec<IpStats>,
+    /// Clients by name (`apt`), or name and version (`apt/2.2.4`); names have no `/`.
+    pub clients: Interner,
+    /// Client id of each agent id.
+    agent_clients: Vec<u32>,
+    /// Indexed by client id.
+    pub client_counts: Vec<Counts>,
+    /// Indexed by node id.
+    pub node_counts: Vec<Counts>,
+    /// IPv6 requests and bytes, indexed by project id.
+    pub project_ipv6: Vec<Counts>,
+    /// Requests and bytes per (project, content kind).
+    pub content: Map<(u32, Content), Counts>,
+    /// (URL, visitor) → GET responses of images.
+    pub downloads: Map<u64, Download>,
+    /// Large responses' speeds, when the format logs serve time (`%D`, `%T`).
+    pub transfers: Vec<Transfer>,
     /// Country and AS names the databases gave, by code and number.
     pub country_names: Map<[u8; 2], String>,
     pub asn_orgs: Map<u32, String>,
     /// Requests and bytes per (country, project) and (ASN, project).
     pub country_projects: Map<([u8; 2], u32), Counts>,
     pub asn_projects: Map<(u32, u32), Counts>,
+    /// Rebuilt from a store's daily tables: client addresses are stand-ins, and the real
+    /// ones (for heavy hitters) are here.
+    pub replayed: bool,
+    pub addresses: Map<String, IpStats>,
     /// This thread's decoded geo records; not merged.
     geo_cache: GeoCache,
     pub hours: [Counts; 24],
@@ -270,6 +365,8 @@ fn new_or_known<'a>(
             id: *count - 1,
             hours: 0,
             projects: 0,
+            nodes: 0,
+            client: 0,
         }
     })
 }
@@ -279,6 +376,8 @@ fn new_or_known<'a>(
 pub struct IpStats {
     pub location: Location,
     pub counts: Counts,
+    /// Requests answered 404.
+    pub not_found: u64,
 }
 
 /// Records that `visitor` was seen in `project`.
@@ -342,11 +441,19 @@ impl Aggregate {
                 Line::Request(r) => {
                     if r.day < ctx.window.0 || r.day > ctx.window.1 {
                         counts.excluded += 1;
-                    } else {
-                        counts.valid += 1;
-                        let day_rows = ctx.rows.map(|_| rows.entry(r.day).or_default());
-                        self.add_request(ctx, &r, day_rows);
+                        continue;
                     }
+                    // Agents are only needed for visitors, clients and crawlers.
+                    let agent =
+                        (ctx.visitors || ctx.ignore_crawlers).then(|| self.agent_id(&r.agent));
+                    if ctx.ignore_crawlers && agent.is_some_and(|a| self.is_crawler(a)) {
+                        counts.excluded += 1;
+                        continue;
+                    }
+                    counts.valid += 1;
+                    let day_rows = ctx.rows.map(|_| rows.entry(r.day).or_default());
+                    let node = ctx.nodes.get(input as usize).copied().unwrap_or(0);
+                    self.add_request(ctx, &r, agent, node, day_rows);
                 }
             }
         }
@@ -358,6 +465,25 @@ impl Aggregate {
         }
         grow(&mut self.inputs, input as usize).merge(counts);
         self.chunk_lines.push((input, chunk, line_no));
+    }
+
+    /// The id of a user agent, classified into a client when first seen.
+    pub fn agent_id(&mut self, agent: &[u8]) -> u32 {
+        let id = self.agents.intern(agent);
+        if id as usize == self.agent_clients.len() {
+            let (kind, version) = client::classify(agent);
+            let key = match version {
+                Some(v) => format!("{}/{v}", kind.name()),
+                None => kind.name().to_string(),
+            };
+            self.agent_clients.push(self.clients.intern(key.as_bytes()));
+        }
+        id
+    }
+
+    fn is_crawler(&self, agent: u32) -> bool {
+        self.clients.get(self.agent_clients[agent as usize])
+            == client::Kind::Crawler.name().as_bytes()
     }
 
     fn fail(&mut self, pos: LinePos, reason: Failure, line: &[u8]) {
@@ -378,13 +504,23 @@ impl Aggregate {
         self.last_day = Some(self.last_day.map_or(day, |d| d.max(day)));
         self.days.entry(day).or_default().merge(counts);
         grow(&mut self.project_counts, project as usize).merge(counts);
+        if location.ip_version == 6 {
+            grow(&mut self.project_ipv6, project as usize).merge(counts);
+        }
         let by_country = self.country_projects.entry((location.country, project));
         by_country.or_default().merge(counts);
         let by_asn = self.asn_projects.entry((location.asn, project));
         by_asn.or_default().merge(counts);
     }
 
-    fn add_request(&mut self, ctx: &Context<'_>, r: &Request<'_>, rows: Option<&mut Rows>) {
+    fn add_request(
+        &mut self,
+        ctx: &Context<'_>,
+        r: &Request<'_>,
+        agent: Option<u32>,
+        node: u32,
+        rows: Option<&mut Rows>,
+    ) {
         self.status.entry(r.status).or_default().add(r.bytes);
         let hour = r.time.hour.min(23);
         self.hours[hour as usize].add(r.bytes);
@@ -426,10 +562,12 @@ impl Aggregate {
             self.ip_stats.push(IpStats {
                 location,
                 counts: Counts::default(),
+                not_found: 0,
             });
         }
         let client = &mut self.ip_stats[ip as usize];
         client.counts.add(r.bytes);
+        client.not_found += u64::from(r.status == 404);
         let location = client.location;
         if let Some(rows) = rows {
             let org = self.asn_orgs.get(&location.asn).map(String::as_str);
@@ -440,23 +578,49 @@ impl Aggregate {
             bytes: r.bytes,
         };
         self.count_traffic(r.day, project, location, one);
+        let content = self.url_stats[url as usize].content;
+        self.content
+            .entry((project, content))
+            .or_default()
+            .add(r.bytes);
+        grow(&mut self.node_counts, node as usize).add(r.bytes);
+        if let Some(us) = r
+            .serve_micros
+            .filter(|&us| us > 0 && r.bytes > SPEED_MIN_BYTES)
+        {
+            self.transfers.push(Transfer {
+                asn: location.asn,
+                ip_version: location.ip_version,
+                rate: (u128::from(r.bytes) * 1_000_000 / u128::from(us)) as u64,
+            });
+        }
 
         // 4xx responses count for hits and bytes but make no visitor (GoAccess's rule).
+        let Some(agent) = agent else { return };
+        let client = self.agent_clients[agent as usize];
+        grow(&mut self.client_counts, client as usize).add(r.bytes);
         if r.client_error || !ctx.visitors {
             return;
         }
-        let agent = self.agents.intern(&r.agent);
         let visitor = new_or_known(
             self.visitors.entry(r.day).or_default(),
             (ip, agent),
             &mut self.visitor_count,
         );
         visitor.hours |= 1 << hour;
+        visitor.nodes |= 1 << node;
+        visitor.client = client;
         add_project(visitor, project, &mut self.project_visitors);
+        let visitor = visitor.id;
         let stats = &mut self.url_stats[url as usize];
-        if stats.last_visitor != visitor.id {
-            stats.last_visitor = visitor.id;
-            self.url_visitors.push(url, visitor.id);
+        if stats.last_visitor != visitor {
+            stats.last_visitor = visitor;
+            self.url_visitors.push(url, visitor);
+        }
+        let get = r.method.is_some_and(|m| m.is_get());
+        if stats.image && get && matches!(r.status, 200 | 206) {
+            let d = self.downloads.entry(pair(url, visitor)).or_default();
+            d.add(r.status == 200, r.bytes);
         }
     }
 
@@ -475,9 +639,11 @@ impl Aggregate {
                 self.ip_stats.push(IpStats {
                     location: o.location,
                     counts: Counts::default(),
+                    not_found: 0,
                 });
             }
             self.ip_stats[ip].counts.merge(o.counts);
+            self.ip_stats[ip].not_found += o.not_found;
         }
         for (code, name) in std::mem::take(&mut other.country_names) {
             self.country_names.entry(code).or_insert(name);
@@ -485,7 +651,21 @@ impl Aggregate {
         for (asn, org) in std::mem::take(&mut other.asn_orgs) {
             self.asn_orgs.entry(asn).or_insert(org);
         }
+        let clients = self.clients.absorb(&other.clients);
         let agents = self.agents.absorb(&std::mem::take(&mut other.agents));
+        for (i, &a) in agents.iter().enumerate() {
+            if a as usize == self.agent_clients.len() {
+                self.agent_clients
+                    .push(clients[other.agent_clients[i] as usize]);
+            }
+        }
+        for (i, c) in other.client_counts.iter().enumerate() {
+            grow(&mut self.client_counts, clients[i] as usize).merge(*c);
+        }
+        for (i, c) in other.node_counts.iter().enumerate() {
+            grow(&mut self.node_counts, i).merge(*c);
+        }
+        self.transfers.append(&mut other.transfers);
         let projects = self.projects.absorb(&other.projects);
 
         // Visitors: renumber, OR in their hours and projects.
@@ -496,6 +676,8 @@ impl Aggregate {
                 let key = (ips[ip as usize], agents[agent as usize]);
                 let v = new_or_known(ours, key, &mut self.visitor_count);
                 v.hours |= o.hours;
+                v.nodes |= o.nodes;
+                v.client = clients[o.client as usize];
                 for b in bits(o.projects) {
                     add_project(v, projects[b as usize], &mut self.project_visitors);
                 }
@@ -535,6 +717,8 @@ impl Aggregate {
                         FileKinds::Static => FileKinds::Static,
                         _ => FileKinds::None,
                     },
+                    content: o.content,
+                    image: o.image,
                 });
             }
             let s = &mut self.url_stats[url as usize];
@@ -561,8 +745,20 @@ impl Aggregate {
                 .push(urls[u as usize], visitors[v as usize]);
         }
 
+        for (&p, &d) in &other.downloads {
+            let (u, v) = unpair(p);
+            let key = pair(urls[u as usize], visitors[v as usize]);
+            self.downloads.entry(key).or_default().merge(d);
+        }
         for (i, c) in other.project_counts.iter().enumerate() {
             grow(&mut self.project_counts, projects[i] as usize).merge(*c);
+        }
+        for (i, c) in other.project_ipv6.iter().enumerate() {
+            grow(&mut self.project_ipv6, projects[i] as usize).merge(*c);
+        }
+        for ((p, kind), c) in other.content {
+            let key = (projects[p as usize], kind);
+            self.content.entry(key).or_default().merge(c);
         }
         for (d, c) in other.days {
             self.days.entry(d).or_default().merge(c);
@@ -592,9 +788,35 @@ impl Aggregate {
             grow(&mut self.inputs, i).merge(*c);
         }
         self.chunk_lines.append(&mut other.chunk_lines);
+        self.replayed |= other.replayed;
+        for (ip, o) in other.addresses {
+            let e = self.addresses.entry(ip).or_insert(IpStats {
+                location: o.location,
+                counts: Counts::default(),
+                not_found: 0,
+            });
+            e.counts.merge(o.counts);
+            e.not_found += o.not_found;
+        }
         self.first_day = self.first_day.into_iter().chain(other.first_day).min();
         self.last_day = self.last_day.into_iter().chain(other.last_day).max();
         self
+    }
+
+    /// Renumbers inputs: input `i` of this state becomes input `to[i]` (a node's inputs
+    /// among all of a run's, for `--by-node`).
+    pub fn renumber_inputs(&mut self, to: &[usize]) {
+        let mut inputs = Vec::new();
+        for (i, c) in std::mem::take(&mut self.inputs).into_iter().enumerate() {
+            *grow(&mut inputs, to[i]) = c;
+        }
+        self.inputs = inputs;
+        for c in &mut self.chunk_lines {
+            c.0 = to[c.0 as usize] as u32;
+        }
+        for s in &mut self.samples {
+            s.pos.input = to[s.pos.input as usize] as u32;
+        }
     }
 
     /// Real 1-based line number of a position, once every chunk has been counted.
@@ -642,6 +864,28 @@ impl Aggregate {
             }
         }
         h
+    }
+
+    /// Visitors per node, indexed by node id.
+    pub fn node_visitors(&self) -> Vec<u64> {
+        let mut n = vec![0u64; MAX_NODES];
+        for v in self.all_visitors() {
+            for b in bits(v.nodes) {
+                n[b as usize] += 1;
+            }
+        }
+        n
+    }
+
+    /// Visitors per client id.
+    pub fn client_visitors(&self) -> Vec<u64> {
+        let mut n = vec![0u64; self.clients.len()];
+        for v in self.all_visitors() {
+            if let Some(c) = n.get_mut(v.client as usize) {
+                *c += 1;
+            }
+        }
+        n
     }
 
     /// Visitors per project, indexed by project id.
@@ -697,6 +941,23 @@ impl Aggregate {
             }
         }
         m
+    }
+
+    /// The AS organisation of `asn` as the databases named it ("Unknown" for no AS).
+    pub fn asn_org(&self, asn: u32) -> String {
+        match self.asn_orgs.get(&asn) {
+            Some(org) => org.clone(),
+            None if asn == 0 => "Unknown".into(),
+            None => String::new(),
+        }
+    }
+
+    /// The project name of URL `url`.
+    pub fn url_project(&self, url: u32) -> String {
+        match self.url_stats[url as usize].project {
+            NONE => String::from_utf8_lossy(crate::enrich::project::INVALID).into_owned(),
+            p => String::from_utf8_lossy(self.projects.get(p)).into_owned(),
+        }
     }
 
     /// GoAccess's "requested files": distinct (URL, method, protocol) of non-404,
@@ -857,7 +1118,7 @@ mod tests {
             let program = format::compile("COMBINED").unwrap();
             let projects = Projects::default();
             let geo = Geo::default();
-            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo, rows: None, visitors: true };
+            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo, rows: None, visitors: true, ignore_crawlers: false, nodes: &[] };
             let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(specs.len())).collect();
             bounds.extend([0, specs.len()]);
             bounds.sort_unstable();

@@ -7,9 +7,10 @@
 //! per location come from `traffic` rows, credited to one pseudo address per location.
 
 use super::{
-    Aggregate, Counts, IpStats, LineCounts, UrlStats, Visitor, add_file, add_project, grow,
-    new_or_known,
+    Aggregate, Counts, Download, IpStats, LineCounts, UrlStats, Visitor, add_file, add_project,
+    grow, new_or_known,
 };
+use crate::enrich::files::Content;
 use crate::enrich::geo::Location;
 use crate::parse::Failure;
 use crate::parse::request::{Method, Protocol};
@@ -23,6 +24,7 @@ impl Aggregate {
             self.ip_stats.push(IpStats {
                 location,
                 counts: Counts::default(),
+                not_found: 0,
             });
         }
         ip
@@ -42,16 +44,17 @@ impl Aggregate {
         self.projects.intern(project.as_bytes())
     }
 
-    /// A `traffic` row: requests and bytes of one (day, project id, location).
+    /// A `traffic` row: requests and bytes of one (day, node id, project id, location).
     pub fn replay_traffic(
         &mut self,
-        day: Day,
+        (day, node): (Day, u32),
         p: u32,
         location: Location,
         org: Option<&str>,
         counts: Counts,
     ) {
         self.count_traffic(day, p, location, counts);
+        grow(&mut self.node_counts, node as usize).merge(counts);
         let mut key = vec![1u8];
         key.extend_from_slice(&location.country);
         key.extend_from_slice(&location.continent);
@@ -71,26 +74,74 @@ impl Aggregate {
         key[1..].copy_from_slice(&visitor.to_le_bytes());
         // A replayed state has one agent, the empty one, so its id is 0 once interned.
         let agent = match self.agents.is_empty() {
-            true => self.agents.intern(b""),
+            true => self.agent_id(b""),
             false => 0,
         };
         (self.pseudo_client(&key, location), agent)
     }
 
-    /// A `visitors` row: one visitor of a day, seen in project `p` and in the `hours` bits.
+    /// A `visitors` row: one visitor of a day and node, seen in project `p` and in the
+    /// `hours` bits.
     pub fn replay_visitor(
         &mut self,
-        day: Day,
+        (day, node): (Day, u32),
         visitor: u64,
         p: u32,
         location: Location,
         hours: u32,
+        client: Option<&str>,
     ) {
-        let client = self.visitor_client(visitor, location);
+        // Stores written before clients were kept say nothing of them.
+        let client = self.clients.intern(client.unwrap_or("unknown").as_bytes());
+        let key = self.visitor_client(visitor, location);
         let day_visitors = self.visitors.entry(day).or_default();
-        let v: &mut Visitor = new_or_known(day_visitors, client, &mut self.visitor_count);
+        let v: &mut Visitor = new_or_known(day_visitors, key, &mut self.visitor_count);
         v.hours |= hours;
+        v.nodes |= 1 << node;
+        v.client = client;
         add_project(v, p, &mut self.project_visitors);
+    }
+
+    /// A `clients` row: requests and bytes of one client (`name` or `name/version`).
+    pub fn replay_client(&mut self, client: &str, counts: Counts) {
+        let id = self.clients.intern(client.as_bytes());
+        grow(&mut self.client_counts, id as usize).merge(counts);
+    }
+
+    /// A `content` row of project `p`.
+    pub fn replay_content(&mut self, p: u32, kind: &str, counts: Counts) {
+        let kind = Content::ALL
+            .into_iter()
+            .find(|k| k.name() == kind)
+            .unwrap_or(Content::Other);
+        self.content.entry((p, kind)).or_default().merge(counts);
+    }
+
+    /// An `addresses` row: one client address of a day and node.
+    pub fn replay_address(&mut self, ip: &str, location: Location, counts: Counts, not_found: u64) {
+        let e = self.addresses.entry(ip.to_string()).or_insert(IpStats {
+            location,
+            counts: Counts::default(),
+            not_found: 0,
+        });
+        e.counts.merge(counts);
+        e.not_found += not_found;
+    }
+
+    /// A `downloads` row of image `url` by `visitor`, whose `visitors` rows must have been
+    /// replayed.
+    pub fn replay_download(&mut self, day: Day, url: u32, visitor: u64, d: Download) {
+        let client = self.visitor_client(visitor, Location::UNKNOWN);
+        let Some(v) = self.visitors.get(&day).and_then(|m| m.get(&client)) else {
+            return;
+        };
+        let key = super::pair(url, v.id);
+        self.downloads.entry(key).or_default().merge(d);
+    }
+
+    /// The project of URL `id`, as a `downloads` row names it.
+    pub fn replay_url_project(&mut self, id: u32, p: u32) {
+        self.url_stats[id as usize].project = p;
     }
 
     /// A `files` row of URL `id`.

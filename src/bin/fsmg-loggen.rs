@@ -6,6 +6,8 @@
 //! parser is checked against something it did not produce. Its rules are GoAccess's
 //! definitions, restated: a visitor is (day, IP text, agent) of a non-4xx response; a
 //! requested file is (decoded URL, method, protocol) of a non-404, non-static request.
+//! Clients, content kinds and images are labelled where the generator picks an agent or a
+//! URL; nodes are the directories it writes; completed downloads follow docs/json.md.
 //!
 //! ```text
 //! fsmg-loggen sample DIR --truth FILE          # the bundled sample-logs/
@@ -72,8 +74,32 @@ struct Truth {
     status_codes: Vec<Row>,
     hours: Vec<Row>,
     ip_versions: Vec<Row>,
+    /// Keyed `name` or `name/version`.
+    clients: Vec<Row>,
+    nodes: Vec<Row>,
+    /// Keyed `project/kind`; no visitors.
+    content: Vec<Row>,
+    /// Per client address, with its 404s as `visitors`' neighbour `not_found`.
+    addresses: Vec<AddressRow>,
+    downloads: Vec<DownloadRow>,
     #[serde(skip)]
     acc: Acc,
+}
+
+#[derive(Serialize)]
+struct AddressRow {
+    ip: String,
+    requests: u64,
+    bytes: u64,
+    not_found: u64,
+}
+
+#[derive(Serialize)]
+struct DownloadRow {
+    path: String,
+    size: u64,
+    completed: u64,
+    partial: u64,
 }
 
 #[derive(Serialize, Clone)]
@@ -93,6 +119,10 @@ struct Acc {
     files: HashSet<(Vec<u8>, String, String)>,
     /// (table, row key) → (requests, bytes, visitors).
     tables: BTreeMap<(&'static str, String), (u64, u64, HashSet<Visitor>)>,
+    /// IP → (requests, bytes, 404s).
+    addresses: BTreeMap<String, (u64, u64, u64)>,
+    /// (image URL, visitor) → GET 200 byte counts, and bytes of 200s and 206s.
+    downloads: BTreeMap<(Vec<u8>, Visitor), (Vec<u64>, u64)>,
 }
 
 /// What a valid line means.
@@ -109,6 +139,12 @@ struct Hit {
     project: String,
     status: u16,
     bytes: u64,
+    /// `name` or `name/version`, as the report's clients rows.
+    client: String,
+    /// metadata, payload or other.
+    content: &'static str,
+    image: bool,
+    node: String,
 }
 
 const STATIC: &str = "css js jpg png gif ico jpeg pdf csv mpeg mpg swf woff woff2 xls xlsx doc docx ppt pptx txt zip ogg mp3 mp4 exe iso gz rar svg bmp tar tgz tiff tif ttf flv dmg xz zst";
@@ -152,6 +188,9 @@ impl Truth {
             ("status_codes", h.status.to_string()),
             ("hours", h.hour.to_string()),
             ("ip_versions", ip_version(&h.ip).to_string()),
+            ("clients", h.client.clone()),
+            ("nodes", h.node.clone()),
+            ("content", format!("{}/{}", h.project, h.content)),
         ] {
             let e = self.acc.tables.entry((table, key)).or_default();
             e.0 += 1;
@@ -159,6 +198,21 @@ impl Truth {
             if counts {
                 e.2.insert(visitor.clone());
             }
+        }
+        let a = self.acc.addresses.entry(h.ip.clone()).or_default();
+        a.0 += 1;
+        a.1 += h.bytes;
+        a.2 += u64::from(h.status == 404);
+        if h.image && h.method == Some("GET") && matches!(h.status, 200 | 206) {
+            let d = self
+                .acc
+                .downloads
+                .entry((h.url.clone(), visitor))
+                .or_default();
+            if h.status == 200 {
+                d.0.push(h.bytes);
+            }
+            d.1 += h.bytes;
         }
     }
 
@@ -184,6 +238,51 @@ impl Truth {
         self.status_codes = rows("status_codes");
         self.hours = rows("hours");
         self.ip_versions = rows("ip_versions");
+        self.clients = rows("clients");
+        self.nodes = rows("nodes");
+        self.content = rows("content");
+        self.addresses = self
+            .acc
+            .addresses
+            .iter()
+            .map(|(ip, &(requests, bytes, not_found))| AddressRow {
+                ip: ip.clone(),
+                requests,
+                bytes,
+                not_found,
+            })
+            .collect();
+        // A file's size is its largest 200; a visitor completed it once per 200 of that
+        // size, or once if all its responses together sent that many bytes.
+        let mut per_file: BTreeMap<Vec<u8>, (u64, u64, u64)> = BTreeMap::new();
+        for ((url, _), (fulls, _)) in &self.acc.downloads {
+            let e = per_file.entry(url.clone()).or_default();
+            e.0 = e.0.max(fulls.iter().copied().max().unwrap_or(0));
+        }
+        for ((url, _), (fulls, sent)) in &self.acc.downloads {
+            let e = per_file.get_mut(url).expect("seen above");
+            let size = e.0;
+            let whole = fulls.iter().filter(|&&b| b == size).count() as u64;
+            let completed = if whole > 0 {
+                whole
+            } else {
+                u64::from(*sent >= size)
+            };
+            if completed == 0 {
+                e.2 += 1;
+            }
+            e.1 += completed;
+        }
+        self.downloads = per_file
+            .into_iter()
+            .filter(|(_, (size, _, _))| *size > 0)
+            .map(|(url, (size, completed, partial))| DownloadRow {
+                path: String::from_utf8_lossy(&url).into_owned(),
+                size,
+                completed,
+                partial,
+            })
+            .collect();
         self.first_date = self.days.first().map(|r| r.key.clone()).unwrap_or_default();
         self.last_date = self.days.last().map(|r| r.key.clone()).unwrap_or_default();
     }
@@ -196,8 +295,11 @@ const MONTHS: [&str; 12] = [
 struct Gen {
     rng: fastrand::Rng,
     ips: Vec<String>,
-    agents: Vec<String>,
+    /// Agent text and its client (`name` or `name/version`).
+    agents: Vec<(String, String)>,
     packages: Vec<String>,
+    /// Where the lines being written are served: a node directory's name.
+    node: String,
     truth: Truth,
 }
 
@@ -239,31 +341,31 @@ impl Gen {
         ips.push("203.0.113.9".into());
         let mut agents = Vec::new();
         for v in ["1.4.9", "1.8.2", "2.2.4", "2.6.1"] {
-            agents.push(format!("Debian APT-HTTP/1.3 ({v})"));
-            agents.push(format!("Debian APT-CURL/1.0 ({v})"));
+            agents.push((format!("Debian APT-HTTP/1.3 ({v})"), format!("apt/{v}")));
+            agents.push((format!("Debian APT-CURL/1.0 ({v})"), format!("apt/{v}")));
         }
         for v in ["1.6.6", "1.6.12", "2.0.2", "2.4.11"] {
-            agents.push(format!("Ubuntu APT-HTTP/1.3 ({v})"));
+            agents.push((format!("Ubuntu APT-HTTP/1.3 ({v})"), format!("apt/{v}")));
         }
         agents.extend(
             [
-                "urlgrabber/3.10 yum/3.4.3",
-                "libdnf (CentOS Linux 8; generic; Linux.x86_64)",
-                "pacman/5.1.1 (Linux x86_64) libalpm/11.0.1",
-                "Wget/1.19.4 (linux-gnu)",
-                "Wget/1.20.1 (linux-gnu)",
-                "curl/7.58.0",
-                "curl/7.64.0",
-                "OpenBSD ftp",
-                "rsync/3.1.3",
-                "Mozilla/5.0 (X11; Linux x86_64; rv:64.0) Gecko/20100101 Firefox/64.0",
-                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/71.0.3578.98 Safari/537.36",
-                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.0.2 Safari/605.1.15",
-                "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-                "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
-                "-",
+                ("urlgrabber/3.10 yum/3.4.3", "yum/3.4.3"),
+                ("libdnf (CentOS Linux 8; generic; Linux.x86_64)", "dnf"),
+                ("pacman/5.1.1 (Linux x86_64) libalpm/11.0.1", "pacman/5.1.1"),
+                ("Wget/1.19.4 (linux-gnu)", "wget/1.19.4"),
+                ("Wget/1.20.1 (linux-gnu)", "wget/1.20.1"),
+                ("curl/7.58.0", "curl/7.58.0"),
+                ("curl/7.64.0", "curl/7.64.0"),
+                ("OpenBSD ftp", "pkg_add"),
+                ("rsync/3.1.3", "rsync/3.1.3"),
+                ("Mozilla/5.0 (X11; Linux x86_64; rv:64.0) Gecko/20100101 Firefox/64.0", "browser"),
+                ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/71.0.3578.98 Safari/537.36", "browser"),
+                ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.0.2 Safari/605.1.15", "browser"),
+                ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "crawler"),
+                ("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "crawler"),
+                ("-", "other"),
             ]
-            .map(String::from),
+            .map(|(a, c)| (a.to_string(), c.to_string())),
         );
         let syllables = [
             "lib", "gcc", "xorg", "py", "perl", "ssl", "z", "curl", "gtk", "qt", "font", "utils",
@@ -281,6 +383,7 @@ impl Gen {
             ips,
             agents,
             packages,
+            node: String::new(),
             truth: Truth::default(),
         }
     }
@@ -294,8 +397,8 @@ impl Gen {
         }
     }
 
-    /// A URL (decoded), its project and the size of a full response.
-    fn url(&mut self) -> (String, String, u64) {
+    /// A URL (decoded), its project, the size of a full response and its content kind.
+    fn url(&mut self) -> (String, String, u64, &'static str) {
         let i = self.pick(self.packages.len());
         let pkg = self.packages[i].clone();
         let r = self.rng.u32(..100);
@@ -423,7 +526,14 @@ impl Gen {
                 7_800_000,
             ),
         };
-        (url, project.to_string(), size)
+        // What each arm above serves, in order of its first number.
+        let kind = match r {
+            25..=34 | 50..=55 | 69..=70 | 78..=79 | 93..=95 => "metadata",
+            96..=98 => "other",
+            99.. => "metadata",
+            _ => "payload",
+        };
+        (url, project.to_string(), size, kind)
     }
 
     /// Writes one valid request line and records what it means.
@@ -431,8 +541,8 @@ impl Gen {
         let i = self.pick(self.ips.len());
         let ip = self.ips[i].clone();
         let i = self.pick(self.agents.len());
-        let agent = self.agents[i].clone();
-        let (url, project, size) = self.url();
+        let (agent, client) = self.agents[i].clone();
+        let (url, project, size, content) = self.url();
         let (method, status, bytes) = match self.rng.u32(..100) {
             0..=74 => ("GET", 200, size),
             75..=79 => ("HEAD", 200, 0),
@@ -494,10 +604,15 @@ impl Gen {
             } else {
                 protocol
             }),
+            image: url.ends_with(".iso"),
             url: url.into_bytes(),
             project,
             status,
             bytes,
+            // An empty agent is keyed `-`, which no tool sends.
+            client: if empty_agent { "other".into() } else { client },
+            content,
+            node: self.node.clone(),
         });
     }
 
@@ -521,7 +636,8 @@ impl Gen {
                    status: u16,
                    bytes: u64,
                    agent: &str,
-                   key_agent: &[u8]| {
+                   key_agent: &[u8],
+                   client: &str| {
             out.extend(
                 format!("{ip} - - [{d}] \"{req}\" {status} {bytes} \"-\" \"{agent}\"\n").as_bytes(),
             );
@@ -536,6 +652,10 @@ impl Gen {
                 project: "(invalid)".into(),
                 status,
                 bytes,
+                client: client.into(),
+                content: "other",
+                image: false,
+                node: g.node.clone(),
             });
         };
         match self.rng.u32(..16) {
@@ -611,8 +731,20 @@ impl Gen {
                 226,
                 "-",
                 b"-",
+                "other",
             ),
-            12 => odd(self, out, "198.51.100.24", "-", b"-", 408, 0, "-", b"-"),
+            12 => odd(
+                self,
+                out,
+                "198.51.100.24",
+                "-",
+                b"-",
+                408,
+                0,
+                "-",
+                b"-",
+                "other",
+            ),
             13 => odd(
                 self,
                 out,
@@ -623,6 +755,7 @@ impl Gen {
                 512,
                 "curl/7.64.0",
                 b"curl/7.64.0",
+                "curl/7.64.0",
             ),
             14 => {
                 // Invalid UTF-8 in the path and the agent; a valid 404.
@@ -639,6 +772,10 @@ impl Gen {
                     project: "debian".into(),
                     status: 404,
                     bytes: 196,
+                    client: "other".into(),
+                    content: "payload",
+                    image: false,
+                    node: self.node.clone(),
                 });
             }
             _ => {
@@ -656,6 +793,10 @@ impl Gen {
                     project: "kali".into(),
                     status: 200,
                     bytes: 1000,
+                    client: "browser".into(),
+                    content: "other",
+                    image: false,
+                    node: self.node.clone(),
                 });
             }
         }
@@ -733,6 +874,7 @@ fn main() -> anyhow::Result<()> {
         Mode::Sample { dir } => {
             let mut g = Gen::new(args.seed, 400);
             for node in ["hlz", "wlg"] {
+                g.node = node.to_string();
                 // access.log.3.gz is the oldest day; access.log the newest.
                 for (i, &day) in SAMPLE_DAYS.iter().enumerate() {
                     let mut text = Vec::new();
@@ -769,6 +911,12 @@ fn main() -> anyhow::Result<()> {
         } => {
             let days = days_from((2018, 12, 31), days.max(1));
             let mut g = Gen::new(args.seed, clients.unwrap_or((lines / 10).max(500)));
+            // The node of a file is its directory's name.
+            let dir = std::path::absolute(&file)?;
+            g.node = dir
+                .parent()
+                .and_then(Path::file_name)
+                .map_or("-".into(), |n| n.to_string_lossy().into_owned());
             let mut f = std::io::BufWriter::new(
                 std::fs::File::create(&file).with_context(|| file.display().to_string())?,
             );

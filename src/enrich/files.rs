@@ -1,6 +1,11 @@
-//! File kinds, by GoAccess's definition: a request for a "static" file (by extension) is
-//! not a "requested file". The list is Debian's `/etc/goaccess/goaccess.conf`, whose
+//! File kinds. By GoAccess's definition, a request for a "static" file (by extension) is
+//! not a "requested file": the list is Debian's `/etc/goaccess/goaccess.conf`, whose
 //! numbers we reproduce; a query string after the extension makes it non-static.
+//!
+//! For a mirror, what a file is for: repository metadata (indexes, checksums, signatures),
+//! which clients fetch to learn what changed, or payload (packages, images), which they
+//! fetch to install; and which payload files are whole-disk images, whose completed
+//! downloads are counted.
 
 const STATIC_EXTENSIONS: &[&[u8]] = &[
     b".css", b".js", b".jpg", b".png", b".gif", b".ico", b".jpeg", b".pdf", b".csv", b".mpeg",
@@ -16,9 +21,197 @@ pub fn is_static(url: &[u8]) -> bool {
         .any(|ext| url.len() >= ext.len() && url[url.len() - ext.len()..].eq_ignore_ascii_case(ext))
 }
 
+/// What a mirrored file is for, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Content {
+    Metadata,
+    Payload,
+    Other,
+}
+
+impl Content {
+    pub const ALL: [Content; 3] = [Content::Metadata, Content::Payload, Content::Other];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Content::Metadata => "metadata",
+            Content::Payload => "payload",
+            Content::Other => "other",
+        }
+    }
+}
+
+/// Compression suffixes repositories put on indexes and images.
+const COMPRESSED: &[&[u8]] = &[b".gz", b".xz", b".bz2", b".lzma", b".zst", b".lz4", b".zip"];
+
+/// Repository indexes by file name (before any compression suffix): APT, yum/dnf, zypper,
+/// pacman, apk and OpenBSD, and the checksum lists of release directories.
+const METADATA_NAMES: &[&[u8]] = &[
+    b"inrelease",
+    b"release",
+    b"release.gpg",
+    b"packages",
+    b"sources",
+    b"index",
+    b"repomd.xml",
+    b"repomd.xml.asc",
+    b"repomd.xml.key",
+    b"sha256sums",
+    b"sha512sums",
+    b"sha1sums",
+    b"md5sums",
+    b"sha256",
+    b"index.txt",
+    b"apkindex.tar",
+];
+
+/// Name prefixes of APT's per-architecture and per-language indexes.
+const METADATA_PREFIXES: &[&[u8]] = &[
+    b"contents-",
+    b"translation-",
+    b"components-",
+    b"icons-",
+    b"packages.",
+    b"sources.",
+    b"commands-",
+    b"sha256sums.",
+    b"sha512sums.",
+];
+
+/// Extensions of metadata whatever the name: pacman databases, signatures, yum XML.
+const METADATA_EXTENSIONS: &[&[u8]] = &[
+    b".db",
+    b".files",
+    b".db.tar",
+    b".files.tar",
+    b".sig",
+    b".asc",
+    b".gpg",
+    b".sign",
+    b".sqlite",
+    b".xml",
+    b".diff",
+];
+
+/// Disk and install images (optionally compressed): their downloads are counted.
+const IMAGE_EXTENSIONS: &[&[u8]] = &[
+    b".iso", b".img", b".qcow2", b".vmdk", b".vdi", b".vhd", b".vhdx", b".ova", b".raw", b".wsl",
+];
+
+/// Packages and archives (and anything with `.tar` in its name: `.pkg.tar.zst`,
+/// `.orig.tar.xz`).
+const PAYLOAD_EXTENSIONS: &[&[u8]] = &[
+    b".deb",
+    b".udeb",
+    b".ddeb",
+    b".rpm",
+    b".drpm",
+    b".apk",
+    b".tgz",
+    b".txz",
+    b".dsc",
+    b".snap",
+    b".flatpak",
+];
+
+fn ends_with_any(s: &[u8], list: &[&[u8]]) -> bool {
+    list.iter()
+        .any(|e| s.len() >= e.len() && s[s.len() - e.len()..].eq_ignore_ascii_case(e))
+}
+
+/// The file name of a URL: last path segment, query dropped, lower-cased.
+fn file_name(url: &[u8]) -> Vec<u8> {
+    let path = &url[..memchr::memchr(b'?', url).unwrap_or(url.len())];
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    name.to_ascii_lowercase()
+}
+
+/// `name` without one compression suffix.
+fn uncompressed(name: &[u8]) -> &[u8] {
+    COMPRESSED
+        .iter()
+        .find(|e| name.ends_with(e))
+        .map_or(name, |e| &name[..name.len() - e.len()])
+}
+
+/// Whether a decoded URL is a disk or install image.
+pub fn is_image(url: &[u8]) -> bool {
+    ends_with_any(uncompressed(&file_name(url)), IMAGE_EXTENSIONS)
+}
+
+/// What a decoded URL's file is for.
+pub fn content(url: &[u8]) -> Content {
+    let name = file_name(url);
+    let base = uncompressed(&name);
+    let in_index_dir = memchr::memmem::find(url, b"/by-hash/").is_some()
+        || memchr::memmem::find(url, b"/repodata/").is_some();
+    if in_index_dir
+        || METADATA_NAMES.contains(&base)
+        || METADATA_PREFIXES.iter().any(|p| base.starts_with(p))
+        || ends_with_any(base, METADATA_EXTENSIONS)
+    {
+        Content::Metadata
+    } else if ends_with_any(base, PAYLOAD_EXTENSIONS)
+        || ends_with_any(base, IMAGE_EXTENSIONS)
+        || memchr::memmem::find(&name, b".tar").is_some()
+    {
+        Content::Payload
+    } else {
+        Content::Other
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_static;
+    use super::*;
+
+    #[test]
+    fn metadata_payload_and_images() {
+        for url in [
+            "/debian/dists/buster/InRelease",
+            "/debian/dists/buster/Release.gpg",
+            "/debian/dists/buster/main/binary-amd64/Packages.xz",
+            "/debian/dists/buster/main/binary-amd64/Packages.xz?ts=1",
+            "/debian/dists/sid/main/i18n/Translation-en.bz2",
+            "/ubuntu/dists/bionic/Contents-amd64.gz",
+            "/ubuntu/dists/bionic/main/binary-amd64/by-hash/SHA256/ab12",
+            "/centos/7/os/x86_64/repodata/repomd.xml",
+            "/centos/7/os/x86_64/repodata/0a1b-primary.sqlite.bz2",
+            "/archlinux/core/os/x86_64/core.db",
+            "/archlinux/core/os/x86_64/core.files.tar.gz",
+            "/pub/OpenBSD/6.4/amd64/SHA256.sig",
+            "/pub/OpenBSD/6.4/amd64/SHA256",
+            "/ubuntu-releases/18.04/SHA256SUMS",
+            "/alpine/v3.9/main/x86_64/APKINDEX.tar.gz",
+        ] {
+            assert_eq!(content(url.as_bytes()), Content::Metadata, "{url}");
+        }
+        for url in [
+            "/debian/pool/main/c/curl/curl_7.64.0-4_amd64.deb",
+            "/centos/7/updates/x86_64/Packages/bash-4.2.46-31.el7.x86_64.rpm",
+            "/archlinux/extra/os/x86_64/gtk3-1:3.24-1-x86_64.pkg.tar.xz",
+            "/pub/OpenBSD/6.4/packages/amd64/curl-7.61.1.tgz",
+            "/debian/pool/main/c/curl/curl_7.64.0.orig.tar.gz",
+            "/kali-images/kali-2018.4/kali-linux-2018.4-amd64.iso",
+            "/raspbian/images/2018-11-13-raspbian-stretch.img.xz",
+        ] {
+            assert_eq!(content(url.as_bytes()), Content::Payload, "{url}");
+        }
+        for url in [
+            "/",
+            "/favicon.ico",
+            "/robots.txt",
+            "/debian/",
+            "-",
+            "/\u{fffd}.html",
+        ] {
+            assert_eq!(content(url.as_bytes()), Content::Other, "{url}");
+        }
+        assert!(is_image(b"/x/ubuntu-18.04.1-desktop-amd64.iso"));
+        assert!(is_image(b"/x/2018-11-13-raspbian-stretch.IMG.XZ"));
+        assert!(!is_image(b"/x/curl.deb"));
+        assert!(!is_image(b"/x/a.iso.sig"));
+    }
 
     #[test]
     fn goaccess_static_rule() {

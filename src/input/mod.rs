@@ -48,42 +48,93 @@ fn has_glob_chars(s: &str) -> bool {
 /// recursively (hidden entries skipped, symlink loops detected), files kept as given.
 /// Each file appears once, however it was named.
 pub fn discover(args: &[String]) -> (Vec<Source>, Vec<InputError>) {
+    let (sources, _, errors) = discover_nodes(args);
+    (sources, errors)
+}
+
+/// `NAME=PATH`: an argument naming its node, unless a file of that name exists.
+fn split_node(arg: &str) -> Option<(&str, &str)> {
+    let (name, path) = arg.split_once('=')?;
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    (valid && !path.is_empty() && !Path::new(arg).exists()).then_some((name, path))
+}
+
+/// The node of a file nobody named one for: its parent directory's name (`hlz/access.log`
+/// is node `hlz`).
+fn parent_name(source: &Source) -> String {
+    let Source::File(path) = source else {
+        return "-".into();
+    };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let parent = parent.canonicalize().unwrap_or(parent);
+    parent
+        .file_name()
+        .map_or_else(|| "-".into(), |n| n.to_string_lossy().into_owned())
+}
+
+/// As [`discover`], with each input's node: from a `NAME=PATH` argument, else its parent
+/// directory's name.
+pub fn discover_nodes(args: &[String]) -> (Vec<Source>, Vec<String>, Vec<InputError>) {
     let mut out = Vec::new();
+    let mut nodes = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
     for arg in args {
-        if arg == "-" {
-            out.push(Source::Stdin);
-            continue;
-        }
-        if has_glob_chars(arg) && !Path::new(arg).exists() {
-            match glob::glob(arg) {
-                Ok(paths) => {
-                    let mut any = false;
-                    for p in paths {
-                        any = true;
-                        match p {
-                            Ok(p) => add_path(&p, &mut out, &mut errors, &mut seen),
-                            Err(e) => errors.push(err(e.path(), e.error())),
-                        }
-                    }
-                    if !any {
-                        errors.push(InputError {
-                            source: arg.clone(),
-                            message: "no file matches this pattern".into(),
-                        });
-                    }
-                }
-                Err(e) => errors.push(InputError {
-                    source: arg.clone(),
-                    message: format!("bad pattern: {e}"),
-                }),
-            }
-        } else {
-            add_path(Path::new(arg), &mut out, &mut errors, &mut seen);
+        let before = out.len();
+        let (node, arg) = match split_node(arg) {
+            Some((node, path)) => (Some(node), path),
+            None => (None, arg.as_str()),
+        };
+        expand(arg, &mut out, &mut errors, &mut seen);
+        for s in &out[before..] {
+            nodes.push(node.map_or_else(|| parent_name(s), str::to_string));
         }
     }
-    (out, errors)
+    (out, nodes, errors)
+}
+
+fn expand(
+    arg: &str,
+    out: &mut Vec<Source>,
+    errors: &mut Vec<InputError>,
+    seen: &mut HashSet<(u64, u64, PathBuf)>,
+) {
+    if arg == "-" {
+        out.push(Source::Stdin);
+        return;
+    }
+    if has_glob_chars(arg) && !Path::new(arg).exists() {
+        match glob::glob(arg) {
+            Ok(paths) => {
+                let mut any = false;
+                for p in paths {
+                    any = true;
+                    match p {
+                        Ok(p) => add_path(&p, out, errors, seen),
+                        Err(e) => errors.push(err(e.path(), e.error())),
+                    }
+                }
+                if !any {
+                    errors.push(InputError {
+                        source: arg.to_string(),
+                        message: "no file matches this pattern".into(),
+                    });
+                }
+            }
+            Err(e) => errors.push(InputError {
+                source: arg.to_string(),
+                message: format!("bad pattern: {e}"),
+            }),
+        }
+    } else {
+        add_path(Path::new(arg), out, errors, seen);
+    }
 }
 
 fn err(path: &Path, e: &dyn fmt::Display) -> InputError {
@@ -175,6 +226,26 @@ mod tests {
         assert_eq!(names, vec!["access.log", "access.log.1"]);
         assert_eq!(errors.len(), 1);
         assert!(errors[0].source.ends_with("nope"));
+    }
+
+    #[test]
+    fn nodes_from_arguments_or_parent_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in ["hlz/access.log", "wlg/access.log", "x/a=b"] {
+            std::fs::create_dir_all(d.join(f).parent().unwrap()).unwrap();
+            std::fs::write(d.join(f), "x\n").unwrap();
+        }
+        let arg = |s: &str| d.join(s).display().to_string();
+        let args = vec![
+            arg("hlz"),
+            format!("akl={}", arg("wlg/access.log")),
+            arg("x/a=b"),
+        ];
+        let (sources, nodes, errors) = discover_nodes(&args);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(sources.len(), 3);
+        assert_eq!(nodes, vec!["hlz", "akl", "x"]);
     }
 
     #[test]

@@ -276,6 +276,12 @@ fn tables(r: &Report) -> Vec<Table> {
     }
     out.push(t);
 
+    for p in super::insights::panels(r) {
+        let mut t = Table::new(p.id, p.title, &p.head);
+        t.rows = p.rows.into_iter().map(Row::new).collect();
+        out.push(t);
+    }
+
     if r.failed.count > 0 {
         let mut t = Table::new("failed", "Failed lines", &["Reason", "Lines"]);
         t.rows = r

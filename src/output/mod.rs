@@ -3,6 +3,7 @@
 
 pub mod fmt;
 pub mod html;
+pub mod insights;
 pub mod json;
 pub mod sponsor;
 pub mod text;

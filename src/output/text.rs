@@ -83,7 +83,7 @@ pub fn render(r: &Report) -> String {
     }
     if s.excluded_requests > 0 {
         out.push_str(&format!(
-            "  {:<16} {:>14}  (outside the period)\n",
+            "  {:<16} {:>14}  (outside the period, or crawlers with --ignore-crawlers)\n",
             "Excluded",
             thousands(s.excluded_requests)
         ));
@@ -150,6 +150,14 @@ pub fn render(r: &Report) -> String {
                 db.kind, db.source, db.database_type, db.build_date
             ));
         }
+    }
+
+    for p in super::insights::panels(r) {
+        let mut t = table(p.title, &p.head);
+        for row in p.rows {
+            t.1.add_row(row.iter().map(|c| printable(c)).collect::<Vec<_>>());
+        }
+        push(&mut out, t);
     }
 
     let mut t = table("Hours", &["Hour", "Requests", "Visitors", "Bandwidth"]);

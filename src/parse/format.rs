@@ -70,6 +70,13 @@ pub struct Program {
 }
 
 impl Program {
+    /// Whether lines carry the serve time (`%D`, `%T`).
+    pub fn has_serve_time(&self) -> bool {
+        [Field::ServeMicros, Field::ServeMillis, Field::ServeSeconds]
+            .iter()
+            .any(|f| self.has(f))
+    }
+
     pub fn has(&self, f: &Field) -> bool {
         self.steps
             .iter()

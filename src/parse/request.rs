@@ -86,6 +86,10 @@ impl Method {
         self.0
     }
 
+    pub fn is_get(self) -> bool {
+        METHODS[self.0 as usize].eq_ignore_ascii_case("GET")
+    }
+
     /// Upper-cased name (`get` is logged as `GET` by GoAccess too).
     pub fn name(self) -> String {
         METHODS[self.0 as usize].to_ascii_uppercase()

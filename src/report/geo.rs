@@ -27,6 +27,9 @@ pub struct CountryRow {
     pub requests: u64,
     pub visitors: u64,
     pub bytes: u64,
+    /// Of which over IPv6.
+    pub ipv6_requests: u64,
+    pub ipv6_bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -46,6 +49,9 @@ pub struct AsnRow {
     pub requests: u64,
     pub visitors: u64,
     pub bytes: u64,
+    /// Of which over IPv6.
+    pub ipv6_requests: u64,
+    pub ipv6_bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -135,16 +141,23 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
         })
         .collect();
 
-    // Requests and bytes by address, folded by location.
-    let mut by_country: std::collections::HashMap<([u8; 2], [u8; 2]), Counts> = Default::default();
-    let mut by_asn: std::collections::HashMap<u32, Counts> = Default::default();
+    // Requests and bytes by address (all, and IPv6), folded by location.
+    type Both = (Counts, Counts);
+    let mut by_country: std::collections::HashMap<([u8; 2], [u8; 2]), Both> = Default::default();
+    let mut by_asn: std::collections::HashMap<u32, Both> = Default::default();
     for ip in &agg.ip_stats {
         let l = ip.location;
-        by_country
-            .entry((l.country, l.continent))
-            .or_default()
-            .merge(ip.counts);
-        by_asn.entry(l.asn).or_default().merge(ip.counts);
+        let v6 = match l.ip_version {
+            6 => ip.counts,
+            _ => Counts::default(),
+        };
+        for e in [
+            by_country.entry((l.country, l.continent)).or_default(),
+            by_asn.entry(l.asn).or_default(),
+        ] {
+            e.0.merge(ip.counts);
+            e.1.merge(v6);
+        }
     }
     let country_visitors = agg.visitors_by(|l| l.country);
     let continent_visitors = agg.visitors_by(|l| l.continent);
@@ -152,7 +165,7 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
 
     let mut countries: Vec<CountryRow> = by_country
         .iter()
-        .map(|(&(c, continent), n)| CountryRow {
+        .map(|(&(c, continent), (n, v6))| CountryRow {
             code: code(c),
             name: agg
                 .country_names
@@ -163,6 +176,8 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
             requests: n.requests,
             visitors: country_visitors.get(&c).copied().unwrap_or(0),
             bytes: n.bytes,
+            ipv6_requests: v6.requests,
+            ipv6_bytes: v6.bytes,
         })
         .collect();
     by_requests(&mut countries, |r| (r.requests, r.bytes, r.code.clone()));
@@ -194,16 +209,14 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
 
     let mut asns: Vec<AsnRow> = by_asn
         .iter()
-        .map(|(&asn, n)| AsnRow {
+        .map(|(&asn, (n, v6))| AsnRow {
             asn,
-            org: match agg.asn_orgs.get(&asn) {
-                Some(org) => org.clone(),
-                None if asn == 0 => "Unknown".into(),
-                None => String::new(),
-            },
+            org: agg.asn_org(asn),
             requests: n.requests,
             visitors: asn_visitors.get(&asn).copied().unwrap_or(0),
             bytes: n.bytes,
+            ipv6_requests: v6.requests,
+            ipv6_bytes: v6.bytes,
         })
         .collect();
     by_requests(&mut asns, |r| (r.requests, r.bytes, r.asn));

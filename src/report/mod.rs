@@ -2,17 +2,19 @@
 //! here are the JSON contract documented in `docs/json.md`; add fields, never rename.
 
 pub mod geo;
+pub mod insights;
 
 use serde::Serialize;
 
 pub use geo::GeoTables;
+use insights::{ClientRow, ContentRow, DownloadRow, HeavyHitters, NodeRow, TransferSpeed};
 
 use crate::aggregate::{Aggregate, Counts, LineCounts};
 use crate::input::{InputError, Source};
 use crate::parse::Failure;
 use crate::parse::time::day_to_string;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
     pub generator: Generator,
     pub log_format: String,
@@ -24,11 +26,27 @@ pub struct Report {
     pub files: Vec<FileRow>,
     pub hours: Vec<HourRow>,
     pub ip_versions: Vec<IpVersionRow>,
+    pub clients: Vec<ClientRow>,
+    pub nodes: Vec<NodeRow>,
+    pub content: Vec<ContentRow>,
+    pub downloads: Vec<DownloadRow>,
+    pub heavy_hitters: HeavyHitters,
+    /// `null` unless the log format has the serve time (`%D`, `%T`).
+    pub transfer_speed: Option<TransferSpeed>,
     pub failed: Failed,
     pub inputs: Vec<InputRow>,
     /// Geo databases and tables, inline in the JSON.
     #[serde(flatten)]
     pub geo: GeoTables,
+    /// `--by-node`: the same report for each node's inputs alone.
+    pub by_node: Vec<NodeReport>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NodeReport {
+    pub node: String,
+    #[serde(flatten)]
+    pub report: Report,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -75,6 +93,9 @@ pub struct NamedRow {
     pub requests: u64,
     pub visitors: u64,
     pub bytes: u64,
+    /// Of which over IPv6.
+    pub ipv6_requests: u64,
+    pub ipv6_bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -157,6 +178,33 @@ pub struct Meta<'a> {
     pub errors: &'a [InputError],
     pub top: usize,
     pub geo: &'a [crate::enrich::geo::DbInfo],
+    /// Node names, by node id.
+    pub nodes: &'a [String],
+    /// `--show-ips`: client addresses in heavy hitters and failed-line samples.
+    pub show_ips: bool,
+    /// The log format has the serve time: transfer speeds are measured.
+    pub timed: bool,
+}
+
+/// `text` with every token that is an IP address replaced by `[ip]`, for published
+/// outputs (failed-line samples are raw log lines).
+pub fn mask_ips(text: &str) -> String {
+    let is_part = |c: char| c.is_ascii_hexdigit() || c == '.' || c == ':';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(is_part) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| !is_part(c)).unwrap_or(tail.len());
+        let token = &tail[..end];
+        match token.parse::<std::net::IpAddr>() {
+            Ok(_) => out.push_str("[ip]"),
+            Err(_) => out.push_str(token),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Rows sorted by requests, then bytes, then name, so that output is reproducible.
@@ -218,11 +266,14 @@ impl Report {
         let mut projects: Vec<NamedRow> = (0..agg.projects.len())
             .map(|i| {
                 let c = agg.project_counts.get(i).copied().unwrap_or_default();
+                let v6 = agg.project_ipv6.get(i).copied().unwrap_or_default();
                 NamedRow {
                     name: text(agg.projects.get(i as u32)),
                     requests: c.requests,
                     visitors: pv[i],
                     bytes: c.bytes,
+                    ipv6_requests: v6.requests,
+                    ipv6_bytes: v6.bytes,
                 }
             })
             .collect();
@@ -280,7 +331,10 @@ impl Report {
                 file: meta.sources[s.pos.input as usize].to_string(),
                 line: agg.line_number(s.pos),
                 reason: s.reason.name(),
-                text: text(&s.text),
+                text: match meta.show_ips {
+                    true => text(&s.text),
+                    false => mask_ips(&text(&s.text)),
+                },
             })
             .collect();
 
@@ -353,6 +407,12 @@ impl Report {
             files,
             hours,
             ip_versions,
+            clients: insights::clients(agg),
+            nodes: insights::nodes(agg, meta.nodes),
+            content: insights::content(agg),
+            downloads: insights::downloads(agg, meta.top),
+            heavy_hitters: insights::heavy_hitters(agg, meta),
+            transfer_speed: meta.timed.then(|| insights::transfer_speed(agg, meta.top)),
             failed: Failed {
                 count: failed_count,
                 reasons,
@@ -360,6 +420,7 @@ impl Report {
             },
             inputs,
             geo,
+            by_node: Vec::new(),
         }
     }
 }
@@ -367,6 +428,20 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ips_are_masked_in_published_text() {
+        assert_eq!(
+            mask_ips(
+                "203.0.113.9 - - [31/Dec/2018:10:00:00 +1300] \"GET /a.deb\" 2404:1::2 ::ffff:1.2.3.4"
+            ),
+            "[ip] - - [31/Dec/2018:10:00:00 +1300] \"GET /a.deb\" [ip] [ip]"
+        );
+        assert_eq!(
+            mask_ips("no address, 1.2.3 or cafe:"),
+            "no address, 1.2.3 or cafe:"
+        );
+    }
 
     #[test]
     fn top_ids_settle_ties_at_the_cut_by_name() {

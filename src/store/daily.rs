@@ -14,6 +14,11 @@
 //! - `files`: url → requests, bytes; `file_visitors`: url, visitor;
 //!   `requested_files`: url, method, protocol (GoAccess's "requested files": not 404, not
 //!   static)
+//! - `clients`: client → requests, bytes; `content`: project, kind → requests, bytes
+//! - `addresses`: ip, country, continent, asn, ip_version → requests, bytes, not_found
+//!   (heavy hitters)
+//! - `downloads`: url, project, visitor → largest, at_largest, sent (GET 200/206 of
+//!   images)
 
 use std::path::Path;
 use std::sync::Arc;
@@ -31,8 +36,10 @@ use siphasher::sip::SipHasher13;
 
 use super::ParquetSink;
 use super::read::{Columns, DictIds, NULL, batches};
+use crate::aggregate::Download;
 use crate::aggregate::intern::Interner;
-use crate::enrich::files;
+use crate::enrich::client;
+use crate::enrich::files::{self, Content};
 
 /// Requests and bytes.
 type Counts = (u64, u64);
@@ -73,6 +80,17 @@ struct Day {
     file_visitors: Set<(u32, u64)>,
     /// (url, method, protocol).
     requested: Set<(u32, u32, u32)>,
+    /// Agent → client (both string ids), classified once per agent.
+    agent_clients: Map<u32, u32>,
+    visitor_clients: Map<u64, u32>,
+    clients: Map<u32, Counts>,
+    /// URL → (content kind, image), worked out once per URL.
+    url_kinds: Map<u32, (Content, bool)>,
+    content: Map<(u32, Content), Counts>,
+    /// ip → (counts, 404s, country, continent, asn, ip_version).
+    addresses: Map<u32, (Counts, u64, u32, u32, u32, u8)>,
+    /// (url, visitor) → (responses, project).
+    downloads: Map<(u32, u64), (Download, u32)>,
 }
 
 /// Resolvers of one part's string columns to the day's ids.
@@ -144,6 +162,34 @@ impl Day {
                 }
             };
             add(self.files.entry(url).or_default(), n);
+            let strs = &mut self.strs;
+            let &mut (content, image) = self.url_kinds.entry(url).or_insert_with(|| {
+                let u = strs.get(url);
+                (files::content(u), files::is_image(u))
+            });
+            add(self.content.entry((proj, content)).or_default(), n);
+            let ip_id = self.strs.intern(ip.value(i).as_bytes());
+            let addr = self.addresses.entry(ip_id).or_insert((
+                (0, 0),
+                0,
+                ctry,
+                cont,
+                a,
+                ip_version.value(i),
+            ));
+            add(&mut addr.0, n);
+            addr.1 += u64::from(st == 404);
+            let agent_id = self.strs.intern(agent.value(i).as_bytes());
+            let strs = &mut self.strs;
+            let client = *self.agent_clients.entry(agent_id).or_insert_with(|| {
+                let (kind, version) = client::classify(agent.value(i).as_bytes());
+                let key = match version {
+                    Some(v) => format!("{}/{v}", kind.name()),
+                    None => kind.name().to_string(),
+                };
+                strs.intern(key.as_bytes())
+            });
+            add(self.clients.entry(client).or_default(), n);
             if st != 404 && !files::is_static(self.strs.get(url)) {
                 self.requested.insert((url, method[i], protocol[i]));
             }
@@ -155,6 +201,18 @@ impl Day {
                     .entry((v, proj))
                     .or_insert((ctry, cont, a, version));
                 self.file_visitors.insert((url, v));
+                self.visitor_clients.insert(v, client);
+                let get = self
+                    .text(method[i])
+                    .is_some_and(|m| m.eq_ignore_ascii_case("GET"));
+                if image && get && matches!(st, 200 | 206) {
+                    let full = st == 200;
+                    let d = self
+                        .downloads
+                        .entry((url, v))
+                        .or_insert((Download::default(), proj));
+                    d.0.add(full, n);
+                }
             }
         }
         Ok(())
@@ -233,6 +291,7 @@ impl Day {
                 ("asn", U32, false),
                 ("hours", U32, false),
                 ("ip_version", DataType::UInt8, false),
+                ("client", UTF8, false),
             ],
             vec![
                 u64s(v.iter().map(|(k, _)| k.0)),
@@ -245,6 +304,10 @@ impl Day {
                         .map(|(k, _)| self.hours_seen.get(&k.0).copied().unwrap_or(0)),
                 ),
                 Arc::new(UInt8Array::from_iter_values(v.iter().map(|(_, x)| x.3))),
+                strings(
+                    v.iter()
+                        .map(|(k, _)| s(self.visitor_clients.get(&k.0).copied().unwrap_or(NULL))),
+                ),
             ],
         );
         let counts = &[("requests", U64, false), ("bytes", U64, false)];
@@ -300,6 +363,75 @@ impl Day {
                 Arc::new(StringArray::from_iter(r.iter().map(|k| self.text(k.2)))),
             ],
         );
+        let mut c: Vec<_> = self.clients.iter().collect();
+        c.sort_unstable_by_key(|(k, _)| b(**k));
+        let clients = batch(
+            &[&[("client", UTF8, false)], &counts[..]].concat(),
+            vec![
+                strings(c.iter().map(|(k, _)| s(**k))),
+                u64s(c.iter().map(|(_, c)| c.0)),
+                u64s(c.iter().map(|(_, c)| c.1)),
+            ],
+        );
+        let mut k: Vec<_> = self.content.iter().collect();
+        k.sort_unstable_by_key(|(k, _)| (b(k.0), k.1));
+        let content = batch(
+            &[
+                &[("project", UTF8, false), ("kind", UTF8, false)],
+                &counts[..],
+            ]
+            .concat(),
+            vec![
+                strings(k.iter().map(|(k, _)| s(k.0))),
+                strings(k.iter().map(|(k, _)| k.1.name())),
+                u64s(k.iter().map(|(_, c)| c.0)),
+                u64s(k.iter().map(|(_, c)| c.1)),
+            ],
+        );
+        let mut a: Vec<_> = self.addresses.iter().collect();
+        a.sort_unstable_by_key(|(k, _)| **k);
+        let addresses = batch(
+            &[
+                ("ip", UTF8, false),
+                ("country", UTF8, false),
+                ("continent", UTF8, false),
+                ("asn", U32, false),
+                ("ip_version", DataType::UInt8, false),
+                ("requests", U64, false),
+                ("bytes", U64, false),
+                ("not_found", U64, false),
+            ],
+            vec![
+                strings(a.iter().map(|(k, _)| s(**k))),
+                strings(a.iter().map(|(_, x)| s(x.2))),
+                strings(a.iter().map(|(_, x)| s(x.3))),
+                u32s(a.iter().map(|(_, x)| x.4)),
+                Arc::new(UInt8Array::from_iter_values(a.iter().map(|(_, x)| x.5))),
+                u64s(a.iter().map(|(_, x)| x.0.0)),
+                u64s(a.iter().map(|(_, x)| x.0.1)),
+                u64s(a.iter().map(|(_, x)| x.1)),
+            ],
+        );
+        let mut d: Vec<_> = self.downloads.iter().collect();
+        d.sort_unstable_by_key(|(k, _)| **k);
+        let downloads = batch(
+            &[
+                ("url", UTF8, false),
+                ("project", UTF8, false),
+                ("visitor", U64, false),
+                ("largest", U64, false),
+                ("at_largest", U32, false),
+                ("sent", U64, false),
+            ],
+            vec![
+                strings(d.iter().map(|(k, _)| s(k.0))),
+                strings(d.iter().map(|(_, x)| s(x.1))),
+                u64s(d.iter().map(|(k, _)| k.1)),
+                u64s(d.iter().map(|(_, x)| x.0.largest)),
+                u32s(d.iter().map(|(_, x)| x.0.at_largest)),
+                u64s(d.iter().map(|(_, x)| x.0.sent)),
+            ],
+        );
         vec![
             ("traffic", traffic),
             ("visitors", visitors),
@@ -308,6 +440,10 @@ impl Day {
             ("files", files),
             ("file_visitors", file_visitors),
             ("requested_files", requested),
+            ("clients", clients),
+            ("content", content),
+            ("addresses", addresses),
+            ("downloads", downloads),
         ]
     }
 }

@@ -4,6 +4,7 @@ mod cli;
 mod geo;
 mod html;
 mod ingest;
+mod insights;
 mod parallel;
 mod snapshots;
 mod sponsor;

@@ -8,12 +8,13 @@ use fsmg_stats::input;
 use fsmg_stats::pipeline;
 use fsmg_stats::report::{Meta, Period, Report};
 
-fn build(cfg: &Config, sources: &[input::Source], chunk: usize) -> Report {
+fn build(cfg: &Config, sources: &[input::Source], nodes: &[u32], chunk: usize) -> Report {
     let (agg, errors) = pipeline::aggregate(
         cfg,
         sources,
         pipeline::Reading {
             chunk_bytes: chunk,
+            nodes: nodes.to_vec(),
             ..Default::default()
         },
         None,
@@ -33,6 +34,9 @@ fn build(cfg: &Config, sources: &[input::Source], chunk: usize) -> Report {
             errors: &errors,
             top: 25,
             geo: &cfg.geo.infos,
+            nodes: &["hlz".into(), "wlg".into(), "tmp".into()],
+            show_ips: true,
+            timed: false,
         },
     )
 }
@@ -47,13 +51,26 @@ fn chunking_and_threads_do_not_change_the_report() {
         .join("sample-logs")
         .display()
         .to_string();
-    let (sources, _) = input::discover(&[sample, path.clone()]);
+    let (sources, names, _) = input::discover_nodes(&[sample, path.clone()]);
+    let nodes: Vec<u32> = names
+        .iter()
+        .map(|n| match n.as_str() {
+            "hlz" => 0,
+            "wlg" => 1,
+            _ => 2,
+        })
+        .collect();
     let one = Config::resolve(Args::parse_from(["fsmg-stats", "-j", "1", &path])).unwrap();
     let two = Config::resolve(Args::parse_from(["fsmg-stats", "-j", "2", &path])).unwrap();
-    let reference = build(&one, &sources, 1 << 30);
+    let reference = build(&one, &sources, &nodes, 1 << 30);
     for (cfg, chunk) in [(&one, 4096), (&two, 4096), (&two, 65_536), (&two, 1 << 21)] {
-        assert_eq!(build(cfg, &sources, chunk), reference, "chunk {chunk}");
+        assert_eq!(
+            build(cfg, &sources, &nodes, chunk),
+            reference,
+            "chunk {chunk}"
+        );
     }
+    assert_eq!(reference.nodes.len(), 3);
     assert!(reference.summary.unique_visitors > 1000);
     assert_eq!(reference.failed.samples.len(), 10);
 }

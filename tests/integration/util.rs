@@ -105,13 +105,70 @@ pub fn assert_matches_truth(report: &Value, truth: &Value) {
         rows(&truth["ip_versions"], "key"),
         "ip_versions"
     );
-    // Status rows carry no visitors; compare requests and bytes.
-    let strip = |v: Vec<(String, u64, u64, u64)>| {
+    // Clients as `name/version`.
+    let mut clients = report["clients"].clone();
+    for c in clients.as_array_mut().unwrap() {
+        if let Some(v) = c["version"].as_str() {
+            c["name"] = format!("{}/{v}", c["name"].as_str().unwrap()).into();
+        }
+    }
+    assert_eq!(
+        rows(&clients, "name"),
+        rows(&truth["clients"], "key"),
+        "clients"
+    );
+    // Node names depend on where the log was read from (`-` for standard input).
+    let numbers = |v: Vec<(String, u64, u64, u64)>| {
+        let mut n: Vec<_> = v.into_iter().map(|r| (r.1, r.2, r.3)).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(
+        numbers(rows(&report["nodes"], "name")),
+        numbers(rows(&truth["nodes"], "key")),
+        "nodes"
+    );
+    let mut content = report["content"].clone();
+    for c in content.as_array_mut().unwrap() {
+        c["project"] = format!(
+            "{}/{}",
+            c["project"].as_str().unwrap(),
+            c["kind"].as_str().unwrap()
+        )
+        .into();
+    }
+    let no_visitors = |v: Vec<(String, u64, u64, u64)>| {
         v.into_iter().map(|r| (r.0, r.1, r.3)).collect::<Vec<_>>()
     };
     assert_eq!(
-        strip(rows(&report["status_codes"], "code")),
-        strip(rows(&truth["status_codes"], "key"))
+        no_visitors(rows(&content, "project")),
+        no_visitors(rows(&truth["content"], "key")),
+        "content"
+    );
+    let downloads = |v: &Value| {
+        let mut d: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {} {}",
+                    r["path"], r["size"], r["completed"], r["partial"]
+                )
+            })
+            .collect();
+        d.sort();
+        d
+    };
+    assert_eq!(
+        downloads(&report["downloads"]),
+        downloads(&truth["downloads"]),
+        "downloads"
+    );
+    // Status rows carry no visitors either.
+    assert_eq!(
+        no_visitors(rows(&report["status_codes"], "code")),
+        no_visitors(rows(&truth["status_codes"], "key"))
     );
     let nul = report["failed"]["reasons"]
         .as_array()
