@@ -20,7 +20,8 @@ import duckdb
 REPORTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reports")
 
 
-DAILY = ["traffic", "visitors", "status", "hours", "files", "file_visitors", "requested_files"]
+DAILY = ["traffic", "visitors", "status", "hours", "files", "file_visitors", "requested_files",
+         "clients", "content", "addresses", "downloads"]
 
 
 def query(con, name):
@@ -69,7 +70,8 @@ def main():
             else:
                 subprocess.run([*ingest, path], check=True)
         report = json.loads(subprocess.run(
-            [binary, "--format", "json", "-q", "--top", "1000000", *[p for _, p in pairs]],
+            [binary, "--format", "json", "-q", "--top", "1000000",
+             *[f"{n}={p}" for n, p in pairs]],
             check=True, capture_output=True).stdout)
         con = duckdb.connect()
         con.execute("CREATE VIEW requests AS SELECT * FROM read_parquet("
@@ -82,6 +84,17 @@ def main():
             checks += compare(report, prefix, *[query(con, f"{prefix}{n}.sql") for n in
                                                 ["summary", "days", "projects", "countries",
                                                  "asns"]])
+        # Mirror insights, from the daily tables only (rows sorted: ties may list in any order).
+        clients = sorted([c["name"] + (f"/{c['version']}" if c["version"] else ""),
+                          c["requests"], c["visitors"], c["bytes"]] for c in report["clients"])
+        got = sorted([c["client"], c["requests"], c["visitors"], c["bytes"]]
+                     for c in query(con, "daily/clients.sql"))
+        checks.append(("daily/clients", clients, got))
+        nodes = sorted([n["name"], n["requests"], n["visitors"], n["bytes"]]
+                       for n in report["nodes"])
+        got = sorted([n["name"], n["requests"], n["visitors"], n["bytes"]]
+                     for n in query(con, "daily/nodes.sql"))
+        checks.append(("daily/nodes", nodes, got))
 
     failed = 0
     for name, want, got in checks:

@@ -214,6 +214,11 @@ impl Config {
             found
         };
 
+        if store.is_some() && args.ignore_crawlers {
+            bail!(
+                "--ignore-crawlers needs log paths: a store's daily tables do not split traffic by client"
+            );
+        }
         if paths.is_empty() && store.is_none() {
             bail!("no log files given: pass paths or set `paths` in the config file");
         }

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
-use crate::aggregate::{Aggregate, Context, MAX_NODES};
+use crate::aggregate::{Aggregate, Context, MAX_NODES, node_id};
 use crate::config::Config;
 use crate::input::{self, Chunks, InputError, Source};
 use crate::parse::time::day_key;
@@ -96,14 +96,7 @@ fn node_ids(cfg: &Config, found: Vec<String>) -> anyhow::Result<(Vec<String>, Ve
     let mut ids = Vec::with_capacity(found.len());
     for name in found {
         let name = cfg.node.clone().unwrap_or(name);
-        let id = match names.iter().position(|n| *n == name) {
-            Some(i) => i,
-            None => {
-                names.push(name);
-                names.len() - 1
-            }
-        };
-        ids.push(id as u32);
+        ids.push(node_id(&mut names, name) as u32);
     }
     anyhow::ensure!(
         names.len() <= MAX_NODES,
@@ -226,8 +219,22 @@ fn meta<'a>(
 /// The report of a store's daily tables (`report --store`).
 pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<Outcome> {
     let (agg, geo, nodes) = store::report::aggregate(query, cfg.window, cfg.top)?;
+    let mut report = Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &nodes));
+    if cfg.by_node {
+        for node in &nodes {
+            let one = store::report::Query {
+                node: Some(node.clone()),
+                ..query.clone()
+            };
+            let (agg, geo, names) = store::report::aggregate(&one, cfg.window, cfg.top)?;
+            report.by_node.push(NodeReport {
+                node: node.clone(),
+                report: Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &names)),
+            });
+        }
+    }
     Ok(Outcome {
-        report: Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &nodes)),
+        report,
         errors: Vec::new(),
         rows_error: None,
     })

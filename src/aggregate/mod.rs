@@ -106,6 +106,17 @@ pub struct Context<'a> {
 /// Nodes are kept as bits of each visitor, so that per-node visitors are exact.
 pub const MAX_NODES: usize = 32;
 
+/// The id of node `name` among `names`, added if new: its index.
+pub fn node_id(names: &mut Vec<String>, name: String) -> usize {
+    match names.iter().position(|n| *n == name) {
+        Some(i) => i,
+        None => {
+            names.push(name);
+            names.len() - 1
+        }
+    }
+}
+
 /// Responses above this many bytes have their transfer speed measured: smaller ones are
 /// dominated by latency, not throughput.
 pub const SPEED_MIN_BYTES: u64 = 1_000_000;
@@ -137,8 +148,6 @@ pub struct Visitor {
     pub hours: u32,
     pub projects: u32,
     pub nodes: u32,
-    /// Client id (a visitor has one agent, so one client).
-    pub client: u32,
 }
 
 /// How a URL counts among GoAccess's "requested files": never (static by extension), not
@@ -167,6 +176,7 @@ pub struct UrlStats {
 
 impl UrlStats {
     fn new(url: &[u8]) -> UrlStats {
+        let (content, image) = files::kind(url);
         UrlStats {
             counts: Counts::default(),
             project: NONE,
@@ -176,8 +186,8 @@ impl UrlStats {
             } else {
                 FileKinds::None
             },
-            content: files::content(url),
-            image: files::is_image(url),
+            content,
+            image,
         }
     }
 }
@@ -315,7 +325,8 @@ pub struct Aggregate {
     pub node_counts: Vec<Counts>,
     /// IPv6 requests and bytes, indexed by project id.
     pub project_ipv6: Vec<Counts>,
-    /// Requests and bytes per (project, content kind).
+    /// Requests and bytes per (project, content kind) of a store's `content` tables; from
+    /// logs they are folded from the URLs at the end ([`Aggregate::content_counts`]).
     pub content: Map<(u32, Content), Counts>,
     /// (URL, visitor) → GET responses of images.
     pub downloads: Map<u64, Download>,
@@ -331,6 +342,8 @@ pub struct Aggregate {
     /// ones (for heavy hitters) are here.
     pub replayed: bool,
     pub addresses: Map<String, IpStats>,
+    /// Replayed visitor hash → its pseudo agent (its client's).
+    replay_agents: Map<u64, u32>,
     /// This thread's decoded geo records; not merged.
     geo_cache: GeoCache,
     pub hours: [Counts; 24],
@@ -366,7 +379,6 @@ fn new_or_known<'a>(
             hours: 0,
             projects: 0,
             nodes: 0,
-            client: 0,
         }
     })
 }
@@ -578,11 +590,6 @@ impl Aggregate {
             bytes: r.bytes,
         };
         self.count_traffic(r.day, project, location, one);
-        let content = self.url_stats[url as usize].content;
-        self.content
-            .entry((project, content))
-            .or_default()
-            .add(r.bytes);
         grow(&mut self.node_counts, node as usize).add(r.bytes);
         if let Some(us) = r
             .serve_micros
@@ -609,7 +616,6 @@ impl Aggregate {
         );
         visitor.hours |= 1 << hour;
         visitor.nodes |= 1 << node;
-        visitor.client = client;
         add_project(visitor, project, &mut self.project_visitors);
         let visitor = visitor.id;
         let stats = &mut self.url_stats[url as usize];
@@ -677,7 +683,6 @@ impl Aggregate {
                 let v = new_or_known(ours, key, &mut self.visitor_count);
                 v.hours |= o.hours;
                 v.nodes |= o.nodes;
-                v.client = clients[o.client as usize];
                 for b in bits(o.projects) {
                     add_project(v, projects[b as usize], &mut self.project_visitors);
                 }
@@ -755,10 +760,6 @@ impl Aggregate {
         }
         for (i, c) in other.project_ipv6.iter().enumerate() {
             grow(&mut self.project_ipv6, projects[i] as usize).merge(*c);
-        }
-        for ((p, kind), c) in other.content {
-            let key = (projects[p as usize], kind);
-            self.content.entry(key).or_default().merge(c);
         }
         for (d, c) in other.days {
             self.days.entry(d).or_default().merge(c);
@@ -880,9 +881,9 @@ impl Aggregate {
     /// Visitors per client id.
     pub fn client_visitors(&self) -> Vec<u64> {
         let mut n = vec![0u64; self.clients.len()];
-        for v in self.all_visitors() {
-            if let Some(c) = n.get_mut(v.client as usize) {
-                *c += 1;
+        for day in self.visitors.values() {
+            for &(_, agent) in day.keys() {
+                n[self.agent_clients[agent as usize] as usize] += 1;
             }
         }
         n
@@ -939,6 +940,27 @@ impl Aggregate {
             if let Some(k) = by_id[v as usize] {
                 *m.entry((k, project)).or_default() += 1;
             }
+        }
+        m
+    }
+
+    /// Requests and bytes per (project, content kind).
+    pub fn content_counts(&self) -> Map<(u32, Content), Counts> {
+        if self.replayed {
+            return self.content.clone();
+        }
+        let invalid = self.projects.lookup(crate::enrich::project::INVALID);
+        let mut m: Map<(u32, Content), Counts> = Map::default();
+        for s in &self.url_stats {
+            // URLs of request lines that could not be split have no project of their own.
+            let Some(p) = (if s.project == NONE {
+                invalid
+            } else {
+                Some(s.project)
+            }) else {
+                continue;
+            };
+            m.entry((p, s.content)).or_default().merge(s.counts);
         }
         m
     }

@@ -69,15 +69,30 @@ impl Aggregate {
         }
     }
 
-    fn visitor_client(&mut self, visitor: u64, location: Location) -> (u32, u32) {
+    /// The pseudo address of a visitor hash.
+    fn visitor_address(visitor: u64) -> [u8; 9] {
         let mut key = [0u8; 9];
         key[1..].copy_from_slice(&visitor.to_le_bytes());
-        // A replayed state has one agent, the empty one, so its id is 0 once interned.
-        let agent = match self.agents.is_empty() {
-            true => self.agent_id(b""),
-            false => 0,
-        };
-        (self.pseudo_client(&key, location), agent)
+        key
+    }
+
+    /// The pseudo agent of a client (`apt/2.2.4`): a visitor has one agent, so one client.
+    fn client_agent(&mut self, client: &str) -> u32 {
+        let mut key = vec![0u8];
+        key.extend_from_slice(client.as_bytes());
+        let id = self.agents.intern(&key);
+        if id as usize == self.agent_clients.len() {
+            let c = self.clients.intern(client.as_bytes());
+            self.agent_clients.push(c);
+        }
+        id
+    }
+
+    /// A replayed visitor of `day`, by its hash.
+    fn replayed_visitor(&self, day: Day, visitor: u64) -> Option<u32> {
+        let ip = self.ips.lookup(&Self::visitor_address(visitor))?;
+        let agent = *self.replay_agents.get(&visitor)?;
+        Some(self.visitors.get(&day)?.get(&(ip, agent))?.id)
     }
 
     /// A `visitors` row: one visitor of a day and node, seen in project `p` and in the
@@ -92,13 +107,14 @@ impl Aggregate {
         client: Option<&str>,
     ) {
         // Stores written before clients were kept say nothing of them.
-        let client = self.clients.intern(client.unwrap_or("unknown").as_bytes());
-        let key = self.visitor_client(visitor, location);
+        let agent = self.client_agent(client.unwrap_or("unknown"));
+        self.replay_agents.insert(visitor, agent);
+        let ip = self.pseudo_client(&Self::visitor_address(visitor), location);
+        let key = (ip, agent);
         let day_visitors = self.visitors.entry(day).or_default();
         let v: &mut Visitor = new_or_known(day_visitors, key, &mut self.visitor_count);
         v.hours |= hours;
         v.nodes |= 1 << node;
-        v.client = client;
         add_project(v, p, &mut self.project_visitors);
     }
 
@@ -131,11 +147,10 @@ impl Aggregate {
     /// A `downloads` row of image `url` by `visitor`, whose `visitors` rows must have been
     /// replayed.
     pub fn replay_download(&mut self, day: Day, url: u32, visitor: u64, d: Download) {
-        let client = self.visitor_client(visitor, Location::UNKNOWN);
-        let Some(v) = self.visitors.get(&day).and_then(|m| m.get(&client)) else {
+        let Some(v) = self.replayed_visitor(day, visitor) else {
             return;
         };
-        let key = super::pair(url, v.id);
+        let key = super::pair(url, v);
         self.downloads.entry(key).or_default().merge(d);
     }
 
@@ -165,11 +180,10 @@ impl Aggregate {
     /// A `file_visitors` row of URL `url`; its visitor's `visitors` rows must have been
     /// replayed.
     pub fn replay_file_visitor(&mut self, day: Day, url: u32, visitor: u64) {
-        let client = self.visitor_client(visitor, Location::UNKNOWN);
-        let Some(v) = self.visitors.get(&day).and_then(|d| d.get(&client)) else {
+        let Some(v) = self.replayed_visitor(day, visitor) else {
             return;
         };
-        self.url_visitors.push(url, v.id);
+        self.url_visitors.push(url, v);
     }
 
     /// A `requested_files` row of URL `id`.

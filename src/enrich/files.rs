@@ -7,6 +7,10 @@
 //! fetch to install; and which payload files are whole-disk images, whose completed
 //! downloads are counted.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 const STATIC_EXTENSIONS: &[&[u8]] = &[
     b".css", b".js", b".jpg", b".png", b".gif", b".ico", b".jpeg", b".pdf", b".csv", b".mpeg",
     b".mpg", b".swf", b".woff", b".woff2", b".xls", b".xlsx", b".doc", b".docx", b".ppt", b".pptx",
@@ -119,11 +123,20 @@ fn ends_with_any(s: &[u8], list: &[&[u8]]) -> bool {
         .any(|e| s.len() >= e.len() && s[s.len() - e.len()..].eq_ignore_ascii_case(e))
 }
 
-/// The file name of a URL: last path segment, query dropped, lower-cased.
-fn file_name(url: &[u8]) -> Vec<u8> {
+/// Calls `f` with the file name of a URL (last path segment, query dropped), lower-cased
+/// on the stack: this runs once per distinct URL, hundreds of thousands of times.
+fn with_file_name<R>(url: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
     let path = &url[..memchr::memchr(b'?', url).unwrap_or(url.len())];
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
-    name.to_ascii_lowercase()
+    let mut buf = [0u8; 128];
+    match buf.get_mut(..name.len()) {
+        Some(lower) => {
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            f(lower)
+        }
+        None => f(&name.to_ascii_lowercase()),
+    }
 }
 
 /// `name` without one compression suffix.
@@ -134,31 +147,30 @@ fn uncompressed(name: &[u8]) -> &[u8] {
         .map_or(name, |e| &name[..name.len() - e.len()])
 }
 
-/// Whether a decoded URL is a disk or install image.
-pub fn is_image(url: &[u8]) -> bool {
-    ends_with_any(uncompressed(&file_name(url)), IMAGE_EXTENSIONS)
-}
+/// Searchers built once: building one per URL cost more than the search.
+static BY_HASH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"/by-hash/"));
+static REPODATA: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"/repodata/"));
+static TAR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b".tar"));
 
-/// What a decoded URL's file is for.
-pub fn content(url: &[u8]) -> Content {
-    let name = file_name(url);
-    let base = uncompressed(&name);
-    let in_index_dir = memchr::memmem::find(url, b"/by-hash/").is_some()
-        || memchr::memmem::find(url, b"/repodata/").is_some();
-    if in_index_dir
-        || METADATA_NAMES.contains(&base)
-        || METADATA_PREFIXES.iter().any(|p| base.starts_with(p))
-        || ends_with_any(base, METADATA_EXTENSIONS)
-    {
-        Content::Metadata
-    } else if ends_with_any(base, PAYLOAD_EXTENSIONS)
-        || ends_with_any(base, IMAGE_EXTENSIONS)
-        || memchr::memmem::find(&name, b".tar").is_some()
-    {
-        Content::Payload
-    } else {
-        Content::Other
-    }
+/// What a decoded URL's file is for, and whether it is a disk or install image.
+pub fn kind(url: &[u8]) -> (Content, bool) {
+    let in_index_dir = BY_HASH.find(url).is_some() || REPODATA.find(url).is_some();
+    with_file_name(url, |name| {
+        let base = uncompressed(name);
+        let image = ends_with_any(base, IMAGE_EXTENSIONS);
+        let content = if in_index_dir
+            || METADATA_NAMES.contains(&base)
+            || METADATA_PREFIXES.iter().any(|p| base.starts_with(p))
+            || ends_with_any(base, METADATA_EXTENSIONS)
+        {
+            Content::Metadata
+        } else if image || ends_with_any(base, PAYLOAD_EXTENSIONS) || TAR.find(name).is_some() {
+            Content::Payload
+        } else {
+            Content::Other
+        };
+        (content, image)
+    })
 }
 
 #[cfg(test)]
@@ -184,7 +196,7 @@ mod tests {
             "/ubuntu-releases/18.04/SHA256SUMS",
             "/alpine/v3.9/main/x86_64/APKINDEX.tar.gz",
         ] {
-            assert_eq!(content(url.as_bytes()), Content::Metadata, "{url}");
+            assert_eq!(kind(url.as_bytes()).0, Content::Metadata, "{url}");
         }
         for url in [
             "/debian/pool/main/c/curl/curl_7.64.0-4_amd64.deb",
@@ -195,7 +207,7 @@ mod tests {
             "/kali-images/kali-2018.4/kali-linux-2018.4-amd64.iso",
             "/raspbian/images/2018-11-13-raspbian-stretch.img.xz",
         ] {
-            assert_eq!(content(url.as_bytes()), Content::Payload, "{url}");
+            assert_eq!(kind(url.as_bytes()).0, Content::Payload, "{url}");
         }
         for url in [
             "/",
@@ -205,12 +217,15 @@ mod tests {
             "-",
             "/\u{fffd}.html",
         ] {
-            assert_eq!(content(url.as_bytes()), Content::Other, "{url}");
+            assert_eq!(kind(url.as_bytes()).0, Content::Other, "{url}");
         }
-        assert!(is_image(b"/x/ubuntu-18.04.1-desktop-amd64.iso"));
-        assert!(is_image(b"/x/2018-11-13-raspbian-stretch.IMG.XZ"));
-        assert!(!is_image(b"/x/curl.deb"));
-        assert!(!is_image(b"/x/a.iso.sig"));
+        let image = |u: &str| kind(u.as_bytes()).1;
+        assert!(image("/x/ubuntu-18.04.1-desktop-amd64.iso"));
+        assert!(image("/x/2018-11-13-raspbian-stretch.IMG.XZ"));
+        assert!(!image("/x/curl.deb"));
+        assert!(!image("/x/a.iso.sig"));
+        let long = format!("/x/{}.ISO", "a".repeat(200));
+        assert_eq!(kind(long.as_bytes()), (Content::Payload, true));
     }
 
     #[test]

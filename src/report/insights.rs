@@ -161,7 +161,7 @@ pub fn nodes(agg: &Aggregate, names: &[String]) -> Vec<NodeRow> {
 
 pub fn content(agg: &Aggregate) -> Vec<ContentRow> {
     let mut rows: Vec<ContentRow> = agg
-        .content
+        .content_counts()
         .iter()
         .map(|(&(p, kind), c)| ContentRow {
             project: text(agg.projects.get(p)),

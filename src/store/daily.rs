@@ -3,9 +3,9 @@
 //! next to it: `DIR/daily/TABLE/date=YYYY-MM-DD/node=NAME/part-RUN.parquet`.
 //!
 //! Counts add up across parts. Visitors do not: a visitor is a keyed 64-bit hash of (client
-//! IP as written, user agent) — no raw address leaves the request rows — and the unique
-//! visitors of any period and set of nodes are the distinct (date, visitor) pairs over the
-//! parts read. Tables (columns beyond the `date` and `node` partitions):
+//! IP as written, user agent) — no raw address leaves the request rows but for `addresses`
+//! — and the unique visitors of any period and set of nodes are the distinct (date,
+//! visitor) pairs over the parts read. Tables (columns beyond the `date` and `node` partitions):
 //!
 //! - `traffic`: project, country, continent, asn, as_org, ip_version → requests, bytes
 //! - `visitors`: visitor, project, country, continent, asn, hours (bit h = seen in hour h),
@@ -162,11 +162,11 @@ impl Day {
                 }
             };
             add(self.files.entry(url).or_default(), n);
-            let strs = &mut self.strs;
-            let &mut (content, image) = self.url_kinds.entry(url).or_insert_with(|| {
-                let u = strs.get(url);
-                (files::content(u), files::is_image(u))
-            });
+            let strs = &self.strs;
+            let &mut (content, image) = self
+                .url_kinds
+                .entry(url)
+                .or_insert_with(|| files::kind(strs.get(url)));
             add(self.content.entry((proj, content)).or_default(), n);
             let ip_id = self.strs.intern(ip.value(i).as_bytes());
             let addr = self.addresses.entry(ip_id).or_insert((

@@ -14,7 +14,7 @@ use arrow_array::{Array, ArrayAccessor};
 
 use super::ingest;
 use super::read::{Columns, DictIds, Strings, batches};
-use crate::aggregate::{Aggregate, Counts, Download, LineCounts, MAX_NODES};
+use crate::aggregate::{Aggregate, Counts, Download, LineCounts, MAX_NODES, node_id};
 use crate::enrich::geo::{DbInfo, Location, kind_name};
 use crate::parse::Failure;
 use crate::parse::time::{Day, day_key};
@@ -91,47 +91,48 @@ fn opt<'a>(a: &Strings<'a>, i: usize) -> Option<&'a str> {
     a.is_valid(i).then(|| a.value(i))
 }
 
-/// Calls `each(agg, day, columns)` with every batch of one table's parts.
-/// Replays one daily table's parts with `each`, given each part's day and node id (an
-/// index into `nodes`, which gains the store's node names as they come).
-fn replay(
-    agg: &mut Aggregate,
-    nodes: &mut Vec<String>,
-    q: &Query,
-    committed: &BTreeSet<String>,
-    table: &str,
+/// The daily tables of a query's window and node, replayed one table at a time.
+struct Tables<'a> {
+    q: &'a Query,
+    committed: &'a BTreeSet<String>,
     window: (Day, Day),
-    mut each: impl FnMut(&mut Aggregate, (Day, u32), &Columns<'_>) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    // Parts are decoded on a second thread while this one replays the previous ones.
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel(2);
-        scope.spawn(move || {
-            for (day, node, path) in parts(q, committed, table, window) {
-                let decoded = batches(&path);
-                if tx.send((day, node, path, decoded)).is_err() {
-                    break;
+    /// Node names as the parts name them; a part's node id is its index.
+    nodes: Vec<String>,
+}
+
+impl Tables<'_> {
+    /// Replays one daily table's parts with `each`, given each part's day and node id.
+    fn replay(
+        &mut self,
+        agg: &mut Aggregate,
+        table: &str,
+        mut each: impl FnMut(&mut Aggregate, (Day, u32), &Columns<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let (q, committed, window, nodes) = (self.q, self.committed, self.window, &mut self.nodes);
+        // Parts are decoded on a second thread while this one replays the previous ones.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(2);
+            scope.spawn(move || {
+                for (day, node, path) in parts(q, committed, table, window) {
+                    let decoded = batches(&path);
+                    if tx.send((day, node, path, decoded)).is_err() {
+                        break;
+                    }
+                }
+            });
+            for (day, node, path, decoded) in rx {
+                let id = node_id(nodes, node);
+                anyhow::ensure!(
+                    id < MAX_NODES,
+                    "the store has more than {MAX_NODES} nodes: report one with --node"
+                );
+                for batch in decoded? {
+                    each(agg, (day, id as u32), &Columns(&batch, &path))?;
                 }
             }
-        });
-        for (day, node, path, decoded) in rx {
-            let id = match nodes.iter().position(|n| *n == node) {
-                Some(i) => i,
-                None => {
-                    nodes.push(node);
-                    nodes.len() - 1
-                }
-            };
-            anyhow::ensure!(
-                id < MAX_NODES,
-                "the store has more than {MAX_NODES} nodes: report one with --node"
-            );
-            for batch in decoded? {
-                each(agg, (day, id as u32), &Columns(&batch, &path))?;
-            }
-        }
-        Ok(())
-    })
+            Ok(())
+        })
+    }
 }
 
 /// The aggregate of a store's window and node, and the geo databases its runs used. Only
@@ -144,219 +145,136 @@ pub fn aggregate(
     let (log, committed) = ingest::committed(&q.store)?;
     let mut agg = Aggregate::default();
     agg.replayed = true;
-    let mut nodes = Vec::new();
+    let mut t = Tables {
+        q,
+        committed: &committed,
+        window,
+        nodes: Vec::new(),
+    };
     let (mut projects, mut urls) = (DictIds::default(), DictIds::default());
     let mut valid = 0;
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "traffic",
-        window,
-        |agg, (day, node), c| {
-            let (location, counts) = (c.locations()?, c.counts()?);
-            let org = c.str("as_org")?;
-            let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
-            for (i, p) in p.into_iter().enumerate() {
-                valid += counts(i).requests;
-                agg.replay_traffic((day, node), p, location(i), opt(&org, i), counts(i));
-            }
-            Ok(())
-        },
-    )?;
+    t.replay(&mut agg, "traffic", |agg, (day, node), c| {
+        let (location, counts) = (c.locations()?, c.counts()?);
+        let org = c.str("as_org")?;
+        let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
+        for (i, p) in p.into_iter().enumerate() {
+            valid += counts(i).requests;
+            agg.replay_traffic((day, node), p, location(i), opt(&org, i), counts(i));
+        }
+        Ok(())
+    })?;
     agg.replay_valid(valid);
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "visitors",
-        window,
-        |agg, (day, node), c| {
-            let (location, visitor, hours) = (
-                c.locations()?,
-                c.int::<UInt64Type>("visitor")?,
-                c.int::<UInt32Type>("hours")?,
+    t.replay(&mut agg, "visitors", |agg, (day, node), c| {
+        let (location, visitor, hours) = (
+            c.locations()?,
+            c.int::<UInt64Type>("visitor")?,
+            c.int::<UInt32Type>("hours")?,
+        );
+        let client = c.str("client").ok();
+        let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
+        for (i, p) in p.into_iter().enumerate() {
+            let cl = client.as_ref().map(|c| c.value(i));
+            agg.replay_visitor(
+                (day, node),
+                visitor.value(i),
+                p,
+                location(i),
+                hours.value(i),
+                cl,
             );
-            let client = c.str("client").ok();
-            let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
-            for (i, p) in p.into_iter().enumerate() {
-                let cl = client.as_ref().map(|c| c.value(i));
-                agg.replay_visitor(
-                    (day, node),
-                    visitor.value(i),
-                    p,
-                    location(i),
-                    hours.value(i),
-                    cl,
-                );
-            }
-            Ok(())
-        },
-    )?;
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "clients",
-        window,
-        |agg, _, c| {
-            let (client, counts) = (c.str("client")?, c.counts()?);
-            for i in 0..c.rows() {
-                agg.replay_client(client.value(i), counts(i));
-            }
-            Ok(())
-        },
-    )?;
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "content",
-        window,
-        |agg, _, c| {
-            let (kind, counts) = (c.str("kind")?, c.counts()?);
-            let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
-            for (i, p) in p.into_iter().enumerate() {
-                agg.replay_content(p, kind.value(i), counts(i));
-            }
-            Ok(())
-        },
-    )?;
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "addresses",
-        window,
-        |agg, _, c| {
-            let (ip, location, counts) = (c.str("ip")?, c.locations()?, c.counts()?);
-            let not_found = c.int::<UInt64Type>("not_found")?;
-            for i in 0..c.rows() {
-                agg.replay_address(ip.value(i), location(i), counts(i), not_found.value(i));
-            }
-            Ok(())
-        },
-    )?;
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "status",
-        window,
-        |agg, _, c| {
-            let (status, counts) = (c.int::<UInt16Type>("status")?, c.counts()?);
-            for i in 0..c.rows() {
-                agg.status
-                    .entry(status.value(i))
-                    .or_default()
-                    .merge(counts(i));
-            }
-            Ok(())
-        },
-    )?;
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "hours",
-        window,
-        |agg, _, c| {
-            let (hour, counts) = (c.int::<UInt8Type>("hour")?, c.counts()?);
-            for i in 0..c.rows() {
-                agg.hours[usize::from(hour.value(i).min(23))].merge(counts(i));
-            }
-            Ok(())
-        },
-    )?;
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "files",
-        window,
-        |agg, _, c| {
-            let counts = c.counts()?;
-            let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
-            for (i, u) in u.into_iter().enumerate() {
-                agg.replay_file(u, counts(i));
-            }
-            Ok(())
-        },
-    )?;
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "clients", |agg, _, c| {
+        let (client, counts) = (c.str("client")?, c.counts()?);
+        for i in 0..c.rows() {
+            agg.replay_client(client.value(i), counts(i));
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "content", |agg, _, c| {
+        let (kind, counts) = (c.str("kind")?, c.counts()?);
+        let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
+        for (i, p) in p.into_iter().enumerate() {
+            agg.replay_content(p, kind.value(i), counts(i));
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "addresses", |agg, _, c| {
+        let (ip, location, counts) = (c.str("ip")?, c.locations()?, c.counts()?);
+        let not_found = c.int::<UInt64Type>("not_found")?;
+        for i in 0..c.rows() {
+            agg.replay_address(ip.value(i), location(i), counts(i), not_found.value(i));
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "status", |agg, _, c| {
+        let (status, counts) = (c.int::<UInt16Type>("status")?, c.counts()?);
+        for i in 0..c.rows() {
+            agg.status
+                .entry(status.value(i))
+                .or_default()
+                .merge(counts(i));
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "hours", |agg, _, c| {
+        let (hour, counts) = (c.int::<UInt8Type>("hour")?, c.counts()?);
+        for i in 0..c.rows() {
+            agg.hours[usize::from(hour.value(i).min(23))].merge(counts(i));
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "files", |agg, _, c| {
+        let counts = c.counts()?;
+        let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
+        for (i, u) in u.into_iter().enumerate() {
+            agg.replay_file(u, counts(i));
+        }
+        Ok(())
+    })?;
     let wanted = agg.top_file_candidates(top);
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "file_visitors",
-        window,
-        |agg, (day, _), c| {
-            let visitor = c.int::<UInt64Type>("visitor")?;
-            // A URL missing from `files` (a damaged store) is not wanted.
-            let u = urls.rows(agg, c.dict("url")?, |agg, url| {
-                agg.urls.lookup(url.as_bytes()).unwrap_or(u32::MAX)
-            });
-            for (i, u) in u.into_iter().enumerate() {
-                if wanted.get(u as usize).copied().unwrap_or(false) {
-                    agg.replay_file_visitor(day, u, visitor.value(i));
-                }
+    t.replay(&mut agg, "file_visitors", |agg, (day, _), c| {
+        let visitor = c.int::<UInt64Type>("visitor")?;
+        // A URL missing from `files` (a damaged store) is not wanted.
+        let u = urls.rows(agg, c.dict("url")?, |agg, url| {
+            agg.urls.lookup(url.as_bytes()).unwrap_or(u32::MAX)
+        });
+        for (i, u) in u.into_iter().enumerate() {
+            if wanted.get(u as usize).copied().unwrap_or(false) {
+                agg.replay_file_visitor(day, u, visitor.value(i));
             }
-            Ok(())
-        },
-    )?;
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "downloads",
-        window,
-        |agg, (day, _), c| {
-            let (visitor, largest, sent) = (
-                c.int::<UInt64Type>("visitor")?,
-                c.int::<UInt64Type>("largest")?,
-                c.int::<UInt64Type>("sent")?,
-            );
-            let at_largest = c.int::<UInt32Type>("at_largest")?;
-            let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
-            let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
-            for (i, (u, p)) in u.into_iter().zip(p).enumerate() {
-                agg.replay_url_project(u, p);
-                let d = Download {
-                    largest: largest.value(i),
-                    at_largest: at_largest.value(i),
-                    sent: sent.value(i),
-                };
-                agg.replay_download(day, u, visitor.value(i), d);
-            }
-            Ok(())
-        },
-    )?;
-    replay(
-        &mut agg,
-        &mut nodes,
-        q,
-        &committed,
-        "requested_files",
-        window,
-        |agg, _, c| {
-            let (method, protocol) = (c.str("method")?, c.str("protocol")?);
-            let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
-            for (i, u) in u.into_iter().enumerate() {
-                agg.replay_requested_file(u, opt(&method, i), opt(&protocol, i));
-            }
-            Ok(())
-        },
-    )?;
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "downloads", |agg, (day, _), c| {
+        let (visitor, largest, sent) = (
+            c.int::<UInt64Type>("visitor")?,
+            c.int::<UInt64Type>("largest")?,
+            c.int::<UInt64Type>("sent")?,
+        );
+        let at_largest = c.int::<UInt32Type>("at_largest")?;
+        let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
+        let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
+        for (i, (u, p)) in u.into_iter().zip(p).enumerate() {
+            agg.replay_url_project(u, p);
+            let d = Download {
+                largest: largest.value(i),
+                at_largest: at_largest.value(i),
+                sent: sent.value(i),
+            };
+            agg.replay_download(day, u, visitor.value(i), d);
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "requested_files", |agg, _, c| {
+        let (method, protocol) = (c.str("method")?, c.str("protocol")?);
+        let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
+        for (i, u) in u.into_iter().enumerate() {
+            agg.replay_requested_file(u, opt(&method, i), opt(&protocol, i));
+        }
+        Ok(())
+    })?;
 
     let mut dbs: Vec<DbInfo> = Vec::new();
     for run in log
@@ -384,5 +302,5 @@ pub fn aggregate(
             }
         }
     }
-    Ok((agg, dbs, nodes))
+    Ok((agg, dbs, t.nodes))
 }

@@ -308,6 +308,17 @@ fn store_reports_equal_log_reports() {
     // `--store` without the word `report`, one node.
     let node = json(&["--store".as_ref(), s, "--node".as_ref(), "wlg".as_ref()]);
     assert_eq!(node, comparable(json(&[wlg.as_os_str()])));
+    // --by-node: each node's report as from its logs alone.
+    let by_node = json(&["--store".as_ref(), s, "--by-node".as_ref()]);
+    let logs = json(&[hlz.as_os_str(), wlg.as_os_str(), "--by-node".as_ref()]);
+    let (a, b) = (
+        by_node["by_node"].as_array().unwrap(),
+        logs["by_node"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), 2);
+    for (a, b) in a.iter().zip(b) {
+        assert_eq!(*a, comparable(b.clone()));
+    }
     // A window narrows requests and visitors as it does for logs (failed lines, undated in
     // the store, are not narrowed: compared without them).
     let window = ["--since", "2019-01-01", "--until", "2019-01-02"].map(std::ffi::OsStr::new);

@@ -174,3 +174,16 @@ fn by_node_splits_every_table_and_totals_merge_exactly() {
     assert_eq!(one["nodes"][0]["name"], "akl");
     assert_eq!(one["nodes"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn ignore_crawlers_is_refused_with_a_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    fsmg()
+        .args(["--ignore-crawlers", "--store"])
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--ignore-crawlers needs log paths",
+        ));
+}
