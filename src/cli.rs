@@ -90,7 +90,8 @@ pub struct Args {
     #[arg(long, value_name = "NAME", global = true)]
     pub node: Option<String>,
 
-    /// Every table once per node too, after the totals (text and JSON `by_node`).
+    /// Every table once per node too, after the totals (text, and JSON `by_node`; the
+    /// HTML dashboard shows the totals and the nodes panel).
     #[arg(long, global = true)]
     pub by_node: bool,
 

@@ -79,6 +79,8 @@ struct Truth {
     nodes: Vec<Row>,
     /// Keyed `project/kind`; no visitors.
     content: Vec<Row>,
+    /// IPv6 requests and bytes per project; no visitors.
+    projects_ipv6: Vec<Row>,
     /// Per client address, with its 404s as `visitors`' neighbour `not_found`.
     addresses: Vec<AddressRow>,
     downloads: Vec<DownloadRow>,
@@ -199,6 +201,15 @@ impl Truth {
                 e.2.insert(visitor.clone());
             }
         }
+        if ip_version(&h.ip) == 6 {
+            let e = self
+                .acc
+                .tables
+                .entry(("projects_ipv6", h.project.clone()))
+                .or_default();
+            e.0 += 1;
+            e.1 += h.bytes;
+        }
         let a = self.acc.addresses.entry(h.ip.clone()).or_default();
         a.0 += 1;
         a.1 += h.bytes;
@@ -241,6 +252,7 @@ impl Truth {
         self.clients = rows("clients");
         self.nodes = rows("nodes");
         self.content = rows("content");
+        self.projects_ipv6 = rows("projects_ipv6");
         self.addresses = self
             .acc
             .addresses

@@ -75,6 +75,16 @@ fn networks(r: &Report) -> (String, Table) {
 }
 
 pub fn render(r: &Report) -> String {
+    let mut out = report(r);
+    // --by-node: each node's whole report after the totals.
+    for n in &r.by_node {
+        out.push_str(&format!("\n\n══ Node {} ══\n\n", printable(&n.node)));
+        out.push_str(&report(&n.report));
+    }
+    out
+}
+
+fn report(r: &Report) -> String {
     let s = &r.summary;
     let mut out = String::new();
     out.push_str(&format!("Traffic insights  {}\n\n", period(r)));

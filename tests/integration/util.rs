@@ -145,6 +145,27 @@ pub fn assert_matches_truth(report: &Value, truth: &Value) {
         no_visitors(rows(&truth["content"], "key")),
         "content"
     );
+    let ipv6: Vec<(String, u64, u64)> = report["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["ipv6_requests"].as_u64().unwrap() > 0)
+        .map(|p| {
+            let n = |f: &str| p[f].as_u64().unwrap();
+            (
+                p["name"].as_str().unwrap().to_string(),
+                n("ipv6_requests"),
+                n("ipv6_bytes"),
+            )
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        ipv6,
+        no_visitors(rows(&truth["projects_ipv6"], "key")),
+        "projects' IPv6"
+    );
     let downloads = |v: &Value| {
         let mut d: Vec<String> = v
             .as_array()
