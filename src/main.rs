@@ -1,5 +1,7 @@
 //! The `fsmg-stats` binary: parse flags, run, map the outcome to an exit status.
 
+#![deny(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -35,13 +37,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(EXIT_PARTIAL);
             }
         },
-        None => match pipeline::run(&cfg) {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                eprintln!("fsmg-stats: {e:#}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-        },
+        None => pipeline::run(&cfg),
     };
     for e in &outcome.errors {
         eprintln!("fsmg-stats: {e}");

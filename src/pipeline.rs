@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
-use crate::aggregate::{Aggregate, Context, MAX_NODES, node_id};
+use crate::aggregate::{Aggregate, Context, node_id};
 use crate::config::Config;
 use crate::input::{self, Chunks, InputError, Source};
 use crate::parse::time::day_key;
@@ -91,24 +91,19 @@ pub fn aggregate(
 }
 
 /// Node names and each input's node id, `--node` overriding what the arguments say.
-fn node_ids(cfg: &Config, found: Vec<String>) -> anyhow::Result<(Vec<String>, Vec<u32>)> {
+fn node_ids(cfg: &Config, found: Vec<String>) -> (Vec<String>, Vec<u32>) {
     let mut names: Vec<String> = Vec::new();
     let mut ids = Vec::with_capacity(found.len());
     for name in found {
         let name = cfg.node.clone().unwrap_or(name);
         ids.push(node_id(&mut names, name) as u32);
     }
-    anyhow::ensure!(
-        names.len() <= MAX_NODES,
-        "{} nodes (by NAME=PATH or parent directory): at most {MAX_NODES}; use --node NAME",
-        names.len()
-    );
-    Ok((names, ids))
+    (names, ids)
 }
 
-pub fn run(cfg: &Config) -> anyhow::Result<Outcome> {
+pub fn run(cfg: &Config) -> Outcome {
     let (sources, found, mut errors) = input::discover_nodes(&cfg.paths);
-    let (nodes, node_of) = node_ids(cfg, found)?;
+    let (nodes, node_of) = node_ids(cfg, found);
     let sizes: Vec<u64> = sources
         .iter()
         .map(|s| match s {
@@ -184,11 +179,11 @@ pub fn run(cfg: &Config) -> anyhow::Result<Outcome> {
         &meta(cfg, &sources, &sizes, &errors, &cfg.geo.infos, &nodes),
     );
     report.by_node = by_node;
-    Ok(Outcome {
+    Outcome {
         report,
         errors,
         rows_error,
-    })
+    }
 }
 
 fn meta<'a>(
@@ -253,7 +248,7 @@ pub fn previous_period(cfg: &mut Config, now: &Report) -> Option<Report> {
     cfg.window = (day_key(prev_start), day_key(prev_end));
     let before = match &cfg.store {
         Some(query) => run_store(cfg, query).ok()?.report,
-        None => run(cfg).ok()?.report,
+        None => run(cfg).report,
     };
     let covered = before.summary.first_date == Some(prev_start.to_string())
         && before.summary.last_date == Some(prev_end.to_string());

@@ -98,13 +98,16 @@ pub struct Context<'a> {
     pub visitors: bool,
     /// `--ignore-crawlers`: crawlers' requests are `excluded`, as GoAccess's option does.
     pub ignore_crawlers: bool,
-    /// The node (anycast site) of each input, by input number: an id below
-    /// [`MAX_NODES`] into the run's node names.
+    /// The node (anycast site) of each input, by input number: an id into the run's node
+    /// names.
     pub nodes: &'a [u32],
 }
 
-/// Nodes are kept as bits of each visitor, so that per-node visitors are exact.
-pub const MAX_NODES: usize = 32;
+/// Nodes below this are kept as bits 24 to 31 of a visitor's `hours` (per-node visitors
+/// stay exact at no memory cost); further nodes as (node, visitor) pairs.
+const MASK_NODES: u32 = 8;
+/// The hour bits of `Visitor::hours`.
+const HOUR_BITS: u32 = 0x00ff_ffff;
 
 /// The id of node `name` among `names`, added if new: its index.
 pub fn node_id(names: &mut Vec<String>, name: String) -> usize {
@@ -140,14 +143,15 @@ const NONE: u32 = u32::MAX;
 /// when hostile paths invent hundreds of first segments, as (project, visitor) pairs.
 const MASK_PROJECTS: u32 = 32;
 
-/// One unique visitor and the hours, (first 32) projects and nodes it was seen in, so
-/// that per-hour, per-project and per-node visitor counts need no (item, visitor) sets.
+/// One unique visitor and the hours, (first 32) projects and (first 8) nodes it was seen
+/// in, so that per-hour, per-project and per-node visitor counts need no (item, visitor)
+/// sets.
 #[derive(Debug, Clone, Copy)]
 pub struct Visitor {
     pub id: u32,
+    /// Bit h (0-23): seen in hour h; bit 24 + n: seen on node n.
     pub hours: u32,
     pub projects: u32,
-    pub nodes: u32,
 }
 
 /// How a URL counts among GoAccess's "requested files": never (static by extension), not
@@ -306,6 +310,8 @@ pub struct Aggregate {
     pub project_counts: Vec<Counts>,
     /// (project, visitor) for projects from `MASK_PROJECTS` on.
     project_visitors: Set<u64>,
+    /// (node, visitor) for nodes from `MASK_NODES` on.
+    node_visitors: Set<u64>,
     /// Indexed by URL id.
     pub url_stats: Vec<UrlStats>,
     pub url_visitors: PairLog,
@@ -378,7 +384,6 @@ fn new_or_known<'a>(
             id: *count - 1,
             hours: 0,
             projects: 0,
-            nodes: 0,
         }
     })
 }
@@ -398,6 +403,15 @@ fn add_project(visitor: &mut Visitor, project: u32, overflow: &mut Set<u64>) {
         visitor.projects |= 1 << project;
     } else {
         overflow.insert(pair(project, visitor.id));
+    }
+}
+
+/// Records that `visitor` was seen on node `node`.
+fn add_node(visitor: &mut Visitor, node: u32, overflow: &mut Set<u64>) {
+    if node < MASK_NODES {
+        visitor.hours |= 1 << (24 + node);
+    } else {
+        overflow.insert(pair(node, visitor.id));
     }
 }
 
@@ -615,7 +629,7 @@ impl Aggregate {
             &mut self.visitor_count,
         );
         visitor.hours |= 1 << hour;
-        visitor.nodes |= 1 << node;
+        add_node(visitor, node, &mut self.node_visitors);
         add_project(visitor, project, &mut self.project_visitors);
         let visitor = visitor.id;
         let stats = &mut self.url_stats[url as usize];
@@ -682,7 +696,7 @@ impl Aggregate {
                 let key = (ips[ip as usize], agents[agent as usize]);
                 let v = new_or_known(ours, key, &mut self.visitor_count);
                 v.hours |= o.hours;
-                v.nodes |= o.nodes;
+
                 for b in bits(o.projects) {
                     add_project(v, projects[b as usize], &mut self.project_visitors);
                 }
@@ -710,6 +724,11 @@ impl Aggregate {
             }
         }
 
+        // Node ids are the run's: only the visitor is renumbered.
+        for &p in &other.node_visitors {
+            let (node, v) = unpair(p);
+            self.node_visitors.insert(pair(node, visitors[v as usize]));
+        }
         let urls = self.urls.absorb(&std::mem::take(&mut other.urls));
         for (i, o) in other.url_stats.iter().enumerate() {
             let url = urls[i];
@@ -860,7 +879,7 @@ impl Aggregate {
     pub fn hour_visitors(&self) -> [u64; 24] {
         let mut h = [0u64; 24];
         for v in self.all_visitors() {
-            for b in bits(v.hours) {
+            for b in bits(v.hours & HOUR_BITS) {
                 h[b as usize] += 1;
             }
         }
@@ -869,10 +888,15 @@ impl Aggregate {
 
     /// Visitors per node, indexed by node id.
     pub fn node_visitors(&self) -> Vec<u64> {
-        let mut n = vec![0u64; MAX_NODES];
+        let mut n = vec![0u64; self.node_counts.len().max(MASK_NODES as usize)];
         for v in self.all_visitors() {
-            for b in bits(v.nodes) {
+            for b in bits(v.hours >> 24) {
                 n[b as usize] += 1;
+            }
+        }
+        for &p in &self.node_visitors {
+            if let Some(c) = n.get_mut(unpair(p).0 as usize) {
+                *c += 1;
             }
         }
         n

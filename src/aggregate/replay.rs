@@ -7,8 +7,8 @@
 //! per location come from `traffic` rows, credited to one pseudo address per location.
 
 use super::{
-    Aggregate, Counts, Download, IpStats, LineCounts, UrlStats, Visitor, add_file, add_project,
-    grow, new_or_known,
+    Aggregate, Counts, Download, HOUR_BITS, IpStats, LineCounts, UrlStats, Visitor, add_file,
+    add_node, add_project, grow, new_or_known,
 };
 use crate::enrich::files::Content;
 use crate::enrich::geo::Location;
@@ -113,8 +113,8 @@ impl Aggregate {
         let key = (ip, agent);
         let day_visitors = self.visitors.entry(day).or_default();
         let v: &mut Visitor = new_or_known(day_visitors, key, &mut self.visitor_count);
-        v.hours |= hours;
-        v.nodes |= 1 << node;
+        v.hours |= hours & HOUR_BITS;
+        add_node(v, node, &mut self.node_visitors);
         add_project(v, p, &mut self.project_visitors);
     }
 

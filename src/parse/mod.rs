@@ -378,6 +378,108 @@ mod tests {
 
     const OK: &str = r#"1.2.3.4 - - [10/Oct/2018:13:55:36 +1300] "GET /debian/a.deb HTTP/1.1" 200 1234 "-" "APT-HTTP/1.3 (2.6.1)""#;
 
+    /// One request's fields, as a generator would log them.
+    #[derive(Debug, Clone)]
+    struct Fields {
+        ip: String,
+        day: (u16, u8, u8),
+        time: (u8, u8, u8),
+        method: &'static str,
+        path: String,
+        protocol: &'static str,
+        status: u16,
+        bytes: u64,
+        agent: String,
+        micros: u64,
+    }
+
+    fn fields() -> impl proptest::strategy::Strategy<Value = Fields> {
+        use proptest::prelude::*;
+        let ip = prop_oneof![
+            any::<[u8; 4]>().prop_map(|b| std::net::Ipv4Addr::from(b).to_string()),
+            any::<[u16; 8]>().prop_map(|b| std::net::Ipv6Addr::from(b).to_string()),
+        ];
+        (
+            ip,
+            (1970u16..2100, 1u8..=12, 1u8..=28),
+            (0u8..24, 0u8..60, 0u8..60),
+            prop::sample::select(vec!["GET", "HEAD", "POST", "OPTIONS", "PROPFIND"]),
+            "/[a-zA-Z0-9._~/+-]{0,40}",
+            prop::sample::select(vec!["HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/3"]),
+            100u16..600,
+            any::<u32>(),
+            "[ -!#-$&-\\[\\]-~]{1,60}",
+            any::<u32>(),
+        )
+            .prop_map(
+                |(ip, day, time, method, path, protocol, status, bytes, agent, micros)| Fields {
+                    ip,
+                    day,
+                    time,
+                    method,
+                    path,
+                    protocol,
+                    status,
+                    bytes: u64::from(bytes),
+                    agent,
+                    micros: u64::from(micros),
+                },
+            )
+    }
+
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+
+    proptest::proptest! {
+        /// Whatever a request's fields, logged by Apache's combined format (and a custom
+        /// one with the serve time first), they parse back to themselves.
+        #[test]
+        fn logged_fields_parse_back(f in fields()) {
+            let date = format!(
+                "{:02}/{}/{}:{:02}:{:02}:{:02} +1300",
+                f.day.2, MONTHS[f.day.1 as usize - 1], f.day.0, f.time.0, f.time.1, f.time.2
+            );
+            let request = format!("{} {} {}", f.method, f.path, f.protocol);
+            // Logged agents are trimmed; an empty one is `-`.
+            let agent = match f.agent.trim() {
+                "" => "-",
+                a => a,
+            };
+            let combined = format!(
+                "{} - - [{date}] \"{request}\" {} {} \"-\" \"{}\"",
+                f.ip, f.status, f.bytes, f.agent
+            );
+            let custom = format!(
+                "{} {} - - [{date}] \"{request}\" {} {} \"{}\"",
+                f.micros, f.ip, f.status, f.bytes, f.agent
+            );
+            for (spec, line) in [
+                ("COMBINED", combined),
+                (r#"%D %h %l %u %t "%r" %>s %b "%{User-Agent}i""#, custom),
+            ] {
+                let program = format::compile(spec).unwrap();
+                let r = match program.parse_line(line.as_bytes()) {
+                    Line::Request(r) => r,
+                    other => panic!("{line}: {other:?}"),
+                };
+                proptest::prop_assert_eq!(r.host, f.ip.as_bytes());
+                proptest::prop_assert_eq!(r.ip, f.ip.parse::<std::net::IpAddr>().unwrap());
+                let day = u32::from(f.day.0) * 10_000 + u32::from(f.day.1) * 100 + u32::from(f.day.2);
+                proptest::prop_assert_eq!(r.day, day);
+                proptest::prop_assert_eq!((r.time.hour, r.time.minute, r.time.second), f.time);
+                proptest::prop_assert_eq!(r.method.map(|m| m.name()), Some(f.method.to_string()));
+                proptest::prop_assert_eq!(r.protocol.map(|p| p.name()), Some(f.protocol));
+                proptest::prop_assert_eq!(&*r.url, f.path.as_bytes());
+                proptest::prop_assert_eq!((r.status, r.bytes), (f.status, f.bytes));
+                proptest::prop_assert_eq!(&*r.agent, agent.as_bytes());
+                if spec != "COMBINED" {
+                    proptest::prop_assert_eq!(r.serve_micros, Some(f.micros));
+                }
+            }
+        }
+    }
+
     #[test]
     fn ordinary_line() {
         let r = parse(OK).unwrap();

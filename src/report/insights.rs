@@ -225,16 +225,24 @@ fn share(part: u64, whole: u64) -> f64 {
 }
 
 /// The first `top` of `n` items by `key` descending, ties by `name`, so that the same
-/// input always gives the same rows.
+/// input always gives the same rows. Only the top are sorted: there are as many items as
+/// client addresses.
 fn top_by<N: Ord>(
     n: usize,
     top: usize,
     key: impl Fn(usize) -> u64,
     name: impl Fn(usize) -> N,
 ) -> Vec<usize> {
+    let order = |&a: &usize, &b: &usize| key(b).cmp(&key(a)).then_with(|| name(a).cmp(&name(b)));
     let mut ids: Vec<usize> = (0..n).collect();
-    ids.sort_by(|&a, &b| key(b).cmp(&key(a)).then_with(|| name(a).cmp(&name(b))));
-    ids.truncate(top);
+    if top == 0 {
+        return Vec::new();
+    }
+    if ids.len() > top {
+        ids.select_nth_unstable_by(top - 1, order);
+        ids.truncate(top);
+    }
+    ids.sort_unstable_by(order);
     ids
 }
 

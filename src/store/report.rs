@@ -14,7 +14,7 @@ use arrow_array::{Array, ArrayAccessor};
 
 use super::ingest;
 use super::read::{Columns, DictIds, Strings, batches};
-use crate::aggregate::{Aggregate, Counts, Download, LineCounts, MAX_NODES, node_id};
+use crate::aggregate::{Aggregate, Counts, Download, LineCounts, node_id};
 use crate::enrich::geo::{DbInfo, Location, kind_name};
 use crate::parse::Failure;
 use crate::parse::time::{Day, day_key};
@@ -122,10 +122,6 @@ impl Tables<'_> {
             });
             for (day, node, path, decoded) in rx {
                 let id = node_id(nodes, node);
-                anyhow::ensure!(
-                    id < MAX_NODES,
-                    "the store has more than {MAX_NODES} nodes: report one with --node"
-                );
                 for batch in decoded? {
                     each(agg, (day, id as u32), &Columns(&batch, &path))?;
                 }

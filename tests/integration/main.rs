@@ -2,6 +2,7 @@
 
 mod cli;
 mod geo;
+mod hostile;
 mod html;
 mod ingest;
 mod insights;

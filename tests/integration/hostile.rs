@@ -1,0 +1,170 @@
+//! Hostile inputs a mirror's cron job meets: each is named or counted, never a panic, and
+//! every line read is accounted for (`lines = valid + failed + blank + comment + excluded`).
+
+use crate::util::*;
+
+const LINE: &str = "203.0.113.1 - - [31/Dec/2018:10:00:00 +1300] \"GET /debian/a.deb HTTP/1.1\" 200 100 \"-\" \"APT\"\n";
+
+/// Runs on `files` (written to a temp dir) and returns (exit code, report, stderr).
+fn run(files: &[(&str, &[u8])], extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = fsmg();
+    cmd.args(["--format", "json", "--no-geoip"]).args(extra);
+    for (name, data) in files {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, data).unwrap();
+        cmd.arg(p);
+    }
+    let out = cmd.output().unwrap();
+    let report = serde_json::from_slice(&out.stdout).expect("a JSON report, whatever the input");
+    (
+        out.status.code().unwrap(),
+        report,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every input's lines add up.
+fn accounted(r: &serde_json::Value) {
+    for i in r["inputs"].as_array().unwrap() {
+        let n = |k: &str| i[k].as_u64().unwrap();
+        assert_eq!(
+            n("lines"),
+            n("valid") + n("failed") + n("blank") + n("comment") + n("excluded"),
+            "{i}"
+        );
+    }
+}
+
+#[test]
+fn random_binary_named_log_is_counted_as_failed_lines() {
+    let mut rng = fastrand::Rng::with_seed(8);
+    let junk: Vec<u8> = (0..200_000).map(|_| rng.u8(..)).collect();
+    let (code, r, _) = run(
+        &[("binary.log", &junk), ("access.log", LINE.as_bytes())],
+        &[],
+    );
+    assert_eq!(code, 0);
+    accounted(&r);
+    assert_eq!(r["summary"]["valid_requests"], 1);
+    let lines = r["inputs"][0]["lines"].as_u64().unwrap();
+    assert_eq!(lines, junk.split(|&b| b == b'\n').count() as u64);
+    assert!(r["summary"]["failed_requests"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_5_mb_line_is_one_line() {
+    let mut data = LINE.as_bytes().to_vec();
+    data.extend(std::iter::repeat_n(b'x', 5 << 20));
+    data.push(b'\n');
+    data.extend_from_slice(LINE.as_bytes());
+    let (code, r, _) = run(&[("access.log", &data)], &[]);
+    assert_eq!(code, 0);
+    accounted(&r);
+    assert_eq!(r["inputs"][0]["lines"], 3);
+    assert_eq!(r["summary"]["valid_requests"], 2);
+    assert_eq!(r["summary"]["failed_requests"], 1);
+    // The sample is cut, the report stays small.
+    assert!(r["failed"]["samples"][0]["text"].as_str().unwrap().len() <= 300);
+}
+
+#[test]
+fn nul_bytes_and_cr_only_line_ends() {
+    let nul = format!("\0{LINE}{}", LINE.replace("GET", "G\0ET"));
+    // Classic Mac line ends: no `\n`, so the whole file is one line: its first request, the
+    // rest ignored after the format's last field (as GoAccess, which splits on `\n` too).
+    let cr_only = LINE.replace('\n', "\r").repeat(3);
+    let crlf = LINE.replace('\n', "\r\n").repeat(3);
+    let (code, r, _) = run(
+        &[
+            ("nul.log", nul.as_bytes()),
+            ("cr.log", cr_only.as_bytes()),
+            ("crlf.log", crlf.as_bytes()),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0);
+    accounted(&r);
+    let i = &r["inputs"];
+    assert_eq!(
+        (i[0]["lines"].as_u64(), i[0]["failed"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        (i[1]["lines"].as_u64(), i[1]["valid"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (i[2]["lines"].as_u64(), i[2]["valid"].as_u64()),
+        (Some(3), Some(3))
+    );
+}
+
+#[test]
+fn a_log_in_another_format_fails_line_by_line_with_a_reason() {
+    let common = "203.0.113.1 - - [31/Dec/2018:10:00:00 +1300] \"GET /a.deb HTTP/1.1\" 200 100\n";
+    let (code, r, _) = run(
+        &[("access.log", common.repeat(20).as_bytes())],
+        &["--log-format", "VCOMBINED"],
+    );
+    assert_eq!(code, 0);
+    accounted(&r);
+    assert_eq!(r["summary"]["failed_requests"], 20);
+    assert_eq!(r["failed"]["reasons"].as_array().unwrap().len(), 1);
+    assert_eq!(r["failed"]["samples"].as_array().unwrap().len(), 10);
+}
+
+#[test]
+fn dates_out_of_order_are_all_counted_in_their_days() {
+    let lines: String = ["03/Jan/2019", "31/Dec/2018", "02/Jan/2019", "31/Dec/2018"]
+        .iter()
+        .map(|d| LINE.replace("31/Dec/2018", d))
+        .collect();
+    let (code, r, _) = run(
+        &[("access.log", lines.as_bytes())],
+        &["--since", "2018-12-31", "--until", "2019-01-02"],
+    );
+    assert_eq!(code, 0);
+    accounted(&r);
+    let days: Vec<(&str, u64)> = r["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["date"].as_str().unwrap(), d["requests"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(days, [("2018-12-31", 2), ("2019-01-02", 1)]);
+    assert_eq!(r["summary"]["excluded_requests"], 1);
+}
+
+/// A file that opens but fails to read (as a disk error would): named, exit 1, the other
+/// inputs reported.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_error_is_named_and_the_rest_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ok = tmp.path().join("access.log");
+    std::fs::write(&ok, LINE).unwrap();
+    let out = fsmg()
+        .args(["--format", "json", "--no-geoip", "/proc/self/mem"])
+        .arg(&ok)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/proc/self/mem"));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["summary"]["valid_requests"], 1);
+    assert!(r["inputs"][0]["error"].is_string());
+}
+
+#[test]
+fn a_directory_loop_is_walked_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("hlz");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("access.log"), LINE).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(tmp.path(), d.join("loop")).unwrap();
+    let r = report(&["--no-geoip", tmp.path().to_str().unwrap()]);
+    assert_eq!(r["summary"]["valid_requests"], 1);
+    assert_eq!(r["inputs"].as_array().unwrap().len(), 1);
+}
