@@ -187,3 +187,48 @@ fn ignore_crawlers_is_refused_with_a_store() {
             "--ignore-crawlers needs log paths",
         ));
 }
+
+/// Ten nodes: the first eight are bits of each visitor, the rest pairs; every node's
+/// visitors equal its own report's, whatever the thread count.
+#[test]
+fn more_nodes_than_visitor_bits_stay_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut args = Vec::new();
+    for n in 0..10 {
+        let dir = tmp.path().join(format!("n{n}"));
+        std::fs::create_dir(&dir).unwrap();
+        // Clients 0..20 shared by every node, and n+1 of each node's own.
+        let mut text = String::new();
+        for c in (0..20).chain(100 * (n + 1)..100 * (n + 1) + n + 1) {
+            text += &line(
+                &format!("203.0.{}.{}", c / 250, c % 250),
+                "/a.deb",
+                200,
+                10,
+                "curl/7.64.0",
+                1,
+            );
+        }
+        std::fs::write(dir.join("access.log"), text).unwrap();
+        args.push(dir.to_str().unwrap().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    for threads in ["1", "2"] {
+        let r = report(&[&["--log-format", TIMED, "-j", threads], &args[..]].concat());
+        let mut nodes: Vec<(String, u64)> = r["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["name"].as_str().unwrap().to_string(),
+                    n["visitors"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        nodes.sort();
+        let want: Vec<(String, u64)> = (0..10).map(|n| (format!("n{n}"), 20 + n + 1)).collect();
+        assert_eq!(nodes, want);
+        assert_eq!(r["summary"]["unique_visitors"], 20 + (1..=10).sum::<u64>());
+    }
+}
