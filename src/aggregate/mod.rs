@@ -179,8 +179,13 @@ pub struct UrlStats {
 }
 
 impl UrlStats {
-    fn new(url: &[u8]) -> UrlStats {
-        let (content, image) = files::kind(url);
+    /// A URL first seen; its content kind only when `kinds` (a store replays kinds from
+    /// its own tables).
+    fn new(url: &[u8], kinds: bool) -> UrlStats {
+        let (content, image) = match kinds {
+            true => files::kind(url),
+            false => (Content::Other, false),
+        };
         UrlStats {
             counts: Counts::default(),
             project: NONE,
@@ -347,9 +352,10 @@ pub struct Aggregate {
     /// Rebuilt from a store's daily tables: client addresses are stand-ins, and the real
     /// ones (for heavy hitters) are here.
     pub replayed: bool,
-    pub addresses: Map<String, IpStats>,
-    /// Replayed visitor hash → its pseudo agent (its client's).
-    replay_agents: Map<u64, u32>,
+    pub addresses: Interner,
+    pub address_stats: Vec<IpStats>,
+    /// The pseudo agent (its client's) of each replayed visitor, by its pseudo address id.
+    replay_agents: Vec<u32>,
     /// This thread's decoded geo records; not merged.
     geo_cache: GeoCache,
     pub hours: [Counts; 24],
@@ -497,12 +503,8 @@ impl Aggregate {
     pub fn agent_id(&mut self, agent: &[u8]) -> u32 {
         let id = self.agents.intern(agent);
         if id as usize == self.agent_clients.len() {
-            let (kind, version) = client::classify(agent);
-            let key = match version {
-                Some(v) => format!("{}/{v}", kind.name()),
-                None => kind.name().to_string(),
-            };
-            self.agent_clients.push(self.clients.intern(key.as_bytes()));
+            let client = self.clients.intern(client::key(agent).as_bytes());
+            self.agent_clients.push(client);
         }
         id
     }
@@ -553,7 +555,7 @@ impl Aggregate {
 
         let url = self.urls.intern(&r.url);
         if url as usize == self.url_stats.len() {
-            self.url_stats.push(UrlStats::new(&r.url));
+            self.url_stats.push(UrlStats::new(&r.url, true));
         }
         let stats = &mut self.url_stats[url as usize];
         stats.counts.add(r.bytes);
@@ -809,15 +811,6 @@ impl Aggregate {
         }
         self.chunk_lines.append(&mut other.chunk_lines);
         self.replayed |= other.replayed;
-        for (ip, o) in other.addresses {
-            let e = self.addresses.entry(ip).or_insert(IpStats {
-                location: o.location,
-                counts: Counts::default(),
-                not_found: 0,
-            });
-            e.counts.merge(o.counts);
-            e.not_found += o.not_found;
-        }
         self.first_day = self.first_day.into_iter().chain(other.first_day).min();
         self.last_day = self.last_day.into_iter().chain(other.last_day).max();
         self

@@ -34,7 +34,7 @@ impl Aggregate {
     pub fn url_id(&mut self, url: &str) -> u32 {
         let id = self.urls.intern(url.as_bytes());
         if id as usize == self.url_stats.len() {
-            self.url_stats.push(UrlStats::new(url.as_bytes()));
+            self.url_stats.push(UrlStats::new(url.as_bytes(), false));
         }
         id
     }
@@ -77,7 +77,7 @@ impl Aggregate {
     }
 
     /// The pseudo agent of a client (`apt/2.2.4`): a visitor has one agent, so one client.
-    fn client_agent(&mut self, client: &str) -> u32 {
+    pub fn client_agent(&mut self, client: &str) -> u32 {
         let mut key = vec![0u8];
         key.extend_from_slice(client.as_bytes());
         let id = self.agents.intern(&key);
@@ -91,7 +91,7 @@ impl Aggregate {
     /// A replayed visitor of `day`, by its hash.
     fn replayed_visitor(&self, day: Day, visitor: u64) -> Option<u32> {
         let ip = self.ips.lookup(&Self::visitor_address(visitor))?;
-        let agent = *self.replay_agents.get(&visitor)?;
+        let agent = *self.replay_agents.get(ip as usize)?;
         Some(self.visitors.get(&day)?.get(&(ip, agent))?.id)
     }
 
@@ -104,12 +104,10 @@ impl Aggregate {
         p: u32,
         location: Location,
         hours: u32,
-        client: Option<&str>,
+        agent: u32,
     ) {
-        // Stores written before clients were kept say nothing of them.
-        let agent = self.client_agent(client.unwrap_or("unknown"));
-        self.replay_agents.insert(visitor, agent);
         let ip = self.pseudo_client(&Self::visitor_address(visitor), location);
+        *grow(&mut self.replay_agents, ip as usize) = agent;
         let key = (ip, agent);
         let day_visitors = self.visitors.entry(day).or_default();
         let v: &mut Visitor = new_or_known(day_visitors, key, &mut self.visitor_count);
@@ -133,15 +131,23 @@ impl Aggregate {
         self.content.entry((p, kind)).or_default().merge(counts);
     }
 
-    /// An `addresses` row: one client address of a day and node.
-    pub fn replay_address(&mut self, ip: &str, location: Location, counts: Counts, not_found: u64) {
-        let e = self.addresses.entry(ip.to_string()).or_insert(IpStats {
-            location,
-            counts: Counts::default(),
-            not_found: 0,
-        });
+    /// An `addresses` row of address id `ip` (see [`Aggregate::address_id`]).
+    pub fn replay_address(&mut self, ip: u32, location: Location, counts: Counts, not_found: u64) {
+        if ip as usize == self.address_stats.len() {
+            self.address_stats.push(IpStats {
+                location,
+                counts: Counts::default(),
+                not_found: 0,
+            });
+        }
+        let e = &mut self.address_stats[ip as usize];
         e.counts.merge(counts);
         e.not_found += not_found;
+    }
+
+    /// The id of a client address of the `addresses` tables.
+    pub fn address_id(&mut self, ip: &str) -> u32 {
+        self.addresses.intern(ip.as_bytes())
     }
 
     /// A `downloads` row of image `url` by `visitor`, whose `visitors` rows must have been

@@ -102,6 +102,14 @@ pub fn classify(agent: &[u8]) -> (Kind, Option<String>) {
     }
 }
 
+/// The client of a user agent as one key: `name`, or `name/version` (names have no `/`).
+pub fn key(agent: &[u8]) -> String {
+    match classify(agent) {
+        (kind, Some(v)) => format!("{}/{v}", kind.name()),
+        (kind, None) => kind.name().to_string(),
+    }
+}
+
 /// A version token at the start of `s`: version characters up to a separator.
 fn token(s: &[u8]) -> Option<String> {
     let end = s

@@ -145,7 +145,8 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
     type Both = (Counts, Counts);
     let mut by_country: std::collections::HashMap<([u8; 2], [u8; 2]), Both> = Default::default();
     let mut by_asn: std::collections::HashMap<u32, Both> = Default::default();
-    for ip in &agg.ip_stats {
+    // A store's stand-ins for visitors carry no requests.
+    for ip in agg.ip_stats.iter().filter(|ip| ip.counts.requests > 0) {
         let l = ip.location;
         let v6 = match l.ip_version {
             6 => ip.counts,

@@ -250,9 +250,10 @@ pub fn heavy_hitters(agg: &Aggregate, meta: &Meta<'_>) -> HeavyHitters {
     // Client addresses and what they asked; a store's stand-in clients are not real ones.
     let ips: Vec<(&[u8], &IpStats)> = match agg.replayed {
         true => agg
-            .addresses
+            .address_stats
             .iter()
-            .map(|(ip, s)| (ip.as_bytes(), s))
+            .enumerate()
+            .map(|(i, s)| (agg.addresses.get(i as u32), s))
             .collect(),
         false => agg
             .ip_stats

@@ -80,8 +80,6 @@ struct Day {
     file_visitors: Set<(u32, u64)>,
     /// (url, method, protocol).
     requested: Set<(u32, u32, u32)>,
-    /// Agent → client (both string ids), classified once per agent.
-    agent_clients: Map<u32, u32>,
     visitor_clients: Map<u64, u32>,
     clients: Map<u32, Counts>,
     /// URL → (content kind, image), worked out once per URL.
@@ -103,6 +101,9 @@ struct Dicts {
     method: DictIds,
     protocol: DictIds,
     path: DictIds,
+    ip: DictIds,
+    /// User agents, resolved to their client's key.
+    agent: DictIds,
 }
 
 impl Day {
@@ -133,6 +134,13 @@ impl Day {
         let method = ids(&mut dicts.method, "method")?;
         let protocol = ids(&mut dicts.protocol, "protocol")?;
         let path = ids(&mut dicts.path, "path")?;
+        let ips = ids(&mut dicts.ip, "ip")?;
+        // Each distinct agent is classified once per dictionary.
+        let client_of = dicts
+            .agent
+            .rows(&mut self.strs, c.dict("user_agent")?, |s, v| {
+                s.intern(client::key(v.as_bytes()).as_bytes())
+            });
         let (mut url_buf, mut key_buf) = (Vec::new(), Vec::new());
         for i in 0..c.rows() {
             let n = bytes.value(i);
@@ -168,8 +176,7 @@ impl Day {
                 .entry(url)
                 .or_insert_with(|| files::kind(strs.get(url)));
             add(self.content.entry((proj, content)).or_default(), n);
-            let ip_id = self.strs.intern(ip.value(i).as_bytes());
-            let addr = self.addresses.entry(ip_id).or_insert((
+            let addr = self.addresses.entry(ips[i]).or_insert((
                 (0, 0),
                 0,
                 ctry,
@@ -179,16 +186,7 @@ impl Day {
             ));
             add(&mut addr.0, n);
             addr.1 += u64::from(st == 404);
-            let agent_id = self.strs.intern(agent.value(i).as_bytes());
-            let strs = &mut self.strs;
-            let client = *self.agent_clients.entry(agent_id).or_insert_with(|| {
-                let (kind, version) = client::classify(agent.value(i).as_bytes());
-                let key = match version {
-                    Some(v) => format!("{}/{v}", kind.name()),
-                    None => kind.name().to_string(),
-                };
-                strs.intern(key.as_bytes())
-            });
+            let client = client_of[i];
             add(self.clients.entry(client).or_default(), n);
             if st != 404 && !files::is_static(self.strs.get(url)) {
                 self.requested.insert((url, method[i], protocol[i]));

@@ -148,6 +148,7 @@ pub fn aggregate(
         nodes: Vec::new(),
     };
     let (mut projects, mut urls) = (DictIds::default(), DictIds::default());
+    let (mut clients, mut addresses) = (DictIds::default(), DictIds::default());
     let mut valid = 0;
     t.replay(&mut agg, "traffic", |agg, (day, node), c| {
         let (location, counts) = (c.locations()?, c.counts()?);
@@ -166,18 +167,16 @@ pub fn aggregate(
             c.int::<UInt64Type>("visitor")?,
             c.int::<UInt32Type>("hours")?,
         );
-        let client = c.str("client").ok();
         let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
-        for (i, p) in p.into_iter().enumerate() {
-            let cl = client.as_ref().map(|c| c.value(i));
-            agg.replay_visitor(
-                (day, node),
-                visitor.value(i),
-                p,
-                location(i),
-                hours.value(i),
-                cl,
-            );
+        // Each client's pseudo agent, once per dictionary value; stores written before
+        // clients were kept say nothing of them.
+        let agents = match c.dict("client") {
+            Ok(d) => clients.rows(agg, d, Aggregate::client_agent),
+            Err(_) => vec![agg.client_agent("unknown"); c.rows()],
+        };
+        for (i, (p, agent)) in p.into_iter().zip(agents).enumerate() {
+            let v = visitor.value(i);
+            agg.replay_visitor((day, node), v, p, location(i), hours.value(i), agent);
         }
         Ok(())
     })?;
@@ -197,10 +196,11 @@ pub fn aggregate(
         Ok(())
     })?;
     t.replay(&mut agg, "addresses", |agg, _, c| {
-        let (ip, location, counts) = (c.str("ip")?, c.locations()?, c.counts()?);
+        let (location, counts) = (c.locations()?, c.counts()?);
         let not_found = c.int::<UInt64Type>("not_found")?;
-        for i in 0..c.rows() {
-            agg.replay_address(ip.value(i), location(i), counts(i), not_found.value(i));
+        let ips = addresses.rows(agg, c.dict("ip")?, Aggregate::address_id);
+        for (i, ip) in ips.into_iter().enumerate() {
+            agg.replay_address(ip, location(i), counts(i), not_found.value(i));
         }
         Ok(())
     })?;
