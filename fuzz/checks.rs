@@ -1,0 +1,121 @@
+//! What the fuzz targets check, one function per target. Shared by `fuzz_targets/` (cargo-fuzz,
+//! nightly) and by the stable test suite (`tests/integration/fuzz_corpus.rs`), which replays
+//! the committed corpus and mutations of it on every CI run.
+
+use std::sync::{LazyLock, Mutex};
+
+use fsmg_stats::aggregate::{Aggregate, Context};
+use fsmg_stats::enrich::geo::Geo;
+use fsmg_stats::enrich::project::Projects;
+use fsmg_stats::input::{Chunks, Source};
+use fsmg_stats::parse::format::{Program, compile};
+use fsmg_stats::report::{Meta, Period, Report};
+
+static PROGRAMS: LazyLock<Vec<Program>> = LazyLock::new(|| {
+    [
+        "COMBINED",
+        "COMMON",
+        "VCOMBINED",
+        r#"%h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i" %D %v"#,
+    ]
+    .iter()
+    .map(|f| compile(f).expect("built-in formats compile"))
+    .collect()
+});
+
+/// Any bytes as log lines of every built-in format and a custom one with serve time, through
+/// parse, enrich and aggregate, then the report as JSON, text and HTML: no panic, every line
+/// accounted, the JSON parses.
+pub fn parse_line(data: &[u8]) {
+    let projects = Projects::default();
+    let geo = Geo::default();
+    for program in PROGRAMS.iter() {
+        let ctx = Context {
+            program,
+            projects: &projects,
+            window: (u32::MIN, u32::MAX),
+            geo: &geo,
+            rows: None,
+            visitors: true,
+            ignore_crawlers: false,
+            nodes: &[],
+        };
+        // Two chunks, merged: the merge path sees the same garbage.
+        let cut = data
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(data.len(), |i| i + 1);
+        let mut a = Aggregate::default();
+        a.add_chunk(&ctx, 0, 0, &data[..cut]);
+        let mut b = Aggregate::default();
+        b.add_chunk(&ctx, 0, 1, &data[cut..]);
+        let agg = a.merge(b);
+        let l = agg.lines();
+        assert_eq!(
+            l.lines,
+            l.valid + l.failed + l.blank + l.comment + l.excluded
+        );
+        let sources = [Source::Stdin];
+        let report = Report::build(
+            &agg,
+            &Meta {
+                log_format: &program.name,
+                period: Period {
+                    since: None,
+                    until: None,
+                },
+                sources: &sources,
+                sizes: &[data.len() as u64],
+                errors: &[],
+                top: 10,
+                geo: &[],
+                nodes: &["-".to_string()],
+                show_ips: false,
+                timed: program.has_serve_time(),
+            },
+        );
+        let json = fsmg_stats::output::Format::Json.render(&report);
+        serde_json::from_str::<serde_json::Value>(&json).expect("valid JSON");
+        let _ = fsmg_stats::output::Format::Text.render(&report);
+        let _ = fsmg_stats::output::Format::Html.render(&report);
+    }
+}
+
+/// Any string as an Apache LogFormat: compiling never panics, and a compiled format parses
+/// a line (and its own text) without panicking.
+pub fn log_format(data: &[u8]) {
+    let (spec, line) = match data.iter().position(|&b| b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &b"203.0.113.9 - - [31/Dec/2018:10:00:00 +1300] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\" 17"[..]),
+    };
+    let Ok(spec) = std::str::from_utf8(spec) else {
+        return;
+    };
+    if let Ok(program) = compile(spec) {
+        let _ = program.parse_line(line);
+        let _ = program.parse_line(spec.as_bytes());
+    }
+}
+
+/// Any bytes as an input file (gzip when they start with its magic): reading never panics,
+/// chunks hold whole lines, and a plain file's chunks are the file itself.
+pub fn gzip_reader(data: &[u8]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("access.log");
+    std::fs::write(&path, data).expect("write");
+    let sources = [Source::File(path)];
+    let errors = Mutex::new(Vec::new());
+    let mut chunks = Chunks::new(&sources, &errors, None);
+    chunks.chunk_bytes = 64;
+    let pieces: Vec<Vec<u8>> = chunks.map(|c| c.data).collect();
+    if let Some((_, whole)) = pieces.split_last() {
+        assert!(
+            whole.iter().all(|p| p.ends_with(b"\n")),
+            "a chunk split a line"
+        );
+    }
+    let all = pieces.concat();
+    if !data.starts_with(&[0x1f, 0x8b]) {
+        assert_eq!(all, data);
+    }
+}
