@@ -127,6 +127,7 @@ pub fn run(cfg: &Config) -> Outcome {
         None => (None, None),
     };
     let rows = sink.as_ref().map(|s| s as &dyn RowSink);
+    let timed = cfg.program.has_serve_time();
     // --by-node: each node's inputs on their own, for its report, then merged (exactly,
     // visitors too) into the total.
     let groups: Vec<Vec<usize>> = match cfg.by_node {
@@ -154,6 +155,7 @@ pub fn run(cfg: &Config) -> Outcome {
                 &read_errors,
                 &cfg.geo.infos,
                 &nodes,
+                timed,
             );
             by_node.push(NodeReport {
                 node: nodes[node_of[group[0]] as usize].clone(),
@@ -176,7 +178,15 @@ pub fn run(cfg: &Config) -> Outcome {
     }
     let mut report = Report::build(
         &agg,
-        &meta(cfg, &sources, &sizes, &errors, &cfg.geo.infos, &nodes),
+        &meta(
+            cfg,
+            &sources,
+            &sizes,
+            &errors,
+            &cfg.geo.infos,
+            &nodes,
+            timed,
+        ),
     );
     report.by_node = by_node;
     Outcome {
@@ -193,6 +203,7 @@ fn meta<'a>(
     errors: &'a [InputError],
     geo: &'a [crate::enrich::geo::DbInfo],
     nodes: &'a [String],
+    timed: bool,
 ) -> Meta<'a> {
     Meta {
         log_format: &cfg.program.name,
@@ -207,14 +218,14 @@ fn meta<'a>(
         geo,
         nodes,
         show_ips: cfg.show_ips,
-        timed: cfg.program.has_serve_time(),
+        timed,
     }
 }
 
 /// The report of a store's daily tables (`report --store`).
 pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<Outcome> {
     let (agg, geo, nodes) = store::report::aggregate(query, cfg.window, cfg.top)?;
-    let mut report = Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &nodes));
+    let mut report = Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &nodes, agg.timed));
     if cfg.by_node {
         for node in &nodes {
             let one = store::report::Query {
@@ -224,7 +235,7 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
             let (agg, geo, names) = store::report::aggregate(&one, cfg.window, cfg.top)?;
             report.by_node.push(NodeReport {
                 node: node.clone(),
-                report: Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &names)),
+                report: Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &names, agg.timed)),
             });
         }
     }

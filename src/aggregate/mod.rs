@@ -255,6 +255,18 @@ pub struct Transfer {
     pub rate: u64,
 }
 
+impl Transfer {
+    /// A response of `bytes` served in `micros`, if it is measured: over
+    /// [`SPEED_MIN_BYTES`], with a serve time (`%T` rounds fast ones down to 0).
+    pub fn measured(bytes: u64, micros: u64, asn: u32, ip_version: u8) -> Option<Transfer> {
+        (micros > 0 && bytes > SPEED_MIN_BYTES).then(|| Transfer {
+            asn,
+            ip_version,
+            rate: (u128::from(bytes) * 1_000_000 / u128::from(micros)) as u64,
+        })
+    }
+}
+
 /// (item, visitor) pairs logged as they come and deduplicated by sorting, which is far
 /// cheaper than a hash set while counting. Visitors per item are only wanted for the top N
 /// files, known once everything is merged; sorting then touches only their pairs. Memory
@@ -353,6 +365,8 @@ pub struct Aggregate {
     /// ones (for heavy hitters) are here.
     pub replayed: bool,
     pub addresses: Interner,
+    /// The store has serve times (`transfers` tables), so transfer speeds are reported.
+    pub timed: bool,
     pub address_stats: Vec<IpStats>,
     /// The pseudo agent (its client's) of each replayed visitor, by its pseudo address id.
     replay_agents: Vec<u32>,
@@ -607,15 +621,10 @@ impl Aggregate {
         };
         self.count_traffic(r.day, project, location, one);
         grow(&mut self.node_counts, node as usize).add(r.bytes);
-        if let Some(us) = r
-            .serve_micros
-            .filter(|&us| us > 0 && r.bytes > SPEED_MIN_BYTES)
+        if let Some(us) = r.serve_micros
+            && let Some(t) = Transfer::measured(r.bytes, us, location.asn, location.ip_version)
         {
-            self.transfers.push(Transfer {
-                asn: location.asn,
-                ip_version: location.ip_version,
-                rate: (u128::from(r.bytes) * 1_000_000 / u128::from(us)) as u64,
-            });
+            self.transfers.push(t);
         }
 
         // 4xx responses count for hits and bytes but make no visitor (GoAccess's rule).

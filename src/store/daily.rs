@@ -19,6 +19,8 @@
 //!   (heavy hitters)
 //! - `downloads`: url, project, visitor → largest, at_largest, sent (GET 200/206 of
 //!   images)
+//! - `transfers`: asn, ip_version, rate (bytes/s) of responses over 1 MB, only for rows
+//!   with serve times
 
 use std::path::Path;
 use std::sync::Arc;
@@ -36,8 +38,8 @@ use siphasher::sip::SipHasher13;
 
 use super::ParquetSink;
 use super::read::{Columns, DictIds, NULL, batches};
-use crate::aggregate::Download;
 use crate::aggregate::intern::Interner;
+use crate::aggregate::{Download, Transfer};
 use crate::enrich::client;
 use crate::enrich::files::{self, Content};
 
@@ -89,6 +91,8 @@ struct Day {
     addresses: Map<u32, (Counts, u64, u32, u32, u32, u8)>,
     /// (url, visitor) → (responses, project).
     downloads: Map<(u32, u64), (Download, u32)>,
+    /// Large responses' speeds, when the rows have serve times (`None`: they have none).
+    transfers: Option<Vec<Transfer>>,
 }
 
 /// Resolvers of one part's string columns to the day's ids.
@@ -124,6 +128,11 @@ impl Day {
         let status = c.int::<UInt16Type>("status")?;
         let bytes = c.int::<UInt64Type>("bytes")?;
         let asn = c.int::<UInt32Type>("asn")?;
+        // Rows of a format without serve time, or written before it was kept, have none.
+        let serve = c
+            .int::<UInt64Type>("serve_us")
+            .ok()
+            .filter(|s| s.null_count() < s.len());
         let mut ids = |d: &mut DictIds, name: &str| -> anyhow::Result<Vec<u32>> {
             Ok(d.rows(&mut self.strs, c.dict(name)?, |s, v| s.intern(v.as_bytes())))
         };
@@ -155,6 +164,13 @@ impl Day {
                 t.1 = as_org[i];
             }
             add(self.status.entry(st).or_default(), n);
+            if let Some(serve) = serve {
+                let transfers = self.transfers.get_or_insert_with(Vec::new);
+                let us = if serve.is_valid(i) { serve.value(i) } else { 0 };
+                if let Some(t) = Transfer::measured(n, us, a, ip_version.value(i)) {
+                    transfers.push(t);
+                }
+            }
             let local = ts.value(i) / 1_000_000 + i64::from(offset.value(i)) * 60;
             let hour = local.rem_euclid(86_400) / 3_600;
             add(&mut self.hours[hour as usize], n);
@@ -430,7 +446,7 @@ impl Day {
                 u64s(d.iter().map(|(_, x)| x.0.sent)),
             ],
         );
-        vec![
+        let mut tables = vec![
             ("traffic", traffic),
             ("visitors", visitors),
             ("status", status),
@@ -442,7 +458,23 @@ impl Day {
             ("content", content),
             ("addresses", addresses),
             ("downloads", downloads),
-        ]
+        ];
+        if let Some(t) = &self.transfers {
+            let transfers = batch(
+                &[
+                    ("asn", U32, false),
+                    ("ip_version", DataType::UInt8, false),
+                    ("rate", U64, false),
+                ],
+                vec![
+                    u32s(t.iter().map(|t| t.asn)),
+                    Arc::new(UInt8Array::from_iter_values(t.iter().map(|t| t.ip_version))),
+                    u64s(t.iter().map(|t| t.rate)),
+                ],
+            );
+            tables.push(("transfers", transfers));
+        }
+        tables
     }
 }
 

@@ -14,7 +14,7 @@ use arrow_array::{Array, ArrayAccessor};
 
 use super::ingest;
 use super::read::{Columns, DictIds, Strings, batches};
-use crate::aggregate::{Aggregate, Counts, Download, LineCounts, node_id};
+use crate::aggregate::{Aggregate, Counts, Download, LineCounts, Transfer, node_id};
 use crate::enrich::geo::{DbInfo, Location, kind_name};
 use crate::parse::Failure;
 use crate::parse::time::{Day, day_key};
@@ -201,6 +201,23 @@ pub fn aggregate(
         let ips = addresses.rows(agg, c.dict("ip")?, Aggregate::address_id);
         for (i, ip) in ips.into_iter().enumerate() {
             agg.replay_address(ip, location(i), counts(i), not_found.value(i));
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "transfers", |agg, _, c| {
+        // Any such part: the rows had serve times, so speeds are reported (even none).
+        agg.timed = true;
+        let asn = c.int::<UInt32Type>("asn")?;
+        let (version, rate) = (
+            c.int::<UInt8Type>("ip_version")?,
+            c.int::<UInt64Type>("rate")?,
+        );
+        for i in 0..c.rows() {
+            agg.transfers.push(Transfer {
+                asn: asn.value(i),
+                ip_version: version.value(i),
+                rate: rate.value(i),
+            });
         }
         Ok(())
     })?;

@@ -40,6 +40,7 @@ static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
         utf8("continent", false),
         Field::new("asn", DataType::UInt32, false),
         utf8("as_org", true),
+        Field::new("serve_us", DataType::UInt64, true),
     ]))
 });
 
@@ -85,6 +86,7 @@ pub struct Rows {
     continent: StringBuilder,
     asn: UInt32Builder,
     as_org: StringBuilder,
+    serve_us: UInt64Builder,
     /// The last logged day and its days since the epoch: a builder gets one day's rows.
     epoch: Option<(Day, i32)>,
 }
@@ -129,6 +131,7 @@ impl Rows {
         self.continent.append_value(lossy(&loc.continent));
         self.asn.append_value(loc.asn);
         self.as_org.append_option(org);
+        self.serve_us.append_option(r.serve_micros);
     }
 
     /// The rows so far as one batch; the builder is empty again afterwards.
@@ -152,6 +155,7 @@ impl Rows {
             Arc::new(self.continent.finish()),
             Arc::new(self.asn.finish()),
             Arc::new(self.as_org.finish()),
+            Arc::new(self.serve_us.finish()),
         ];
         RecordBatch::try_new(schema(), columns).expect("columns match the schema")
     }

@@ -66,6 +66,25 @@ fn transfer_speed_median_and_p95_per_ip_version() {
         v,
         vec![(4, 5, 25_000_000, 100_000_000), (6, 3, 300_000, 300_000)]
     );
+    // The same from a store: its rows keep the serve time.
+    let store = tmp.path().join("store");
+    fsmg()
+        .args([
+            "ingest",
+            "-q",
+            "--node",
+            "a",
+            "--no-geoip",
+            "--log-format",
+            TIMED,
+            "--store",
+        ])
+        .arg(&store)
+        .arg(&log)
+        .assert()
+        .success();
+    let s = report(&["--store", store.to_str().unwrap()]);
+    assert_eq!(s["transfer_speed"], r["transfer_speed"]);
     // Without serve time in the format there is nothing to measure.
     let plain = tmp.path().join("plain.log");
     std::fs::write(
@@ -79,6 +98,14 @@ fn transfer_speed_median_and_p95_per_ip_version() {
     )
     .unwrap();
     assert!(report(&[plain.to_str().unwrap()])["transfer_speed"].is_null());
+    let untimed = tmp.path().join("untimed");
+    fsmg()
+        .args(["ingest", "-q", "--node", "a", "--store"])
+        .arg(&untimed)
+        .arg(&plain)
+        .assert()
+        .success();
+    assert!(report(&["--store", untimed.to_str().unwrap()])["transfer_speed"].is_null());
 }
 
 #[test]
