@@ -168,3 +168,29 @@ fn a_directory_loop_is_walked_once() {
     assert_eq!(r["summary"]["valid_requests"], 1);
     assert_eq!(r["inputs"].as_array().unwrap().len(), 1);
 }
+
+/// A disk that fills while the report is written (a file-size limit, `EFBIG`): the run
+/// fails naming the file, and the previous report is untouched, with no temporary left.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_leaves_the_previous_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = tmp.path().join("report.json");
+    std::fs::write(&json, "previous").unwrap();
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 8; exec '{}' --no-geoip -q '{}' -o '{}'",
+        env!("CARGO_BIN_EXE_fsmg-stats"),
+        repo().join("sample-logs").display(),
+        json.display()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env("FSMG_STATS_GEOIP_DIRS", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("report.json"));
+    assert_eq!(std::fs::read_to_string(&json).unwrap(), "previous");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
