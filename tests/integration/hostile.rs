@@ -194,3 +194,46 @@ fn a_full_disk_leaves_the_previous_report() {
     assert_eq!(std::fs::read_to_string(&json).unwrap(), "previous");
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 }
+
+/// An input the user may not read: named with the reason, the rest counted, exit 1. Tests
+/// often run as root, which reads anything: then the binary (copied where anyone may run
+/// it) runs as `nobody`.
+#[cfg(unix)]
+#[test]
+fn permission_denied_is_named_and_the_rest_counted() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    mode(tmp.path(), 0o755);
+    let (ok, secret) = (tmp.path().join("access.log"), tmp.path().join("secret.log"));
+    for p in [&ok, &secret] {
+        std::fs::write(p, LINE).unwrap();
+    }
+    mode(&ok, 0o644);
+    mode(&secret, 0o000);
+    let bin = tmp.path().join("fsmg-stats");
+    std::fs::copy(env!("CARGO_BIN_EXE_fsmg-stats"), &bin).unwrap();
+    mode(&bin, 0o755);
+    let mut cmd = std::process::Command::new(&bin);
+    cmd.args(["--format", "json", "--no-geoip"])
+        .arg(&secret)
+        .arg(&ok)
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .env("FSMG_STATS_GEOIP_DIRS", "/nonexistent");
+    if std::fs::read(&secret).is_ok() {
+        cmd.uid(65534).gid(65534);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("secret.log") && stderr.contains("ermission denied"),
+        "{stderr}"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["summary"]["valid_requests"], 1);
+}
