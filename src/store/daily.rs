@@ -73,16 +73,16 @@ struct Day {
     strs: Interner,
     /// (project, country, continent, asn, ip_version) → (counts, as_org).
     traffic: Map<TrafficKey, (Counts, u32)>,
-    /// (visitor, project) → (country, continent, asn, ip_version); hours per visitor.
+    /// (visitor, project) → (country, continent, asn, ip_version).
     visitors: Map<(u64, u32), (u32, u32, u32, u8)>,
-    hours_seen: Map<u64, u32>,
+    /// Visitor → (hours seen, client): one entry a visitor, as a visitor has one agent.
+    seen: Map<u64, (u32, u32)>,
     status: Map<u16, Counts>,
     hours: [Counts; 24],
     files: Map<u32, Counts>,
     file_visitors: Set<(u32, u64)>,
     /// (url, method, protocol).
     requested: Set<(u32, u32, u32)>,
-    visitor_clients: Map<u64, u32>,
     clients: Map<u32, Counts>,
     /// URL → (content kind, image), worked out once per URL.
     url_kinds: Map<u32, (Content, bool)>,
@@ -209,17 +209,17 @@ impl Day {
             }
             if !(400..500).contains(&st) {
                 let v = visitor_key(hasher, &mut key_buf, ip.value(i), agent.value(i));
-                *self.hours_seen.entry(v).or_default() |= 1 << hour;
+                self.seen.entry(v).or_insert((0, client)).0 |= 1 << hour;
                 let version = ip_version.value(i);
                 self.visitors
                     .entry((v, proj))
                     .or_insert((ctry, cont, a, version));
                 self.file_visitors.insert((url, v));
-                self.visitor_clients.insert(v, client);
-                let get = self
-                    .text(method[i])
-                    .is_some_and(|m| m.eq_ignore_ascii_case("GET"));
-                if image && get && matches!(st, 200 | 206) {
+                let get = || {
+                    self.text(method[i])
+                        .is_some_and(|m| m.eq_ignore_ascii_case("GET"))
+                };
+                if image && matches!(st, 200 | 206) && get() {
                     let full = st == 200;
                     let d = self
                         .downloads
@@ -315,12 +315,12 @@ impl Day {
                 u32s(v.iter().map(|(_, x)| x.2)),
                 u32s(
                     v.iter()
-                        .map(|(k, _)| self.hours_seen.get(&k.0).copied().unwrap_or(0)),
+                        .map(|(k, _)| self.seen.get(&k.0).map_or(0, |x| x.0)),
                 ),
                 Arc::new(UInt8Array::from_iter_values(v.iter().map(|(_, x)| x.3))),
                 strings(
                     v.iter()
-                        .map(|(k, _)| s(self.visitor_clients.get(&k.0).copied().unwrap_or(NULL))),
+                        .map(|(k, _)| s(self.seen.get(&k.0).map_or(NULL, |x| x.1))),
                 ),
             ],
         );
