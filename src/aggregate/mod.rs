@@ -417,6 +417,17 @@ pub struct IpStats {
     pub not_found: u64,
 }
 
+impl IpStats {
+    /// An address at `location` with nothing counted yet.
+    fn at(location: Location) -> IpStats {
+        IpStats {
+            location,
+            counts: Counts::default(),
+            not_found: 0,
+        }
+    }
+}
+
 /// Records that `visitor` was seen in `project`.
 fn add_project(visitor: &mut Visitor, project: u32, overflow: &mut Set<u64>) {
     if project < MASK_PROJECTS {
@@ -515,9 +526,15 @@ impl Aggregate {
 
     /// The id of a user agent, classified into a client when first seen.
     pub fn agent_id(&mut self, agent: &[u8]) -> u32 {
+        self.agent_with_client(agent, || client::key(agent))
+    }
+
+    /// The id of `agent`; a new one gets the client `key()` names, so that every agent id
+    /// has its client.
+    fn agent_with_client(&mut self, agent: &[u8], key: impl FnOnce() -> String) -> u32 {
         let id = self.agents.intern(agent);
         if id as usize == self.agent_clients.len() {
-            let client = self.clients.intern(client::key(agent).as_bytes());
+            let client = self.clients.intern(key().as_bytes());
             self.agent_clients.push(client);
         }
         id
@@ -601,11 +618,7 @@ impl Aggregate {
                     .entry(location.asn)
                     .or_insert_with(|| org.to_owned());
             }
-            self.ip_stats.push(IpStats {
-                location,
-                counts: Counts::default(),
-                not_found: 0,
-            });
+            self.ip_stats.push(IpStats::at(location));
         }
         let client = &mut self.ip_stats[ip as usize];
         client.counts.add(r.bytes);
@@ -648,8 +661,7 @@ impl Aggregate {
             stats.last_visitor = visitor;
             self.url_visitors.push(url, visitor);
         }
-        let get = r.method.is_some_and(|m| m.is_get());
-        if stats.image && get && matches!(r.status, 200 | 206) {
+        if stats.image && matches!(r.status, 200 | 206) && r.method.is_some_and(|m| m.is_get()) {
             let d = self.downloads.entry(pair(url, visitor)).or_default();
             d.add(r.status == 200, r.bytes);
         }
@@ -667,11 +679,7 @@ impl Aggregate {
         for (i, o) in other.ip_stats.iter().enumerate() {
             let ip = ips[i] as usize;
             if ip == self.ip_stats.len() {
-                self.ip_stats.push(IpStats {
-                    location: o.location,
-                    counts: Counts::default(),
-                    not_found: 0,
-                });
+                self.ip_stats.push(IpStats::at(o.location));
             }
             self.ip_stats[ip].counts.merge(o.counts);
             self.ip_stats[ip].not_found += o.not_found;

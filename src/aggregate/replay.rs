@@ -21,11 +21,7 @@ impl Aggregate {
     fn pseudo_client(&mut self, key: &[u8], location: Location) -> u32 {
         let ip = self.ips.intern(key);
         if ip as usize == self.ip_stats.len() {
-            self.ip_stats.push(IpStats {
-                location,
-                counts: Counts::default(),
-                not_found: 0,
-            });
+            self.ip_stats.push(IpStats::at(location));
         }
         ip
     }
@@ -78,14 +74,9 @@ impl Aggregate {
 
     /// The pseudo agent of a client (`apt/2.2.4`): a visitor has one agent, so one client.
     pub fn client_agent(&mut self, client: &str) -> u32 {
-        let mut key = vec![0u8];
-        key.extend_from_slice(client.as_bytes());
-        let id = self.agents.intern(&key);
-        if id as usize == self.agent_clients.len() {
-            let c = self.clients.intern(client.as_bytes());
-            self.agent_clients.push(c);
-        }
-        id
+        let mut agent = vec![0u8];
+        agent.extend_from_slice(client.as_bytes());
+        self.agent_with_client(&agent, || client.to_string())
     }
 
     /// A replayed visitor of `day`, by its hash.
@@ -134,11 +125,7 @@ impl Aggregate {
     /// An `addresses` row of address id `ip` (see [`Aggregate::address_id`]).
     pub fn replay_address(&mut self, ip: u32, location: Location, counts: Counts, not_found: u64) {
         if ip as usize == self.address_stats.len() {
-            self.address_stats.push(IpStats {
-                location,
-                counts: Counts::default(),
-                not_found: 0,
-            });
+            self.address_stats.push(IpStats::at(location));
         }
         let e = &mut self.address_stats[ip as usize];
         e.counts.merge(counts);

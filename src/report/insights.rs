@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Meta, by_requests, text};
+use super::{Meta, by_requests, text, top_ids};
 use crate::aggregate::{Aggregate, Counts, IpStats};
 use crate::enrich::files::Content;
 
@@ -224,26 +224,17 @@ fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// The first `top` of `n` items by `key` descending, ties by `name`, so that the same
-/// input always gives the same rows. Only the top are sorted: there are as many items as
-/// client addresses.
+/// The first `top` of `n` items by `key` descending, ties by `name`, in that order.
 fn top_by<N: Ord>(
     n: usize,
     top: usize,
     key: impl Fn(usize) -> u64,
     name: impl Fn(usize) -> N,
 ) -> Vec<usize> {
-    let order = |&a: &usize, &b: &usize| key(b).cmp(&key(a)).then_with(|| name(a).cmp(&name(b)));
-    let mut ids: Vec<usize> = (0..n).collect();
-    if top == 0 {
-        return Vec::new();
-    }
-    if ids.len() > top {
-        ids.select_nth_unstable_by(top - 1, order);
-        ids.truncate(top);
-    }
-    ids.sort_unstable_by(order);
-    ids
+    let rank = |i: u32| std::cmp::Reverse(key(i as usize));
+    let mut ids = top_ids(n as u32, top, rank, |i| name(i as usize));
+    ids.sort_by_key(|&i| (rank(i), name(i as usize)));
+    ids.into_iter().map(|i| i as usize).collect()
 }
 
 pub fn heavy_hitters(agg: &Aggregate, meta: &Meta<'_>) -> HeavyHitters {

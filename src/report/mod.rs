@@ -216,18 +216,16 @@ fn by_requests<T, K: Ord>(rows: &mut [T], key: impl Fn(&T) -> (u64, u64, K)) {
     });
 }
 
-/// Ids of the `top` items by requests, then bytes, then name, among ids `0..n`. Ties at
-/// the cut are settled by name, so the same input always gives the same rows.
-fn top_ids<'a>(
+/// Ids of the `top` items by `rank` (lowest first), among ids `0..n`, in no particular
+/// order. Ties at the cut are settled by name, so the same input always gives the same
+/// rows. Only the cut is selected, not everything sorted: items are as many as URLs or
+/// client addresses.
+fn top_ids<K: Ord, N: Ord>(
     n: u32,
     top: usize,
-    counts: impl Fn(u32) -> Counts,
-    name: impl Fn(u32) -> &'a [u8],
+    key: impl Fn(u32) -> K,
+    name: impl Fn(u32) -> N,
 ) -> Vec<u32> {
-    let key = |i: u32| {
-        let c = counts(i);
-        (std::cmp::Reverse(c.requests), std::cmp::Reverse(c.bytes))
-    };
     let mut ids: Vec<u32> = (0..n).collect();
     if ids.len() <= top {
         return ids;
@@ -239,7 +237,7 @@ fn top_ids<'a>(
     let cut = key(ids[top - 1]);
     let mut chosen: Vec<u32> = ids.iter().copied().filter(|&i| key(i) < cut).collect();
     let mut ties: Vec<u32> = ids.into_iter().filter(|&i| key(i) == cut).collect();
-    ties.sort_by(|&a, &b| name(a).cmp(name(b)));
+    ties.sort_by_key(|&i| name(i));
     ties.truncate(top - chosen.len());
     chosen.append(&mut ties);
     chosen
@@ -281,7 +279,11 @@ impl Report {
 
         // Only the top N files are needed: rank on counts, then turn N ids into text.
         let counts = |i: u32| agg.url_stats[i as usize].counts;
-        let ids = top_ids(agg.urls.len() as u32, meta.top, counts, |i| agg.urls.get(i));
+        let rank = |i: u32| {
+            let c = counts(i);
+            (std::cmp::Reverse(c.requests), std::cmp::Reverse(c.bytes))
+        };
+        let ids = top_ids(agg.urls.len() as u32, meta.top, rank, |i| agg.urls.get(i));
         let fv = agg.url_visitors.visitors_of(&ids);
         let mut files: Vec<FileRow> = ids
             .iter()
@@ -447,16 +449,13 @@ mod tests {
     fn top_ids_settle_ties_at_the_cut_by_name() {
         let names: [&[u8]; 6] = [b"f", b"e", b"d", b"c", b"b", b"a"];
         let reqs = [5, 1, 3, 3, 3, 9];
-        let counts = |i: u32| Counts {
-            requests: reqs[i as usize],
-            bytes: 0,
-        };
+        let rank = |i: u32| std::cmp::Reverse(reqs[i as usize]);
         let name = |i: u32| names[i as usize];
-        let mut top = top_ids(6, 3, counts, name);
+        let mut top = top_ids(6, 3, rank, name);
         top.sort_unstable();
         // 9 (a) and 5 (f), then of the three 3s the first by name: b.
         assert_eq!(top, vec![0, 4, 5]);
-        assert_eq!(top_ids(6, 0, counts, name), Vec::<u32>::new());
-        assert_eq!(top_ids(6, 9, counts, name).len(), 6);
+        assert_eq!(top_ids(6, 0, rank, name), Vec::<u32>::new());
+        assert_eq!(top_ids(6, 9, rank, name).len(), 6);
     }
 }
