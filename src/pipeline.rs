@@ -224,18 +224,27 @@ fn meta<'a>(
 
 /// The report of a store's daily tables (`report --store`).
 pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<Outcome> {
-    let (agg, geo, nodes) = store::report::aggregate(query, cfg.window, cfg.top)?;
-    let mut report = Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &nodes, agg.timed));
+    let replay = |query: &store::report::Query| -> anyhow::Result<(Report, Vec<String>)> {
+        let r = store::report::aggregate(query, cfg.window, cfg.top)?;
+        if let (Some(w), false) = (&r.warning, cfg.quiet) {
+            eprintln!("fsmg-stats: warning: {w}");
+        }
+        let meta = meta(cfg, &[], &[], &[], &r.geo, &r.nodes, r.agg.timed);
+        Ok((Report::build(&r.agg, &meta), r.nodes))
+    };
+    let (mut report, mut nodes) = replay(query)?;
     if cfg.by_node {
-        for node in &nodes {
+        // Ids follow the order files were read in, roll-ups or not: sort for a stable order.
+        nodes.sort();
+        for node in nodes {
             let one = store::report::Query {
                 node: Some(node.clone()),
                 ..query.clone()
             };
-            let (agg, geo, names) = store::report::aggregate(&one, cfg.window, cfg.top)?;
+            let (of_node, _) = replay(&one)?;
             report.by_node.push(NodeReport {
-                node: node.clone(),
-                report: Report::build(&agg, &meta(cfg, &[], &[], &[], &geo, &names, agg.timed)),
+                node,
+                report: of_node,
             });
         }
     }

@@ -383,9 +383,33 @@ pub struct Aggregate {
     /// First and last day seen among counted requests.
     pub first_day: Option<Day>,
     pub last_day: Option<Day>,
+    /// Visitors of a store's rolled-up months, as counts only.
+    pub counted: Counted,
 }
 
-fn grow<T: Default + Clone>(v: &mut Vec<T>, idx: usize) -> &mut T {
+/// Visitors counted before: a store's roll-up of a month keeps only how many visitors
+/// each day, hour, node, client, location (and project) and URL had, and each visitor's
+/// image downloads without the visitor. Days are never both counted here and kept one by
+/// one in `Aggregate::visitors`, and every visitor count is a sum over days (a visitor is
+/// a day's), so the two add up exactly. Only a store's report has any (never merged).
+#[derive(Default, Clone)]
+pub struct Counted {
+    pub days: Map<Day, u64>,
+    pub hours: [u64; 24],
+    /// By node id.
+    pub nodes: Vec<u64>,
+    /// By client id.
+    pub clients: Vec<u64>,
+    /// Visitors per location (each visitor has one) and per (location, project id).
+    pub locations: Map<Location, u64>,
+    pub location_projects: Map<(Location, u32), u64>,
+    /// By URL id.
+    pub urls: Map<u32, u64>,
+    /// (URL id, one visitor's responses) per visitor and image.
+    pub downloads: Vec<(u32, Download)>,
+}
+
+pub fn grow<T: Default + Clone>(v: &mut Vec<T>, idx: usize) -> &mut T {
     if v.len() <= idx {
         v.resize(idx + 1, T::default());
     }
@@ -870,7 +894,7 @@ impl Aggregate {
 
     /// Visitors per day.
     pub fn day_visitors(&self) -> Map<Day, u64> {
-        let mut m: Map<Day, u64> = Map::default();
+        let mut m = self.counted.days.clone();
         for (&day, visitors) in &self.visitors {
             m.insert(day, visitors.len() as u64);
         }
@@ -878,7 +902,7 @@ impl Aggregate {
     }
 
     pub fn unique_visitors(&self) -> u64 {
-        u64::from(self.visitor_count)
+        u64::from(self.visitor_count) + self.counted.days.values().sum::<u64>()
     }
 
     fn all_visitors(&self) -> impl Iterator<Item = &Visitor> {
@@ -887,7 +911,7 @@ impl Aggregate {
 
     /// Visitors per hour of the day.
     pub fn hour_visitors(&self) -> [u64; 24] {
-        let mut h = [0u64; 24];
+        let mut h = self.counted.hours;
         for v in self.all_visitors() {
             for b in bits(v.hours & HOUR_BITS) {
                 h[b as usize] += 1;
@@ -899,6 +923,9 @@ impl Aggregate {
     /// Visitors per node, indexed by node id.
     pub fn node_visitors(&self) -> Vec<u64> {
         let mut n = vec![0u64; self.node_counts.len().max(MASK_NODES as usize)];
+        for (c, &counted) in n.iter_mut().zip(&self.counted.nodes) {
+            *c += counted;
+        }
         for v in self.all_visitors() {
             for b in bits(v.hours >> 24) {
                 n[b as usize] += 1;
@@ -915,6 +942,9 @@ impl Aggregate {
     /// Visitors per client id.
     pub fn client_visitors(&self) -> Vec<u64> {
         let mut n = vec![0u64; self.clients.len()];
+        for (c, &counted) in n.iter_mut().zip(&self.counted.clients) {
+            *c += counted;
+        }
         for day in self.visitors.values() {
             for &(_, agent) in day.keys() {
                 n[self.agent_clients[agent as usize] as usize] += 1;
@@ -938,6 +968,9 @@ impl Aggregate {
         key: impl Fn(&Location) -> K,
     ) -> Map<K, u64> {
         let mut m: Map<K, u64> = Map::default();
+        for (l, &n) in &self.counted.locations {
+            *m.entry(key(l)).or_default() += n;
+        }
         for day in self.visitors.values() {
             for &(ip, _) in day.keys() {
                 *m.entry(key(&self.ip_stats[ip as usize].location))
@@ -953,6 +986,9 @@ impl Aggregate {
         key: impl Fn(&Location) -> K,
     ) -> Map<(K, u32), u64> {
         let mut m: Map<(K, u32), u64> = Map::default();
+        for (&(l, p), &n) in &self.counted.location_projects {
+            *m.entry((key(&l), p)).or_default() += n;
+        }
         // Keys by visitor id, only needed for the rare projects kept as pairs.
         let mut by_id: Vec<Option<K>> = Vec::new();
         if !self.project_visitors.is_empty() {
@@ -976,6 +1012,21 @@ impl Aggregate {
             }
         }
         m
+    }
+
+    /// Distinct visitors of each URL in `ids`.
+    pub fn url_visitors_of(&self, ids: &[u32]) -> Vec<u64> {
+        let mut n = self.url_visitors.visitors_of(ids);
+        for (c, id) in n.iter_mut().zip(ids) {
+            *c += self.counted.urls.get(id).copied().unwrap_or(0);
+        }
+        n
+    }
+
+    /// Each visitor's responses of an image: (URL id, responses).
+    pub fn download_states(&self) -> impl Iterator<Item = (u32, &Download)> {
+        let kept = self.downloads.iter().map(|(&k, d)| (unpair(k).0, d));
+        kept.chain(self.counted.downloads.iter().map(|(u, d)| (*u, d)))
     }
 
     /// Requests and bytes per (project, content kind).

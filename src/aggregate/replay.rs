@@ -7,8 +7,8 @@
 //! per location come from `traffic` rows, credited to one pseudo address per location.
 
 use super::{
-    Aggregate, Counts, Download, HOUR_BITS, IpStats, LineCounts, UrlStats, Visitor, add_file,
-    add_node, add_project, grow, new_or_known,
+    Aggregate, Counts, Download, FileKinds, HOUR_BITS, IpStats, LineCounts, UrlStats, Visitor,
+    add_file, add_node, add_project, grow, new_or_known,
 };
 use crate::enrich::files::Content;
 use crate::enrich::geo::Location;
@@ -177,6 +177,22 @@ impl Aggregate {
             return;
         };
         self.url_visitors.push(url, v);
+    }
+
+    /// Each URL's requested-file kinds as `requested_files` rows: (URL id, method,
+    /// protocol), as [`Aggregate::replay_requested_file`] takes them back.
+    pub fn requested_kinds(&self) -> impl Iterator<Item = (u32, Option<String>, Option<&str>)> {
+        let first = (self.url_stats.iter().enumerate()).filter_map(|(i, s)| match s.files {
+            FileKinds::One(k) => Some((i as u32, k)),
+            _ => None,
+        });
+        first
+            .chain(self.more_files.iter().copied())
+            .map(|(url, kind)| {
+                let [m, p] = kind.to_be_bytes();
+                let method = Method::from_index(m).map(Method::name);
+                (url, method, Protocol::from_index(p).map(Protocol::name))
+            })
     }
 
     /// A `requested_files` row of URL `id`.

@@ -86,6 +86,10 @@ impl Method {
         self.0
     }
 
+    pub fn from_index(i: u8) -> Option<Method> {
+        (usize::from(i) < METHODS.len()).then_some(Method(i))
+    }
+
     pub fn is_get(self) -> bool {
         METHODS[self.0 as usize].eq_ignore_ascii_case("GET")
     }
@@ -109,6 +113,10 @@ impl Protocol {
 
     pub fn index(self) -> u8 {
         self.0
+    }
+
+    pub fn from_index(i: u8) -> Option<Protocol> {
+        (usize::from(i) < PROTOCOLS.len()).then_some(Protocol(i))
     }
 
     pub fn name(self) -> &'static str {

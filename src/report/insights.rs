@@ -183,12 +183,12 @@ pub fn content(agg: &Aggregate) -> Vec<ContentRow> {
 pub fn downloads(agg: &Aggregate, top: usize) -> Vec<DownloadRow> {
     // A file's size: its largest 200 response; files never served whole have none.
     let mut per_url: hashbrown::HashMap<u32, (u64, u64, u64)> = Default::default();
-    for (&key, d) in &agg.downloads {
-        let e = per_url.entry((key >> 32) as u32).or_default();
+    for (url, d) in agg.download_states() {
+        let e = per_url.entry(url).or_default();
         e.0 = e.0.max(d.largest);
     }
-    for (&key, d) in &agg.downloads {
-        let e = per_url.entry((key >> 32) as u32).or_default();
+    for (url, d) in agg.download_states() {
+        let e = per_url.entry(url).or_default();
         if e.0 == 0 {
             continue;
         }

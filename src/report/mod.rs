@@ -284,7 +284,7 @@ impl Report {
             (std::cmp::Reverse(c.requests), std::cmp::Reverse(c.bytes))
         };
         let ids = top_ids(agg.urls.len() as u32, meta.top, rank, |i| agg.urls.get(i));
-        let fv = agg.url_visitors.visitors_of(&ids);
+        let fv = agg.url_visitors_of(&ids);
         let mut files: Vec<FileRow> = ids
             .iter()
             .zip(fv)

@@ -233,20 +233,20 @@ impl Day {
     }
 }
 
-fn strings<'a>(values: impl Iterator<Item = &'a str>) -> ArrayRef {
+pub(super) fn strings<'a>(values: impl Iterator<Item = &'a str>) -> ArrayRef {
     Arc::new(StringArray::from_iter_values(values))
 }
 
-fn u64s(values: impl Iterator<Item = u64>) -> ArrayRef {
+pub(super) fn u64s(values: impl Iterator<Item = u64>) -> ArrayRef {
     Arc::new(UInt64Array::from_iter_values(values))
 }
 
-fn u32s(values: impl Iterator<Item = u32>) -> ArrayRef {
+pub(super) fn u32s(values: impl Iterator<Item = u32>) -> ArrayRef {
     Arc::new(UInt32Array::from_iter_values(values))
 }
 
 /// A table's batch: (name, type, nullable) per column, and the columns.
-fn batch(fields: &[(&str, DataType, bool)], columns: Vec<ArrayRef>) -> RecordBatch {
+pub(super) fn batch(fields: &[(&str, DataType, bool)], columns: Vec<ArrayRef>) -> RecordBatch {
     let schema = Schema::new(
         fields
             .iter()
@@ -256,9 +256,20 @@ fn batch(fields: &[(&str, DataType, bool)], columns: Vec<ArrayRef>) -> RecordBat
     RecordBatch::try_new(Arc::new(schema), columns).expect("columns match their fields")
 }
 
-const U64: DataType = DataType::UInt64;
-const U32: DataType = DataType::UInt32;
-const UTF8: DataType = DataType::Utf8;
+pub(super) const U64: DataType = DataType::UInt64;
+pub(super) const U32: DataType = DataType::UInt32;
+pub(super) const UTF8: DataType = DataType::Utf8;
+
+/// Writes one table's file (through a temporary name), creating its directory.
+pub(super) fn write_table(target: &Path, batch: &RecordBatch) -> anyhow::Result<()> {
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    }
+    // One dictionary for a part's URLs: a report resolves each once, not once a row.
+    let sink = ParquetSink::create_with_schema(target, batch.schema(), 64 << 20)?;
+    sink.append(batch);
+    sink.finish()
+}
 
 impl Day {
     /// The tables. The small ones are sorted by text; the large ones (one row per visitor,
@@ -493,14 +504,7 @@ pub fn summarize(store: &Path, part: &str, hasher: &SipHasher13) -> anyhow::Resu
     let mut written = Vec::new();
     for (table, batch) in day.tables() {
         let rel = format!("daily/{table}/{rest}");
-        let target = store.join(&rel);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
-        }
-        // One dictionary for a part's URLs: a report resolves each once, not once a row.
-        let sink = ParquetSink::create_with_schema(&target, batch.schema(), 64 << 20)?;
-        sink.append(&batch);
-        sink.finish()?;
+        write_table(&store.join(&rel), &batch)?;
         written.push(rel);
     }
     Ok(written)

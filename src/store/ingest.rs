@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use siphasher::sip::SipHasher13;
 
-use super::{ParquetSink, RowSink, daily};
+use super::{ParquetSink, RowSink, daily, rollup};
 use crate::aggregate::LineCounts;
 use crate::config::Config;
 use crate::input::{self, InputError, Source};
@@ -413,6 +413,8 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
     });
     let json = serde_json::to_vec_pretty(&state).context("state")?;
     crate::output::write_atomic(&state_path, &json)?;
+    // Derived from committed data only: a failure here loses nothing, the next run retries.
+    rollup::refresh(store, &state.parts)?;
 
     Ok(Ingested {
         requests: lines.valid,

@@ -5,6 +5,7 @@ pub mod daily;
 pub mod ingest;
 mod read;
 pub mod report;
+pub mod rollup;
 pub mod rows;
 
 use std::fs::File;

@@ -6,15 +6,17 @@
 //! Failed, blank and comment lines are not rows: they come from the runs' records, per node
 //! but not per day, so `--since`/`--until` do not narrow them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use arrow_array::types::{UInt8Type, UInt16Type, UInt32Type, UInt64Type};
 use arrow_array::{Array, ArrayAccessor};
 
 use super::ingest;
-use super::read::{Columns, DictIds, Strings, batches};
-use crate::aggregate::{Aggregate, Counts, Download, LineCounts, Transfer, node_id};
+use super::ingest::RunRecord;
+use super::read::{Columns, DictIds, NULL, Strings, batches};
+use super::rollup::{self, Month, TrafficRow};
+use crate::aggregate::{Aggregate, Counts, Download, LineCounts, Transfer, grow, node_id};
 use crate::enrich::geo::{DbInfo, Location, kind_name};
 use crate::parse::Failure;
 use crate::parse::time::{Day, day_key};
@@ -26,29 +28,39 @@ pub struct Query {
     pub node: Option<String>,
 }
 
-fn day_of(dir: &str) -> Option<Day> {
-    let date: jiff::civil::Date = dir.strip_prefix("date=")?.parse().ok()?;
-    Some(day_key(date))
+fn date(s: &str) -> Option<Day> {
+    Some(day_key(s.parse().ok()?))
 }
 
-/// The committed parts of a daily table inside the window and node: day, node, path.
+fn day_of(dir: &str) -> Option<Day> {
+    date(dir.strip_prefix("date=")?)
+}
+
+/// The day and node of a committed daily part (`daily/TABLE/date=D/node=N/part-R.parquet`).
+pub fn daily_part(rel: &str) -> Option<(Day, &str)> {
+    let mut dirs = rel.strip_prefix("daily/")?.split('/').skip(1);
+    let day = day_of(dirs.next()?)?;
+    Some((day, dirs.next()?.strip_prefix("node=")?))
+}
+
+/// The committed parts of a daily table inside the window and node, but for days of
+/// rolled-up months: day, node, path.
 fn parts(
     q: &Query,
     committed: &BTreeSet<String>,
     table: &str,
     window: (Day, Day),
+    rolled: &BTreeMap<Month, PathBuf>,
 ) -> Vec<(Day, String, PathBuf)> {
-    let node = q.node.as_ref().map(|n| format!("node={n}/"));
     let prefix = format!("daily/{table}/");
     committed
         .iter()
+        .filter(|rel| rel.starts_with(&prefix))
         .filter_map(|rel| {
-            let rest = rel.strip_prefix(&prefix)?;
-            let (date_dir, rest) = rest.split_once('/')?;
-            let day = day_of(date_dir)?;
-            let in_node = node.as_ref().is_none_or(|n| rest.starts_with(n.as_str()));
-            let name = rest.strip_prefix("node=")?.split('/').next()?.to_string();
-            (day >= window.0 && day <= window.1 && in_node).then(|| (day, name, q.store.join(rel)))
+            let (day, node) = daily_part(rel)?;
+            let in_node = q.node.as_ref().is_none_or(|n| n == node);
+            let inside = day >= window.0 && day <= window.1 && !rolled.contains_key(&(day / 100));
+            (inside && in_node).then(|| (day, node.to_string(), q.store.join(rel)))
         })
         .collect()
 }
@@ -91,39 +103,64 @@ fn opt<'a>(a: &Strings<'a>, i: usize) -> Option<&'a str> {
     a.is_valid(i).then(|| a.value(i))
 }
 
-/// The daily tables of a query's window and node, replayed one table at a time.
+/// Where a replayed file's rows come from.
+enum From<'n> {
+    /// A daily part of a day and node id.
+    Part(Day, u32),
+    /// A month's roll-up, whose rows name nodes by name: ids are given from these.
+    Month(&'n mut Vec<String>),
+}
+
+/// The daily tables of a query's window and node (and the roll-ups of its whole months),
+/// replayed one table at a time.
 struct Tables<'a> {
     q: &'a Query,
     committed: &'a BTreeSet<String>,
     window: (Day, Day),
+    rolled: BTreeMap<Month, PathBuf>,
     /// Node names as the parts name them; a part's node id is its index.
     nodes: Vec<String>,
 }
 
 impl Tables<'_> {
-    /// Replays one daily table's parts with `each`, given each part's day and node id.
+    /// Replays one table's daily parts, then its roll-ups, with `each`.
     fn replay(
         &mut self,
         agg: &mut Aggregate,
         table: &str,
-        mut each: impl FnMut(&mut Aggregate, (Day, u32), &Columns<'_>) -> anyhow::Result<()>,
+        mut each: impl FnMut(&mut Aggregate, From<'_>, &Columns<'_>) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
-        let (q, committed, window, nodes) = (self.q, self.committed, self.window, &mut self.nodes);
-        // Parts are decoded on a second thread while this one replays the previous ones.
+        let (q, nodes) = (self.q, &mut self.nodes);
+        let mut files: Vec<(Option<(Day, String)>, PathBuf)> =
+            parts(q, self.committed, table, self.window, &self.rolled)
+                .into_iter()
+                .map(|(day, node, path)| (Some((day, node)), path))
+                .collect();
+        files.extend(
+            self.rolled
+                .values()
+                .map(|dir| (None, dir.join(format!("{table}.parquet"))))
+                .filter(|(_, path)| path.exists()),
+        );
+        // Files are decoded on a second thread while this one replays the previous ones.
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel(2);
             scope.spawn(move || {
-                for (day, node, path) in parts(q, committed, table, window) {
+                for (part, path) in files {
                     let decoded = batches(&path);
-                    if tx.send((day, node, path, decoded)).is_err() {
+                    if tx.send((part, path, decoded)).is_err() {
                         break;
                     }
                 }
             });
-            for (day, node, path, decoded) in rx {
-                let id = node_id(nodes, node);
+            for (part, path, decoded) in rx {
+                let id = part.map(|(day, node)| (day, node_id(nodes, node) as u32));
                 for batch in decoded? {
-                    each(agg, (day, id as u32), &Columns(&batch, &path))?;
+                    let from = match id {
+                        Some((day, node)) => From::Part(day, node),
+                        None => From::Month(nodes),
+                    };
+                    each(agg, from, &Columns(&batch, &path))?;
                 }
             }
             Ok(())
@@ -131,37 +168,115 @@ impl Tables<'_> {
     }
 }
 
-/// The aggregate of a store's window and node, and the geo databases its runs used. Only
-/// the visitors of the `top` files are replayed (the only ones a report shows).
-pub fn aggregate(
+/// A store's aggregate of a window and node.
+pub struct Replayed {
+    pub agg: Aggregate,
+    /// The geo databases its runs used.
+    pub geo: Vec<DbInfo>,
+    /// Node names by node id.
+    pub nodes: Vec<String>,
+    /// Why roll-ups that should have served were not (the daily tables did).
+    pub warning: Option<String>,
+}
+
+/// The aggregate of a store's window and node, from the roll-ups of the whole months it
+/// covers and the daily tables of its other days. Only the visitors of the `top` files are
+/// replayed from daily tables (the only ones a report shows).
+pub fn aggregate(q: &Query, window: (Day, Day), top: usize) -> anyhow::Result<Replayed> {
+    let (log, committed) = ingest::committed(&q.store)?;
+    let rolled = rollup::usable(&q.store, &committed, window, q.node.as_deref());
+    if rolled.is_empty() {
+        return replay(q, window, top, (log, committed), rolled);
+    }
+    let state = (log.clone(), committed.clone());
+    replay(q, window, top, state, rolled).or_else(|e| {
+        // Roll-ups are derived: one damaged, or replaced by an ingest while we read it,
+        // costs time, not numbers.
+        let mut r = replay(q, window, top, (log, committed), BTreeMap::new())?;
+        r.warning = Some(format!("{e:#}; read the daily tables instead"));
+        Ok(r)
+    })
+}
+
+/// [`aggregate`] from daily tables only (what a roll-up is built from).
+pub fn aggregate_days(q: &Query, window: (Day, Day), top: usize) -> anyhow::Result<Replayed> {
+    let state = ingest::committed(&q.store)?;
+    replay(q, window, top, state, BTreeMap::new())
+}
+
+/// The `traffic` rows of a window's daily parts, with their day and node.
+pub fn traffic_rows(q: &Query, window: (Day, Day)) -> anyhow::Result<Vec<TrafficRow>> {
+    let (_, committed) = ingest::committed(&q.store)?;
+    let mut rows = Vec::new();
+    for (day, node, path) in parts(q, &committed, "traffic", window, &BTreeMap::new()) {
+        for batch in batches(&path)? {
+            let c = Columns(&batch, &path);
+            let (location, counts) = (c.locations()?, c.counts()?);
+            let (project, org) = (c.str("project")?, c.str("as_org")?);
+            for i in 0..c.rows() {
+                let n = counts(i);
+                rows.push(TrafficRow {
+                    day,
+                    node: node.clone(),
+                    project: project.value(i).to_string(),
+                    location: location(i),
+                    as_org: opt(&org, i).map(str::to_string),
+                    requests: n.requests,
+                    bytes: n.bytes,
+                });
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn replay(
     q: &Query,
     window: (Day, Day),
     top: usize,
-) -> anyhow::Result<(Aggregate, Vec<DbInfo>, Vec<String>)> {
-    let (log, committed) = ingest::committed(&q.store)?;
+    (log, committed): (Vec<RunRecord>, BTreeSet<String>),
+    rolled: BTreeMap<Month, PathBuf>,
+) -> anyhow::Result<Replayed> {
     let mut agg = Aggregate::default();
     agg.replayed = true;
     let mut t = Tables {
         q,
         committed: &committed,
         window,
+        rolled,
         nodes: Vec::new(),
     };
     let (mut projects, mut urls) = (DictIds::default(), DictIds::default());
     let (mut clients, mut addresses) = (DictIds::default(), DictIds::default());
+    let (mut dates, mut node_names) = (DictIds::default(), DictIds::default());
     let mut valid = 0;
-    t.replay(&mut agg, "traffic", |agg, (day, node), c| {
+    t.replay(&mut agg, "traffic", |agg, from, c| {
         let (location, counts) = (c.locations()?, c.counts()?);
         let org = c.str("as_org")?;
         let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
-        for (i, p) in p.into_iter().enumerate() {
+        // A roll-up's rows carry their day and node.
+        let at: Vec<(Day, u32)> = match from {
+            From::Part(day, node) => vec![(day, node); c.rows()],
+            From::Month(nodes) => {
+                let days = dates.rows(&mut (), c.dict("date")?, |_, d| date(d).unwrap_or(0));
+                let ids = node_names.rows(nodes, c.dict("node")?, |n, name| {
+                    node_id(n, name.to_string()) as u32
+                });
+                days.into_iter().zip(ids).collect()
+            }
+        };
+        for (i, (p, at)) in p.into_iter().zip(at).enumerate() {
             valid += counts(i).requests;
-            agg.replay_traffic((day, node), p, location(i), opt(&org, i), counts(i));
+            agg.replay_traffic(at, p, location(i), opt(&org, i), counts(i));
         }
         Ok(())
     })?;
     agg.replay_valid(valid);
-    t.replay(&mut agg, "visitors", |agg, (day, node), c| {
+    t.replay(&mut agg, "visitors", |agg, from, c| {
+        // Only daily parts have this table.
+        let From::Part(day, node) = from else {
+            return Ok(());
+        };
         let (location, visitor, hours) = (
             c.locations()?,
             c.int::<UInt64Type>("visitor")?,
@@ -177,6 +292,45 @@ pub fn aggregate(
         for (i, (p, agent)) in p.into_iter().zip(agents).enumerate() {
             let v = visitor.value(i);
             agg.replay_visitor((day, node), v, p, location(i), hours.value(i), agent);
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "visitor_counts", |agg, from, c| {
+        // Only roll-ups have this table.
+        let From::Month(nodes) = from else {
+            return Ok(());
+        };
+        let (dimension, key) = (c.str("dimension")?, c.str("key")?);
+        let n = c.int::<UInt64Type>("visitors")?;
+        for i in 0..c.rows() {
+            let (key, n) = (key.value(i), n.value(i));
+            let counted = &mut agg.counted;
+            match dimension.value(i) {
+                "day" => *counted.days.entry(date(key).unwrap_or(0)).or_default() += n,
+                "hour" => counted.hours[key.parse::<usize>().unwrap_or(0).min(23)] += n,
+                "node" => *grow(&mut counted.nodes, node_id(nodes, key.to_string())) += n,
+                "client" => {
+                    let id = agg.clients.intern(key.as_bytes()) as usize;
+                    *grow(&mut agg.counted.clients, id) += n;
+                }
+                "url" => {
+                    let id = agg.url_id(key);
+                    *agg.counted.urls.entry(id).or_default() += n;
+                }
+                other => anyhow::bail!("{}: unknown dimension {other:?}", c.1.display()),
+            }
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "location_visitors", |agg, _, c| {
+        let (location, n) = (c.locations()?, c.int::<UInt64Type>("visitors")?);
+        let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
+        for (i, p) in p.into_iter().enumerate() {
+            let (l, n) = (location(i), n.value(i));
+            match p {
+                NULL => *agg.counted.locations.entry(l).or_default() += n,
+                p => *agg.counted.location_projects.entry((l, p)).or_default() += n,
+            }
         }
         Ok(())
     })?;
@@ -247,7 +401,10 @@ pub fn aggregate(
         Ok(())
     })?;
     let wanted = agg.top_file_candidates(top);
-    t.replay(&mut agg, "file_visitors", |agg, (day, _), c| {
+    t.replay(&mut agg, "file_visitors", |agg, from, c| {
+        let From::Part(day, _) = from else {
+            return Ok(());
+        };
         let visitor = c.int::<UInt64Type>("visitor")?;
         // A URL missing from `files` (a damaged store) is not wanted.
         let u = urls.rows(agg, c.dict("url")?, |agg, url| {
@@ -260,12 +417,16 @@ pub fn aggregate(
         }
         Ok(())
     })?;
-    t.replay(&mut agg, "downloads", |agg, (day, _), c| {
-        let (visitor, largest, sent) = (
-            c.int::<UInt64Type>("visitor")?,
+    t.replay(&mut agg, "downloads", |agg, from, c| {
+        let (largest, sent) = (
             c.int::<UInt64Type>("largest")?,
             c.int::<UInt64Type>("sent")?,
         );
+        // A roll-up's rows are each one visitor's, whose key it dropped.
+        let visitor = match from {
+            From::Part(day, _) => Some((day, c.int::<UInt64Type>("visitor")?)),
+            From::Month(_) => None,
+        };
         let at_largest = c.int::<UInt32Type>("at_largest")?;
         let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
         let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
@@ -276,7 +437,10 @@ pub fn aggregate(
                 at_largest: at_largest.value(i),
                 sent: sent.value(i),
             };
-            agg.replay_download(day, u, visitor.value(i), d);
+            match visitor {
+                Some((day, v)) => agg.replay_download(day, u, v.value(i), d),
+                None => agg.counted.downloads.push((u, d)),
+            }
         }
         Ok(())
     })?;
@@ -315,5 +479,10 @@ pub fn aggregate(
             }
         }
     }
-    Ok((agg, dbs, t.nodes))
+    Ok(Replayed {
+        agg,
+        geo: dbs,
+        nodes: t.nodes,
+        warning: None,
+    })
 }

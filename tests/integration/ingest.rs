@@ -347,3 +347,153 @@ fn store_reports_equal_log_reports() {
     assert_eq!(from_store, from_logs);
     assert!(from_store["summary"]["valid_requests"].as_u64().unwrap() > 0);
 }
+
+/// Every roll-up directory of a store: `month=YYYY-MM/FINGERPRINT`.
+fn rollups(store: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for month in std::fs::read_dir(store.join("rollup")).unwrap() {
+        let month = month.unwrap();
+        for fp in std::fs::read_dir(month.path()).unwrap() {
+            let (m, f) = (month.file_name(), fp.unwrap().file_name());
+            found.push(format!("{}/{}", m.to_string_lossy(), f.to_string_lossy()));
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A store report's JSON, and the same report read from the daily tables only (roll-ups
+/// moved away for it).
+fn with_and_without_rollups(store: &Path, args: &[&str]) -> (serde_json::Value, serde_json::Value) {
+    let run = || {
+        json_of(
+            fsmg()
+                .args(["--format", "json", "-q", "--top", "25", "--store"])
+                .arg(store)
+                .args(args),
+        )
+    };
+    let with = run();
+    let aside = store.with_extension("rollup-aside");
+    std::fs::rename(store.join("rollup"), &aside).unwrap();
+    let without = run();
+    std::fs::rename(&aside, store.join("rollup")).unwrap();
+    (with, without)
+}
+
+#[test]
+fn month_rollups_report_what_the_daily_tables_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let all = tmp.path().join("all.log");
+    let truth = tmp.path().join("truth.json");
+    // 75 days from 2018-12-31: December (one day), January and February are rolled up,
+    // March is the newest month and is not.
+    loggen()
+        .args(["--truth"])
+        .arg(&truth)
+        .args(["single", "--lines", "20000", "--days", "75"])
+        .arg(&all)
+        .assert()
+        .success();
+    let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(&truth).unwrap()).unwrap();
+    // Alternate lines to two nodes, so that visitors span both.
+    let text = std::fs::read(&all).unwrap();
+    let (mut hlz, mut wlg) = (Vec::new(), Vec::new());
+    for (i, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
+        let node = if i % 2 == 0 { &mut hlz } else { &mut wlg };
+        node.extend_from_slice(line);
+    }
+    let store = tmp.path().join("store");
+    let ingest = |node: &str, log: &[u8]| {
+        let path = tmp.path().join(format!("{node}.log"));
+        std::fs::write(&path, log).unwrap();
+        fsmg()
+            .args(["ingest", "-q", "--node", node, "--store"])
+            .arg(&store)
+            .arg(&path)
+            .assert()
+            .success();
+    };
+
+    ingest("hlz", &hlz);
+    let hlz_only = rollups(&store);
+    let months: Vec<&str> = hlz_only.iter().map(|r| &r[..13]).collect();
+    assert_eq!(months, ["month=2018-12", "month=2019-01", "month=2019-02"]);
+    let (with, without) = with_and_without_rollups(&store, &["--node", "hlz"]);
+    assert_eq!(with, without);
+    let old = tmp.path().join("hlz-rollups");
+    copy_dir(&store.join("rollup"), &old);
+
+    ingest("wlg", &wlg);
+    // Each month's roll-up rebuilt from both nodes' parts, the old ones gone.
+    let both = rollups(&store);
+    assert_eq!(both.len(), 3);
+    assert!(both.iter().all(|r| !hlz_only.contains(r)), "{both:?}");
+    for args in [
+        &[][..],
+        &["--since", "2019-01-01", "--until", "2019-02-28"],
+        &["--since", "2019-01-10"],
+        &["--node", "wlg"],
+        &["--by-node"],
+    ] {
+        let (with, without) = with_and_without_rollups(&store, args);
+        assert_eq!(with, without, "{args:?}");
+    }
+    let (from_store, _) = with_and_without_rollups(&store, &[]);
+    // As from the two nodes' logs (and so as the generator's truth, but for its one node).
+    let logs: Vec<std::ffi::OsString> = ["hlz", "wlg"]
+        .map(|n| format!("{n}={}", tmp.path().join(format!("{n}.log")).display()).into())
+        .into();
+    let logs = comparable(json(
+        &logs.iter().map(|s| s.as_os_str()).collect::<Vec<_>>(),
+    ));
+    assert!(
+        from_store == logs,
+        "the store's report differs from the logs'"
+    );
+    let mut one_node = from_store.clone();
+    one_node["nodes"] = comparable(json(&[all.as_os_str()]))["nodes"].take();
+    assert_matches_truth(&one_node, &truth);
+
+    // Roll-ups of other parts (hlz's alone) are never used: the numbers stay both nodes'.
+    for r in &both {
+        std::fs::remove_dir_all(store.join("rollup").join(r)).unwrap();
+    }
+    for r in &hlz_only {
+        copy_dir(&old.join(r), &store.join("rollup").join(r));
+    }
+    let stale = json(&["--store".as_ref(), store.as_os_str()]);
+    assert_eq!(stale, from_store);
+
+    // A damaged roll-up costs time, not numbers: the daily tables serve, with a warning.
+    ingest("wlg", b"");
+    let current = rollups(&store);
+    assert_eq!(current, both, "the next ingest rebuilds what was stale");
+    let damaged = store.join("rollup").join(&current[1]).join("files.parquet");
+    std::fs::write(&damaged, b"not parquet").unwrap();
+    let out = fsmg()
+        .args(["--format", "json", "--top", "25", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning") && stderr.contains("files.parquet"),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report, from_store);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}

@@ -36,10 +36,15 @@ pub fn json_of(cmd: &mut Command) -> Value {
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 
+/// The log generator.
+pub fn loggen() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fsmg-loggen"))
+}
+
 /// Writes a generated log of `lines` lines to `path`; returns the generator's truth.
 pub fn generate(path: &Path, lines: usize, seed: u64) -> Value {
     let truth = path.with_extension("truth.json");
-    Command::new(env!("CARGO_BIN_EXE_fsmg-loggen"))
+    loggen()
         .args(["--seed", &seed.to_string(), "--truth"])
         .arg(&truth)
         .arg("single")
