@@ -104,6 +104,9 @@ fn ingest(cfg: &Config, target: &ingest::Target) -> ExitCode {
                     done.parts.len(),
                     target.store.display()
                 );
+                if !done.rolled_up.is_empty() {
+                    eprintln!("fsmg-stats: rolled up {}", done.rolled_up.join(", "));
+                }
             }
             if done.errors.is_empty() {
                 ExitCode::SUCCESS

@@ -110,6 +110,8 @@ pub struct Ingested {
     pub inputs: Vec<(String, u64, u64)>,
     /// Inputs that could not be read, wholly or partly; the rest was ingested.
     pub errors: Vec<InputError>,
+    /// Months rolled up (`YYYY-MM`).
+    pub rolled_up: Vec<String>,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -414,7 +416,7 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
     let json = serde_json::to_vec_pretty(&state).context("state")?;
     crate::output::write_atomic(&state_path, &json)?;
     // Derived from committed data only: a failure here loses nothing, the next run retries.
-    rollup::refresh(store, &state.parts)?;
+    let rolled_up = rollup::refresh(store, &state.parts)?;
 
     Ok(Ingested {
         requests: lines.valid,
@@ -422,6 +424,7 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
         parts,
         inputs,
         errors,
+        rolled_up: rolled_up.into_iter().map(rollup::month_name).collect(),
     })
 }
 

@@ -57,10 +57,15 @@ fn months(committed: &BTreeSet<String>) -> BTreeMap<Month, (Vec<&str>, BTreeSet<
     m
 }
 
+/// `YYYY-MM`.
+pub fn month_name(month: Month) -> String {
+    format!("{:04}-{:02}", month / 100, month % 100)
+}
+
 fn month_dir(store: &Path, month: Month) -> PathBuf {
     store
         .join("rollup")
-        .join(format!("month={:04}-{:02}", month / 100, month % 100))
+        .join(format!("month={}", month_name(month)))
 }
 
 /// Hex of a hash of the parts (sorted, as a `BTreeSet` holds them) and the table version.
