@@ -48,7 +48,7 @@ fn benches(c: &mut Criterion) {
         window: (u32::MIN, u32::MAX),
         geo: &geo,
         rows: None,
-        visitors: true,
+        report: true,
         ignore_crawlers: false,
         nodes: &[],
     };

@@ -36,7 +36,7 @@ pub fn parse_line(data: &[u8]) {
             window: (u32::MIN, u32::MAX),
             geo: &geo,
             rows: None,
-            visitors: true,
+            report: true,
             ignore_crawlers: false,
             nodes: &[],
         };

@@ -62,7 +62,7 @@ pub fn aggregate(
         window: cfg.window,
         geo: &cfg.geo,
         rows,
-        visitors: !reading.rows_only,
+        report: !reading.rows_only,
         ignore_crawlers: cfg.ignore_crawlers,
         nodes: &reading.nodes,
     };

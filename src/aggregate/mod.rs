@@ -93,9 +93,9 @@ pub struct Context<'a> {
     pub geo: &'a Geo,
     /// Where request rows go, when they are wanted.
     pub rows: Option<&'a dyn RowSink>,
-    /// Whether visitors are counted: not when only rows and line counts are wanted, as
-    /// visitors are most of a report's time and memory.
-    pub visitors: bool,
+    /// Whether the report is counted: not when only request rows and line counts are
+    /// wanted (ingest), as it is most of a run's time and memory.
+    pub report: bool,
     /// `--ignore-crawlers`: crawlers' requests are `excluded`, as GoAccess's option does.
     pub ignore_crawlers: bool,
     /// The node (anycast site) of each input, by input number: an id into the run's node
@@ -179,10 +179,10 @@ pub struct UrlStats {
 }
 
 impl UrlStats {
-    /// A URL first seen; its content kind only when `kinds` (a store replays kinds from
-    /// its own tables).
-    fn new(url: &[u8], kinds: bool) -> UrlStats {
-        let (content, image) = match kinds {
+    /// A URL first seen; its content kind and whether it is static only when `classify`
+    /// (a store replays them from its own tables; ingest needs neither).
+    fn new(url: &[u8], classify: bool) -> UrlStats {
+        let (content, image) = match classify {
             true => files::kind(url),
             false => (Content::Other, false),
         };
@@ -190,7 +190,7 @@ impl UrlStats {
             counts: Counts::default(),
             project: NONE,
             last_visitor: NONE,
-            files: if files::is_static(url) {
+            files: if classify && files::is_static(url) {
                 FileKinds::Static
             } else {
                 FileKinds::None
@@ -526,7 +526,7 @@ impl Aggregate {
                     }
                     // Agents are only needed for visitors, clients and crawlers.
                     let agent =
-                        (ctx.visitors || ctx.ignore_crawlers).then(|| self.agent_id(&r.agent));
+                        (ctx.report || ctx.ignore_crawlers).then(|| self.agent_id(&r.agent));
                     if ctx.ignore_crawlers && agent.is_some_and(|a| self.is_crawler(a)) {
                         counts.excluded += 1;
                         continue;
@@ -604,16 +604,11 @@ impl Aggregate {
         node: u32,
         rows: Option<&mut Rows>,
     ) {
-        self.status.entry(r.status).or_default().add(r.bytes);
-        let hour = r.time.hour.min(23);
-        self.hours[hour as usize].add(r.bytes);
-
         let url = self.urls.intern(&r.url);
         if url as usize == self.url_stats.len() {
-            self.url_stats.push(UrlStats::new(&r.url, true));
+            self.url_stats.push(UrlStats::new(&r.url, ctx.report));
         }
         let stats = &mut self.url_stats[url as usize];
-        stats.counts.add(r.bytes);
         let project = if !r.well_formed {
             self.projects.intern(ctx.projects.classify(&r.url, false))
         } else {
@@ -622,13 +617,6 @@ impl Aggregate {
             }
             stats.project
         };
-        if !r.not_found {
-            let m = r.method.map_or(u8::MAX, |m| m.index());
-            let p = r.protocol.map_or(u8::MAX, |p| p.index());
-            let kind = u16::from_be_bytes([m, p]);
-            add_file(stats, url, kind, &mut self.more_files);
-        }
-
         let ip = self.ips.intern(r.host);
         if ip as usize == self.ip_stats.len() {
             let (location, country, org) = ctx.geo.locate(r.ip, &mut self.geo_cache);
@@ -644,14 +632,29 @@ impl Aggregate {
             }
             self.ip_stats.push(IpStats::at(location));
         }
-        let client = &mut self.ip_stats[ip as usize];
-        client.counts.add(r.bytes);
-        client.not_found += u64::from(r.status == 404);
-        let location = client.location;
+        let location = self.ip_stats[ip as usize].location;
         if let Some(rows) = rows {
             let org = self.asn_orgs.get(&location.asn).map(String::as_str);
             rows.push(r, self.projects.get(project), &location, org);
         }
+        if !ctx.report {
+            return;
+        }
+
+        self.status.entry(r.status).or_default().add(r.bytes);
+        let hour = r.time.hour.min(23);
+        self.hours[hour as usize].add(r.bytes);
+        let stats = &mut self.url_stats[url as usize];
+        stats.counts.add(r.bytes);
+        if !r.not_found {
+            let m = r.method.map_or(u8::MAX, |m| m.index());
+            let p = r.protocol.map_or(u8::MAX, |p| p.index());
+            let kind = u16::from_be_bytes([m, p]);
+            add_file(stats, url, kind, &mut self.more_files);
+        }
+        let client = &mut self.ip_stats[ip as usize];
+        client.counts.add(r.bytes);
+        client.not_found += u64::from(r.status == 404);
         let one = Counts {
             requests: 1,
             bytes: r.bytes,
@@ -668,7 +671,7 @@ impl Aggregate {
         let Some(agent) = agent else { return };
         let client = self.agent_clients[agent as usize];
         grow(&mut self.client_counts, client as usize).add(r.bytes);
-        if r.client_error || !ctx.visitors {
+        if r.client_error {
             return;
         }
         let visitor = new_or_known(
@@ -1225,7 +1228,7 @@ mod tests {
             let program = format::compile("COMBINED").unwrap();
             let projects = Projects::default();
             let geo = Geo::default();
-            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo, rows: None, visitors: true, ignore_crawlers: false, nodes: &[] };
+            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo, rows: None, report: true, ignore_crawlers: false, nodes: &[] };
             let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(specs.len())).collect();
             bounds.extend([0, specs.len()]);
             bounds.sort_unstable();
