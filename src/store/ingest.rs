@@ -416,6 +416,8 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
     let json = serde_json::to_vec_pretty(&state).context("state")?;
     crate::output::write_atomic(&state_path, &json)?;
     // Derived from committed data only: a failure here loses nothing, the next run retries.
+    // The run's aggregate goes first: a roll-up builds one of its own.
+    drop(agg);
     let rolled_up = rollup::refresh(store, &state.parts)?;
 
     Ok(Ingested {
