@@ -260,6 +260,182 @@ pub(super) const U64: DataType = DataType::UInt64;
 pub(super) const U32: DataType = DataType::UInt32;
 pub(super) const UTF8: DataType = DataType::Utf8;
 
+pub(super) fn u8s(values: impl Iterator<Item = u8>) -> ArrayRef {
+    Arc::new(UInt8Array::from_iter_values(values))
+}
+
+pub(super) fn optional<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    Arc::new(StringArray::from_iter(values))
+}
+
+/// The tables that daily parts and month roll-ups share, built from their rows.
+pub(super) mod shared {
+    use super::*;
+
+    /// Keys (their fields and columns) with their requests and bytes.
+    pub fn counts(
+        keys: &[(&str, DataType, bool)],
+        mut columns: Vec<ArrayRef>,
+        counts: &[Counts],
+    ) -> RecordBatch {
+        let fields = [keys, &[("requests", U64, false), ("bytes", U64, false)]].concat();
+        columns.push(u64s(counts.iter().map(|c| c.0)));
+        columns.push(u64s(counts.iter().map(|c| c.1)));
+        batch(&fields, columns)
+    }
+
+    /// `status`: (status, counts).
+    pub fn status(rows: &[(u16, Counts)]) -> RecordBatch {
+        let codes = Arc::new(UInt16Array::from_iter_values(rows.iter().map(|r| r.0)));
+        let c: Vec<Counts> = rows.iter().map(|r| r.1).collect();
+        counts(&[("status", DataType::UInt16, false)], vec![codes], &c)
+    }
+
+    /// `hours`: (hour, counts).
+    pub fn hours(rows: &[(u8, Counts)]) -> RecordBatch {
+        let c: Vec<Counts> = rows.iter().map(|r| r.1).collect();
+        let hours = u8s(rows.iter().map(|r| r.0));
+        counts(&[("hour", DataType::UInt8, false)], vec![hours], &c)
+    }
+
+    /// A table of one text key (`files`: url, `clients`: client) and its counts.
+    pub fn named(key: &str, rows: &[(&str, Counts)]) -> RecordBatch {
+        let c: Vec<Counts> = rows.iter().map(|r| r.1).collect();
+        counts(
+            &[(key, UTF8, false)],
+            vec![strings(rows.iter().map(|r| r.0))],
+            &c,
+        )
+    }
+
+    /// `content`: (project, kind, counts).
+    pub fn content(rows: &[(&str, Content, Counts)]) -> RecordBatch {
+        let c: Vec<Counts> = rows.iter().map(|r| r.2).collect();
+        let columns = vec![
+            strings(rows.iter().map(|r| r.0)),
+            strings(rows.iter().map(|r| r.1.name())),
+        ];
+        counts(
+            &[("project", UTF8, false), ("kind", UTF8, false)],
+            columns,
+            &c,
+        )
+    }
+
+    /// `requested_files`: (url, method, protocol).
+    pub fn requested(rows: &[(&str, Option<&str>, Option<&str>)]) -> RecordBatch {
+        batch(
+            &[
+                ("url", UTF8, false),
+                ("method", UTF8, true),
+                ("protocol", UTF8, true),
+            ],
+            vec![
+                strings(rows.iter().map(|r| r.0)),
+                optional(rows.iter().map(|r| r.1)),
+                optional(rows.iter().map(|r| r.2)),
+            ],
+        )
+    }
+
+    /// One `addresses` row: ip, country, continent, asn, ip_version, counts, 404s.
+    pub type Address<'a> = (&'a str, &'a str, &'a str, u32, u8, Counts, u64);
+
+    pub fn addresses(rows: &[Address<'_>]) -> RecordBatch {
+        batch(
+            &[
+                ("ip", UTF8, false),
+                ("country", UTF8, false),
+                ("continent", UTF8, false),
+                ("asn", U32, false),
+                ("ip_version", DataType::UInt8, false),
+                ("requests", U64, false),
+                ("bytes", U64, false),
+                ("not_found", U64, false),
+            ],
+            vec![
+                strings(rows.iter().map(|r| r.0)),
+                strings(rows.iter().map(|r| r.1)),
+                strings(rows.iter().map(|r| r.2)),
+                u32s(rows.iter().map(|r| r.3)),
+                u8s(rows.iter().map(|r| r.4)),
+                u64s(rows.iter().map(|r| r.5.0)),
+                u64s(rows.iter().map(|r| r.5.1)),
+                u64s(rows.iter().map(|r| r.6)),
+            ],
+        )
+    }
+
+    /// One `traffic` row: project, country, continent, asn, as_org, ip_version, counts.
+    pub type Traffic<'a> = (&'a str, &'a str, &'a str, u32, Option<&'a str>, u8, Counts);
+
+    /// `traffic`, after any `lead` columns (a roll-up's date and node).
+    pub fn traffic(
+        lead: &[(&str, DataType, bool)],
+        mut columns: Vec<ArrayRef>,
+        rows: &[Traffic<'_>],
+    ) -> RecordBatch {
+        let keys = [
+            ("project", UTF8, false),
+            ("country", UTF8, false),
+            ("continent", UTF8, false),
+            ("asn", U32, false),
+            ("as_org", UTF8, true),
+            ("ip_version", DataType::UInt8, false),
+        ];
+        columns.extend([
+            strings(rows.iter().map(|r| r.0)),
+            strings(rows.iter().map(|r| r.1)),
+            strings(rows.iter().map(|r| r.2)),
+            u32s(rows.iter().map(|r| r.3)),
+            optional(rows.iter().map(|r| r.4)),
+            u8s(rows.iter().map(|r| r.5)),
+        ]);
+        let c: Vec<Counts> = rows.iter().map(|r| r.6).collect();
+        counts(&[lead, &keys].concat(), columns, &c)
+    }
+
+    /// `downloads`: (url, project, responses), with each row's visitor in daily parts (a
+    /// roll-up's rows are one visitor-day each, the visitor dropped).
+    pub fn downloads(rows: &[(&str, &str, Download)], visitors: Option<ArrayRef>) -> RecordBatch {
+        let mut fields = vec![("url", UTF8, false), ("project", UTF8, false)];
+        let mut columns = vec![
+            strings(rows.iter().map(|r| r.0)),
+            strings(rows.iter().map(|r| r.1)),
+        ];
+        if let Some(v) = visitors {
+            fields.push(("visitor", U64, false));
+            columns.push(v);
+        }
+        fields.extend([
+            ("largest", U64, false),
+            ("at_largest", U32, false),
+            ("sent", U64, false),
+        ]);
+        columns.extend([
+            u64s(rows.iter().map(|r| r.2.largest)),
+            u32s(rows.iter().map(|r| r.2.at_largest)),
+            u64s(rows.iter().map(|r| r.2.sent)),
+        ]);
+        batch(&fields, columns)
+    }
+
+    pub fn transfers(rows: &[Transfer]) -> RecordBatch {
+        batch(
+            &[
+                ("asn", U32, false),
+                ("ip_version", DataType::UInt8, false),
+                ("rate", U64, false),
+            ],
+            vec![
+                u32s(rows.iter().map(|t| t.asn)),
+                u8s(rows.iter().map(|t| t.ip_version)),
+                u64s(rows.iter().map(|t| t.rate)),
+            ],
+        )
+    }
+}
+
 /// Writes one table's file (through a temporary name), creating its directory.
 pub(super) fn write_table(target: &Path, batch: &RecordBatch) -> anyhow::Result<()> {
     if let Some(dir) = target.parent() {
@@ -281,30 +457,11 @@ impl Day {
         let b = |id: u32| -> &[u8] { if id == NULL { b"" } else { self.strs.get(id) } };
         let mut t: Vec<_> = self.traffic.iter().collect();
         t.sort_unstable_by_key(|(k, _)| (b(k.0), b(k.1), b(k.2), k.3, k.4));
-        let traffic = batch(
-            &[
-                ("project", UTF8, false),
-                ("country", UTF8, false),
-                ("continent", UTF8, false),
-                ("asn", U32, false),
-                ("as_org", UTF8, true),
-                ("ip_version", DataType::UInt8, false),
-                ("requests", U64, false),
-                ("bytes", U64, false),
-            ],
-            vec![
-                strings(t.iter().map(|(k, _)| s(k.0))),
-                strings(t.iter().map(|(k, _)| s(k.1))),
-                strings(t.iter().map(|(k, _)| s(k.2))),
-                u32s(t.iter().map(|(k, _)| k.3)),
-                Arc::new(StringArray::from_iter(
-                    t.iter().map(|(_, v)| self.text(v.1)),
-                )),
-                Arc::new(UInt8Array::from_iter_values(t.iter().map(|(k, _)| k.4))),
-                u64s(t.iter().map(|(_, v)| v.0.0)),
-                u64s(t.iter().map(|(_, v)| v.0.1)),
-            ],
-        );
+        let t: Vec<shared::Traffic> = t
+            .iter()
+            .map(|(k, v)| (s(k.0), s(k.1), s(k.2), k.3, self.text(v.1), k.4, v.0))
+            .collect();
+        let traffic = shared::traffic(&[], Vec::new(), &t);
         let mut v: Vec<_> = self.visitors.iter().collect();
         v.sort_unstable_by_key(|(k, _)| *k);
         let visitors = batch(
@@ -328,43 +485,22 @@ impl Day {
                     v.iter()
                         .map(|(k, _)| self.seen.get(&k.0).map_or(0, |x| x.0)),
                 ),
-                Arc::new(UInt8Array::from_iter_values(v.iter().map(|(_, x)| x.3))),
+                u8s(v.iter().map(|(_, x)| x.3)),
                 strings(
                     v.iter()
                         .map(|(k, _)| s(self.seen.get(&k.0).map_or(NULL, |x| x.1))),
                 ),
             ],
         );
-        let counts = &[("requests", U64, false), ("bytes", U64, false)];
-        let mut st: Vec<_> = self.status.iter().collect();
+        let mut st: Vec<(u16, Counts)> = self.status.iter().map(|(k, c)| (*k, *c)).collect();
         st.sort_unstable();
-        let status = batch(
-            &[&[("status", DataType::UInt16, false)], &counts[..]].concat(),
-            vec![
-                Arc::new(UInt16Array::from_iter_values(st.iter().map(|x| *x.0))),
-                u64s(st.iter().map(|x| x.1.0)),
-                u64s(st.iter().map(|x| x.1.1)),
-            ],
-        );
+        let status = shared::status(&st);
         let seen: Vec<(u8, Counts)> = (0..24u8).zip(self.hours).filter(|(_, c)| c.0 > 0).collect();
-        let hours = batch(
-            &[&[("hour", DataType::UInt8, false)], &counts[..]].concat(),
-            vec![
-                Arc::new(UInt8Array::from_iter_values(seen.iter().map(|h| h.0))),
-                u64s(seen.iter().map(|h| h.1.0)),
-                u64s(seen.iter().map(|h| h.1.1)),
-            ],
-        );
+        let hours = shared::hours(&seen);
         let mut f: Vec<_> = self.files.iter().collect();
         f.sort_unstable_by_key(|(k, _)| **k);
-        let files = batch(
-            &[&[("url", UTF8, false)], &counts[..]].concat(),
-            vec![
-                strings(f.iter().map(|(k, _)| s(**k))),
-                u64s(f.iter().map(|(_, c)| c.0)),
-                u64s(f.iter().map(|(_, c)| c.1)),
-            ],
-        );
+        let f: Vec<(&str, Counts)> = f.iter().map(|(k, c)| (s(**k), **c)).collect();
+        let files = shared::named("url", &f);
         let mut fv: Vec<_> = self.file_visitors.iter().collect();
         fv.sort_unstable();
         let file_visitors = batch(
@@ -376,87 +512,31 @@ impl Day {
         );
         let mut r: Vec<_> = self.requested.iter().collect();
         r.sort_unstable();
-        let requested = batch(
-            &[
-                ("url", UTF8, false),
-                ("method", UTF8, true),
-                ("protocol", UTF8, true),
-            ],
-            vec![
-                strings(r.iter().map(|k| s(k.0))),
-                Arc::new(StringArray::from_iter(r.iter().map(|k| self.text(k.1)))),
-                Arc::new(StringArray::from_iter(r.iter().map(|k| self.text(k.2)))),
-            ],
-        );
+        let r: Vec<_> = r
+            .iter()
+            .map(|k| (s(k.0), self.text(k.1), self.text(k.2)))
+            .collect();
+        let requested = shared::requested(&r);
         let mut c: Vec<_> = self.clients.iter().collect();
         c.sort_unstable_by_key(|(k, _)| b(**k));
-        let clients = batch(
-            &[&[("client", UTF8, false)], &counts[..]].concat(),
-            vec![
-                strings(c.iter().map(|(k, _)| s(**k))),
-                u64s(c.iter().map(|(_, c)| c.0)),
-                u64s(c.iter().map(|(_, c)| c.1)),
-            ],
-        );
+        let c: Vec<(&str, Counts)> = c.iter().map(|(k, n)| (s(**k), **n)).collect();
+        let clients = shared::named("client", &c);
         let mut k: Vec<_> = self.content.iter().collect();
         k.sort_unstable_by_key(|(k, _)| (b(k.0), k.1));
-        let content = batch(
-            &[
-                &[("project", UTF8, false), ("kind", UTF8, false)],
-                &counts[..],
-            ]
-            .concat(),
-            vec![
-                strings(k.iter().map(|(k, _)| s(k.0))),
-                strings(k.iter().map(|(k, _)| k.1.name())),
-                u64s(k.iter().map(|(_, c)| c.0)),
-                u64s(k.iter().map(|(_, c)| c.1)),
-            ],
-        );
+        let k: Vec<_> = k.iter().map(|(k, c)| (s(k.0), k.1, **c)).collect();
+        let content = shared::content(&k);
         let mut a: Vec<_> = self.addresses.iter().collect();
         a.sort_unstable_by_key(|(k, _)| **k);
-        let addresses = batch(
-            &[
-                ("ip", UTF8, false),
-                ("country", UTF8, false),
-                ("continent", UTF8, false),
-                ("asn", U32, false),
-                ("ip_version", DataType::UInt8, false),
-                ("requests", U64, false),
-                ("bytes", U64, false),
-                ("not_found", U64, false),
-            ],
-            vec![
-                strings(a.iter().map(|(k, _)| s(**k))),
-                strings(a.iter().map(|(_, x)| s(x.2))),
-                strings(a.iter().map(|(_, x)| s(x.3))),
-                u32s(a.iter().map(|(_, x)| x.4)),
-                Arc::new(UInt8Array::from_iter_values(a.iter().map(|(_, x)| x.5))),
-                u64s(a.iter().map(|(_, x)| x.0.0)),
-                u64s(a.iter().map(|(_, x)| x.0.1)),
-                u64s(a.iter().map(|(_, x)| x.1)),
-            ],
-        );
+        let a: Vec<shared::Address> = a
+            .iter()
+            .map(|(k, x)| (s(**k), s(x.2), s(x.3), x.4, x.5, x.0, x.1))
+            .collect();
+        let addresses = shared::addresses(&a);
         let mut d: Vec<_> = self.downloads.iter().collect();
         d.sort_unstable_by_key(|(k, _)| **k);
-        let downloads = batch(
-            &[
-                ("url", UTF8, false),
-                ("project", UTF8, false),
-                ("visitor", U64, false),
-                ("largest", U64, false),
-                ("at_largest", U32, false),
-                ("sent", U64, false),
-            ],
-            vec![
-                strings(d.iter().map(|(k, _)| s(k.0))),
-                strings(d.iter().map(|(_, x)| s(x.1))),
-                u64s(d.iter().map(|(k, _)| k.1)),
-                u64s(d.iter().map(|(_, x)| x.0.largest)),
-                u32s(d.iter().map(|(_, x)| x.0.at_largest)),
-                u64s(d.iter().map(|(_, x)| x.0.sent)),
-            ],
-        );
+        let by = u64s(d.iter().map(|(k, _)| k.1));
+        let d: Vec<_> = d.iter().map(|(k, x)| (s(k.0), s(x.1), x.0)).collect();
+        let downloads = shared::downloads(&d, Some(by));
         let mut tables = vec![
             ("traffic", traffic),
             ("visitors", visitors),
@@ -471,19 +551,7 @@ impl Day {
             ("downloads", downloads),
         ];
         if let Some(t) = &self.transfers {
-            let transfers = batch(
-                &[
-                    ("asn", U32, false),
-                    ("ip_version", DataType::UInt8, false),
-                    ("rate", U64, false),
-                ],
-                vec![
-                    u32s(t.iter().map(|t| t.asn)),
-                    Arc::new(UInt8Array::from_iter_values(t.iter().map(|t| t.ip_version))),
-                    u64s(t.iter().map(|t| t.rate)),
-                ],
-            );
-            tables.push(("transfers", transfers));
+            tables.push(("transfers", shared::transfers(t)));
         }
         tables
     }

@@ -24,16 +24,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Context;
-use arrow_array::{ArrayRef, StringArray, UInt8Array, UInt16Array};
 use arrow_schema::DataType;
 use siphasher::sip::SipHasher13;
 
-use super::daily::{U32, U64, UTF8, batch, strings, u32s, u64s, write_table};
+use super::daily::{
+    U32, U64, UTF8, batch, optional, shared, strings, u8s, u32s, u64s, write_table,
+};
 use super::report::{self, Query};
-use crate::aggregate::Aggregate;
+use crate::aggregate::{Aggregate, Counts};
 use crate::enrich::geo::Location;
 use crate::parse::time::{Day, day_to_string};
 
@@ -168,45 +168,30 @@ fn code(c: &[u8; 2]) -> &str {
     std::str::from_utf8(c).unwrap_or("--")
 }
 
-fn u8s(values: impl Iterator<Item = u8>) -> ArrayRef {
-    Arc::new(UInt8Array::from_iter_values(values))
-}
-
 fn traffic_batch(rows: &[TrafficRow]) -> arrow_array::RecordBatch {
-    batch(
-        &[
-            ("date", UTF8, false),
-            ("node", UTF8, false),
-            ("project", UTF8, false),
-            ("country", UTF8, false),
-            ("continent", UTF8, false),
-            ("asn", U32, false),
-            ("as_org", UTF8, true),
-            ("ip_version", DataType::UInt8, false),
-            ("requests", U64, false),
-            ("bytes", U64, false),
-        ],
-        vec![
-            strings(
-                rows.iter()
-                    .map(|r| day_to_string(r.day))
-                    .collect::<Vec<_>>()
-                    .iter()
-                    .map(String::as_str),
-            ),
-            strings(rows.iter().map(|r| r.node.as_str())),
-            strings(rows.iter().map(|r| r.project.as_str())),
-            strings(rows.iter().map(|r| code(&r.location.country))),
-            strings(rows.iter().map(|r| code(&r.location.continent))),
-            u32s(rows.iter().map(|r| r.location.asn)),
-            Arc::new(StringArray::from_iter(
-                rows.iter().map(|r| r.as_org.as_deref()),
-            )),
-            u8s(rows.iter().map(|r| r.location.ip_version)),
-            u64s(rows.iter().map(|r| r.requests)),
-            u64s(rows.iter().map(|r| r.bytes)),
-        ],
-    )
+    let dates: Vec<String> = rows.iter().map(|r| day_to_string(r.day)).collect();
+    let lead = vec![
+        strings(dates.iter().map(String::as_str)),
+        strings(rows.iter().map(|r| r.node.as_str())),
+    ];
+    let t: Vec<shared::Traffic> = (rows.iter())
+        .map(|r| {
+            let l = &r.location;
+            let (country, continent) = (code(&l.country), code(&l.continent));
+            let counts = (r.requests, r.bytes);
+            let org = r.as_org.as_deref();
+            (
+                r.project.as_str(),
+                country,
+                continent,
+                l.asn,
+                org,
+                l.ip_version,
+                counts,
+            )
+        })
+        .collect();
+    shared::traffic(&[("date", UTF8, false), ("node", UTF8, false)], lead, &t)
 }
 
 fn text(bytes: &[u8]) -> &str {
@@ -215,9 +200,6 @@ fn text(bytes: &[u8]) -> &str {
 
 /// The month's tables but `traffic`, from its aggregate (`nodes`: names by node id).
 fn tables(agg: &Aggregate, nodes: &[String]) -> Vec<(&'static str, arrow_array::RecordBatch)> {
-    let counts = [("requests", U64, false), ("bytes", U64, false)];
-    let with_counts = |key: &[(&'static str, DataType, bool)]| [key, &counts[..]].concat();
-
     // Visitors per dimension.
     let mut vc: Vec<(&str, String, u64)> = Vec::new();
     for (&day, &n) in &agg.day_visitors() {
@@ -270,115 +252,55 @@ fn tables(agg: &Aggregate, nodes: &[String]) -> Vec<(&'static str, arrow_array::
             strings(lv.iter().map(|v| code(&v.0.continent))),
             u32s(lv.iter().map(|v| v.0.asn)),
             u8s(lv.iter().map(|v| v.0.ip_version)),
-            Arc::new(StringArray::from_iter(lv.iter().map(|v| v.1))),
+            optional(lv.iter().map(|v| v.1)),
             u64s(lv.iter().map(|v| v.2)),
         ],
     );
 
     let url = |id: u32| text(agg.urls.get(id));
-    let files = batch(
-        &with_counts(&[("url", UTF8, false)]),
-        vec![
-            strings(urls.iter().map(|&u| url(u))),
-            u64s(agg.url_stats.iter().map(|s| s.counts.requests)),
-            u64s(agg.url_stats.iter().map(|s| s.counts.bytes)),
-        ],
-    );
+    let pair = |c: &Counts| (c.requests, c.bytes);
+    let f: Vec<_> = (urls.iter().zip(&agg.url_stats))
+        .map(|(&u, st)| (url(u), pair(&st.counts)))
+        .collect();
+    let files = shared::named("url", &f);
     let rq: Vec<_> = agg.requested_kinds().collect();
-    let requested_files = batch(
-        &[
-            ("url", UTF8, false),
-            ("method", UTF8, true),
-            ("protocol", UTF8, true),
-        ],
-        vec![
-            strings(rq.iter().map(|r| url(r.0))),
-            Arc::new(StringArray::from_iter(rq.iter().map(|r| r.1.as_deref()))),
-            Arc::new(StringArray::from_iter(rq.iter().map(|r| r.2))),
-        ],
-    );
-    let st: Vec<_> = agg.status.iter().collect();
-    let status = batch(
-        &with_counts(&[("status", DataType::UInt16, false)]),
-        vec![
-            Arc::new(UInt16Array::from_iter_values(st.iter().map(|s| *s.0))),
-            u64s(st.iter().map(|s| s.1.requests)),
-            u64s(st.iter().map(|s| s.1.bytes)),
-        ],
-    );
-    let hours = batch(
-        &with_counts(&[("hour", DataType::UInt8, false)]),
-        vec![
-            u8s(0..24),
-            u64s(agg.hours.iter().map(|c| c.requests)),
-            u64s(agg.hours.iter().map(|c| c.bytes)),
-        ],
-    );
-    let cl = &agg.client_counts;
-    let clients = batch(
-        &with_counts(&[("client", UTF8, false)]),
-        vec![
-            strings((0..cl.len() as u32).map(|i| text(agg.clients.get(i)))),
-            u64s(cl.iter().map(|c| c.requests)),
-            u64s(cl.iter().map(|c| c.bytes)),
-        ],
-    );
-    let ct: Vec<_> = agg.content.iter().collect();
-    let content = batch(
-        &with_counts(&[("project", UTF8, false), ("kind", UTF8, false)]),
-        vec![
-            strings(ct.iter().map(|c| text(agg.projects.get(c.0.0)))),
-            strings(ct.iter().map(|c| c.0.1.name())),
-            u64s(ct.iter().map(|c| c.1.requests)),
-            u64s(ct.iter().map(|c| c.1.bytes)),
-        ],
-    );
-    let ad = &agg.address_stats;
-    let addresses = batch(
-        &[
-            ("ip", UTF8, false),
-            ("country", UTF8, false),
-            ("continent", UTF8, false),
-            ("asn", U32, false),
-            ("ip_version", DataType::UInt8, false),
-            ("requests", U64, false),
-            ("bytes", U64, false),
-            ("not_found", U64, false),
-        ],
-        vec![
-            strings((0..ad.len() as u32).map(|i| text(agg.addresses.get(i)))),
-            strings(ad.iter().map(|a| code(&a.location.country))),
-            strings(ad.iter().map(|a| code(&a.location.continent))),
-            u32s(ad.iter().map(|a| a.location.asn)),
-            u8s(ad.iter().map(|a| a.location.ip_version)),
-            u64s(ad.iter().map(|a| a.counts.requests)),
-            u64s(ad.iter().map(|a| a.counts.bytes)),
-            u64s(ad.iter().map(|a| a.not_found)),
-        ],
-    );
+    let rq: Vec<_> = rq.iter().map(|r| (url(r.0), r.1.as_deref(), r.2)).collect();
+    let requested_files = shared::requested(&rq);
+    let st: Vec<_> = agg.status.iter().map(|(k, c)| (*k, pair(c))).collect();
+    let status = shared::status(&st);
+    let h: Vec<_> = (0..24u8).zip(agg.hours.iter().map(pair)).collect();
+    let hours = shared::hours(&h);
+    let cl: Vec<_> = (agg.client_counts.iter().enumerate())
+        .map(|(i, c)| (text(agg.clients.get(i as u32)), pair(c)))
+        .collect();
+    let clients = shared::named("client", &cl);
+    let ct: Vec<_> = (agg.content.iter())
+        .map(|(k, c)| (text(agg.projects.get(k.0)), k.1, pair(c)))
+        .collect();
+    let content = shared::content(&ct);
+    let ad: Vec<shared::Address> = (agg.address_stats.iter().enumerate())
+        .map(|(i, a)| {
+            let l = &a.location;
+            let ip = text(agg.addresses.get(i as u32));
+            let (country, continent) = (code(&l.country), code(&l.continent));
+            (
+                ip,
+                country,
+                continent,
+                l.asn,
+                l.ip_version,
+                pair(&a.counts),
+                a.not_found,
+            )
+        })
+        .collect();
+    let addresses = shared::addresses(&ad);
     let dl: Vec<_> = agg.download_states().collect();
-    let downloads = batch(
-        &[
-            ("url", UTF8, false),
-            ("project", UTF8, false),
-            ("largest", U64, false),
-            ("at_largest", U32, false),
-            ("sent", U64, false),
-        ],
-        vec![
-            strings(dl.iter().map(|d| url(d.0))),
-            strings(
-                dl.iter()
-                    .map(|d| agg.url_project(d.0))
-                    .collect::<Vec<_>>()
-                    .iter()
-                    .map(String::as_str),
-            ),
-            u64s(dl.iter().map(|d| d.1.largest)),
-            u32s(dl.iter().map(|d| d.1.at_largest)),
-            u64s(dl.iter().map(|d| d.1.sent)),
-        ],
-    );
+    let projects: Vec<String> = dl.iter().map(|d| agg.url_project(d.0)).collect();
+    let dl: Vec<_> = (dl.iter().zip(&projects))
+        .map(|(d, p)| (url(d.0), p.as_str(), *d.1))
+        .collect();
+    let downloads = shared::downloads(&dl, None);
     let mut t = vec![
         ("visitor_counts", visitor_counts),
         ("location_visitors", location_visitors),
@@ -392,20 +314,7 @@ fn tables(agg: &Aggregate, nodes: &[String]) -> Vec<(&'static str, arrow_array::
         ("downloads", downloads),
     ];
     if agg.timed {
-        let tr = &agg.transfers;
-        let transfers = batch(
-            &[
-                ("asn", U32, false),
-                ("ip_version", DataType::UInt8, false),
-                ("rate", U64, false),
-            ],
-            vec![
-                u32s(tr.iter().map(|t| t.asn)),
-                u8s(tr.iter().map(|t| t.ip_version)),
-                u64s(tr.iter().map(|t| t.rate)),
-            ],
-        );
-        t.push(("transfers", transfers));
+        t.push(("transfers", shared::transfers(&agg.transfers)));
     }
     t
 }
