@@ -1,13 +1,15 @@
-//! Month roll-ups: what a report needs from a whole month of a store, all nodes, so that a
-//! year is read as twelve small sets of tables instead of every daily row (a month of
-//! visitor keys becomes a few thousand counts).
+//! Month roll-ups: what a report needs from a whole month of a store, so that a year is read
+//! as twelve small sets of tables instead of every daily row (a month of visitor keys
+//! becomes a few thousand counts).
 //!
-//! `ingest` writes one for each month before the newest month it has data of (that one
-//! still grows every night) into `DIR/rollup/month=YYYY-MM/FINGERPRINT/`, built by replaying
-//! the month's daily tables exactly as a report does. The fingerprint is a hash of the
-//! month's committed daily parts: a report uses a roll-up only if it was built from exactly
-//! the parts committed now, so a late log that adds a part to an old month, or a kill
-//! during a build, falls back to the daily tables until the next ingest rebuilds it.
+//! `ingest` writes them for each month before the newest month it has data of (that one
+//! still grows every night): all nodes' into `DIR/rollup/month=YYYY-MM/FINGERPRINT/` and,
+//! when the month has several nodes, each node's into `month=YYYY-MM/node=NAME/FINGERPRINT/`
+//! (for `--node` and `--by-node`), built by replaying the month's daily tables exactly as a
+//! report does. The fingerprint is a hash of the daily parts a roll-up was built from: a
+//! report uses one only if those are exactly the parts committed now, so a late log that
+//! adds a part to an old month, or a kill during a build, falls back to the daily tables
+//! until the next ingest rebuilds it.
 //!
 //! Unique visitors are per day, so every visitor count of a month is a sum over its days and
 //! adds exactly to the counts of other months ([`crate::aggregate::Counted`]). Tables:
@@ -43,16 +45,16 @@ const VERSION: &str = "rollup-1";
 /// A month: `YYYYMM`, the [`Day`] key divided by 100.
 pub type Month = u32;
 
-/// The committed daily parts of each month, with the nodes they belong to.
-fn months(committed: &BTreeSet<String>) -> BTreeMap<Month, (Vec<&str>, BTreeSet<&str>)> {
-    let mut m: BTreeMap<Month, (Vec<&str>, BTreeSet<&str>)> = BTreeMap::new();
+/// One committed daily part: its path, day and node.
+type Part<'a> = (&'a str, Day, &'a str);
+
+/// The committed daily parts of each month.
+fn months(committed: &BTreeSet<String>) -> BTreeMap<Month, Vec<Part<'_>>> {
+    let mut m: BTreeMap<Month, Vec<Part<'_>>> = BTreeMap::new();
     for rel in committed {
-        let Some((day, node)) = report::daily_part(rel) else {
-            continue;
-        };
-        let e = m.entry(day / 100).or_default();
-        e.0.push(rel);
-        e.1.insert(node);
+        if let Some((day, node)) = report::daily_part(rel) {
+            m.entry(day / 100).or_default().push((rel, day, node));
+        }
     }
     m
 }
@@ -79,9 +81,33 @@ fn fingerprint(parts: &[&str]) -> String {
     format!("{:016x}", h.finish())
 }
 
+/// Where the roll-up of a month's parts of `node` (`None`: all nodes) lives, and its
+/// fingerprint: all nodes' in `month=YYYY-MM/FP`, one node's in `month=YYYY-MM/node=N/FP`
+/// (or the all-nodes one, when the month has no other node's parts); none if the node has
+/// no parts that month.
+fn location(
+    store: &Path,
+    month: Month,
+    parts: &[Part<'_>],
+    node: Option<&str>,
+) -> Option<(PathBuf, String)> {
+    let mine: Vec<&str> = (parts.iter())
+        .filter(|p| node.is_none_or(|n| p.2 == n))
+        .map(|p| p.0)
+        .collect();
+    if mine.is_empty() {
+        return None;
+    }
+    let mut dir = month_dir(store, month);
+    if mine.len() < parts.len() {
+        dir = dir.join(format!("node={}", node?));
+    }
+    Some((dir, fingerprint(&mine)))
+}
+
 /// The roll-ups a report of `window` (and `node`, if any) can use instead of daily tables:
-/// months with every committed part inside the window (and of that node), whose roll-up
-/// was built from exactly those parts.
+/// months with every committed part (of that node) inside the window, whose roll-up was
+/// built from exactly those parts.
 pub fn usable(
     store: &Path,
     committed: &BTreeSet<String>,
@@ -90,53 +116,79 @@ pub fn usable(
 ) -> BTreeMap<Month, PathBuf> {
     months(committed)
         .into_iter()
-        .filter(|(_, (parts, nodes))| {
-            let inside = parts.iter().all(|p| {
-                report::daily_part(p).is_some_and(|(d, _)| d >= window.0 && d <= window.1)
-            });
-            inside && node.is_none_or(|n| nodes.iter().all(|x| *x == n))
-        })
-        .filter_map(|(month, (parts, _))| {
-            let dir = month_dir(store, month).join(fingerprint(&parts));
+        .filter_map(|(month, parts)| {
+            let mut mine = parts.iter().filter(|p| node.is_none_or(|n| p.2 == n));
+            if !mine.all(|p| p.1 >= window.0 && p.1 <= window.1) {
+                return None;
+            }
+            let (dir, fp) = location(store, month, &parts, node)?;
+            let dir = dir.join(fp);
             dir.is_dir().then_some((month, dir))
         })
         .collect()
 }
 
-/// After an ingest's commit: builds the roll-up of every month but the newest whose
-/// roll-up is missing or out of date, and deletes out-of-date ones and leftovers of
-/// killed builds. Returns the months built.
+/// After an ingest's commit: builds every missing or out-of-date roll-up of the months but
+/// the newest (all nodes', and each node's when a month has several), and deletes older
+/// ones and leftovers of killed builds. Returns the months built.
 pub fn refresh(store: &Path, committed: &BTreeSet<String>) -> anyhow::Result<Vec<Month>> {
     let months = months(committed);
     let newest = months.keys().next_back().copied();
     let mut built = Vec::new();
-    for (&month, (parts, _)) in &months {
-        let dir = month_dir(store, month);
-        let fp = fingerprint(parts);
-        if Some(month) != newest && !dir.join(&fp).is_dir() {
-            build(store, month, &dir, &fp)
-                .with_context(|| format!("rolling up {}", dir.display()))?;
-            built.push(month);
+    for (&month, parts) in &months {
+        let nodes: BTreeSet<&str> = parts.iter().map(|p| p.2).collect();
+        let mut wanted = vec![None];
+        if nodes.len() > 1 {
+            wanted.extend(nodes.iter().map(|n| Some(*n)));
         }
-        // Only the current roll-up stays (the newest month has none).
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            if e.file_name() != fp.as_str() {
-                std::fs::remove_dir_all(e.path())
-                    .with_context(|| e.path().display().to_string())?;
+        // Directory -> the roll-up to keep in it.
+        let mut keep: BTreeMap<PathBuf, String> = BTreeMap::new();
+        for node in wanted {
+            let Some((dir, fp)) = location(store, month, parts, node) else {
+                continue;
+            };
+            if Some(month) != newest && !dir.join(&fp).is_dir() {
+                build(store, month, &dir, &fp, node)
+                    .with_context(|| format!("rolling up {}", dir.display()))?;
+                if built.last() != Some(&month) {
+                    built.push(month);
+                }
             }
+            keep.insert(dir, fp);
         }
+        prune(&month_dir(store, month), &keep)?;
     }
     Ok(built)
 }
 
+/// Deletes everything under `dir` but the roll-ups `keep` names (and the node directories
+/// holding them).
+fn prune(dir: &Path, keep: &BTreeMap<PathBuf, String>) -> anyhow::Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if keep.contains_key(&path) {
+            prune(&path, keep)?;
+        } else if keep.get(dir).is_none_or(|fp| e.file_name() != fp.as_str()) {
+            std::fs::remove_dir_all(&path).with_context(|| path.display().to_string())?;
+        }
+    }
+    Ok(())
+}
+
 /// Builds a month's roll-up in a temporary directory and renames it into place.
-fn build(store: &Path, month: Month, dir: &Path, fp: &str) -> anyhow::Result<()> {
+fn build(
+    store: &Path,
+    month: Month,
+    dir: &Path,
+    fp: &str,
+    node: Option<&str>,
+) -> anyhow::Result<()> {
     let q = Query {
         store: store.to_path_buf(),
-        node: None,
+        node: node.map(str::to_string),
     };
     let window = (month * 100 + 1, month * 100 + 31);
     let month = report::aggregate_days(&q, window, usize::MAX)?;

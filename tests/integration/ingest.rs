@@ -348,16 +348,22 @@ fn store_reports_equal_log_reports() {
     assert!(from_store["summary"]["valid_requests"].as_u64().unwrap() > 0);
 }
 
-/// Every roll-up directory of a store: `month=YYYY-MM/FINGERPRINT`.
+/// Every roll-up directory of a store: `month=YYYY-MM/FINGERPRINT` (all nodes) and
+/// `month=YYYY-MM/node=NAME/FINGERPRINT`.
 fn rollups(store: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    for month in std::fs::read_dir(store.join("rollup")).unwrap() {
-        let month = month.unwrap();
-        for fp in std::fs::read_dir(month.path()).unwrap() {
-            let (m, f) = (month.file_name(), fp.unwrap().file_name());
-            found.push(format!("{}/{}", m.to_string_lossy(), f.to_string_lossy()));
+    fn walk(dir: &Path, rel: &str, found: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let name = format!("{rel}{}", e.file_name().to_string_lossy());
+            if name.ends_with(".parquet") {
+                found.push(rel.trim_end_matches('/').to_string());
+                return;
+            }
+            walk(&e.path(), &format!("{name}/"), found);
         }
     }
+    let mut found = Vec::new();
+    walk(&store.join("rollup"), "", &mut found);
     found.sort();
     found
 }
@@ -426,8 +432,9 @@ fn month_rollups_report_what_the_daily_tables_do() {
 
     ingest("wlg", &wlg);
     // Each month's roll-up rebuilt from both nodes' parts, the old ones gone.
+    // Each month: both nodes' roll-up, and each node's.
     let both = rollups(&store);
-    assert_eq!(both.len(), 3);
+    assert_eq!(both.len(), 9, "{both:?}");
     assert!(both.iter().all(|r| !hlz_only.contains(r)), "{both:?}");
     for args in [
         &[][..],
@@ -466,24 +473,50 @@ fn month_rollups_report_what_the_daily_tables_do() {
     assert_eq!(stale, from_store);
 
     // A damaged roll-up costs time, not numbers: the daily tables serve, with a warning.
+    // (Which shows that both reports read the roll-up meant for them.)
     ingest("wlg", b"");
     let current = rollups(&store);
     assert_eq!(current, both, "the next ingest rebuilds what was stale");
-    let damaged = store.join("rollup").join(&current[1]).join("files.parquet");
-    std::fs::write(&damaged, b"not parquet").unwrap();
-    let out = fsmg()
-        .args(["--format", "json", "--top", "25", "--store"])
-        .arg(&store)
-        .output()
+    let wlg_alone = json(&[
+        "--store".as_ref(),
+        store.as_os_str(),
+        "--node".as_ref(),
+        "wlg".as_ref(),
+    ]);
+    for (prefix, args) in [
+        ("month=2019-01/", &[][..]),
+        ("month=2019-01/node=wlg/", &["--node", "wlg"]),
+    ] {
+        let damaged = (current.iter())
+            .find(|r| r.strip_prefix(prefix).is_some_and(|fp| !fp.contains('/')))
+            .unwrap();
+        std::fs::write(
+            store.join("rollup").join(damaged).join("files.parquet"),
+            b"not parquet",
+        )
         .unwrap();
-    assert!(out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("warning") && stderr.contains("files.parquet"),
-        "{stderr}"
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report, from_store);
+        let out = fsmg()
+            .args(["--format", "json", "--top", "25", "--store"])
+            .arg(&store)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("warning") && stderr.contains("files.parquet"),
+            "{stderr}"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            &report,
+            if args.is_empty() {
+                &from_store
+            } else {
+                &wlg_alone
+            }
+        );
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
