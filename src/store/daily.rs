@@ -84,8 +84,8 @@ struct Day {
     /// (url, method, protocol).
     requested: Set<(u32, u32, u32)>,
     clients: Map<u32, Counts>,
-    /// URL → (content kind, image), worked out once per URL.
-    url_kinds: Map<u32, (Content, bool)>,
+    /// URL → (content kind, image, static), worked out once per URL.
+    url_kinds: Map<u32, (Content, bool, bool)>,
     content: Map<(u32, Content), Counts>,
     /// ip → (counts, 404s, country, continent, asn, ip_version).
     addresses: Map<u32, (Counts, u64, u32, u32, u32, u8)>,
@@ -187,10 +187,10 @@ impl Day {
             };
             add(self.files.entry(url).or_default(), n);
             let strs = &self.strs;
-            let &mut (content, image) = self
-                .url_kinds
-                .entry(url)
-                .or_insert_with(|| files::kind(strs.get(url)));
+            let &mut (content, image, is_static) = self.url_kinds.entry(url).or_insert_with(|| {
+                let (content, image) = files::kind(strs.get(url));
+                (content, image, files::is_static(strs.get(url)))
+            });
             add(self.content.entry((proj, content)).or_default(), n);
             let addr = self.addresses.entry(ips[i]).or_insert((
                 (0, 0),
@@ -204,7 +204,7 @@ impl Day {
             addr.1 += u64::from(st == 404);
             let client = client_of[i];
             add(self.clients.entry(client).or_default(), n);
-            if st != 404 && !files::is_static(self.strs.get(url)) {
+            if st != 404 && !is_static {
                 self.requested.insert((url, method[i], protocol[i]));
             }
             if !(400..500).contains(&st) {
