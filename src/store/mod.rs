@@ -17,6 +17,7 @@ use arrow_array::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 
 use crate::parse::time::Day;
 
@@ -45,6 +46,9 @@ fn properties(dictionary_bytes: usize) -> WriterProperties {
             ZstdLevel::try_new(1).expect("valid level"),
         ))
         .set_dictionary_enabled(true)
+        // Visitor keys are random and never repeat within a table: a dictionary of them
+        // only costs hashing every one and is larger than the values.
+        .set_column_dictionary_enabled(ColumnPath::from("visitor"), false)
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         // Pages are buffered uncompressed per column until full; an ingest of a fortnight
