@@ -185,30 +185,38 @@ pub struct Replayed {
 pub fn aggregate(q: &Query, window: (Day, Day), top: usize) -> anyhow::Result<Replayed> {
     let (log, committed) = ingest::committed(&q.store)?;
     let rolled = rollup::usable(&q.store, &committed, window, q.node.as_deref());
-    if rolled.is_empty() {
-        return replay(q, window, top, (log, committed), rolled);
-    }
-    let state = (log.clone(), committed.clone());
-    replay(q, window, top, state, rolled).or_else(|e| {
+    let any_rolled = !rolled.is_empty();
+    match replay(q, window, top, &log, &committed, rolled) {
         // Roll-ups are derived: one damaged, or replaced by an ingest while we read it,
         // costs time, not numbers.
-        let mut r = replay(q, window, top, (log, committed), BTreeMap::new())?;
-        r.warning = Some(format!("{e:#}; read the daily tables instead"));
-        Ok(r)
-    })
+        Err(e) if any_rolled => {
+            let mut r = replay(q, window, top, &log, &committed, BTreeMap::new())?;
+            r.warning = Some(format!("{e:#}; read the daily tables instead"));
+            Ok(r)
+        }
+        r => r,
+    }
 }
 
-/// [`aggregate`] from daily tables only (what a roll-up is built from).
-pub fn aggregate_days(q: &Query, window: (Day, Day), top: usize) -> anyhow::Result<Replayed> {
-    let state = ingest::committed(&q.store)?;
-    replay(q, window, top, state, BTreeMap::new())
+/// [`aggregate`] of the `committed` parts, from daily tables only: what a roll-up is built
+/// from (without the runs' line counts and geo databases, which roll-ups do not keep).
+pub fn aggregate_days(
+    q: &Query,
+    committed: &BTreeSet<String>,
+    window: (Day, Day),
+    top: usize,
+) -> anyhow::Result<Replayed> {
+    replay(q, window, top, &[], committed, BTreeMap::new())
 }
 
 /// The `traffic` rows of a window's daily parts, with their day and node.
-pub fn traffic_rows(q: &Query, window: (Day, Day)) -> anyhow::Result<Vec<TrafficRow>> {
-    let (_, committed) = ingest::committed(&q.store)?;
+pub fn traffic_rows(
+    q: &Query,
+    committed: &BTreeSet<String>,
+    window: (Day, Day),
+) -> anyhow::Result<Vec<TrafficRow>> {
     let mut rows = Vec::new();
-    for (day, node, path) in parts(q, &committed, "traffic", window, &BTreeMap::new()) {
+    for (day, node, path) in parts(q, committed, "traffic", window, &BTreeMap::new()) {
         for batch in batches(&path)? {
             let c = Columns(&batch, &path);
             let (location, counts) = (c.locations()?, c.counts()?);
@@ -234,14 +242,15 @@ fn replay(
     q: &Query,
     window: (Day, Day),
     top: usize,
-    (log, committed): (Vec<RunRecord>, BTreeSet<String>),
+    log: &[RunRecord],
+    committed: &BTreeSet<String>,
     rolled: BTreeMap<Month, PathBuf>,
 ) -> anyhow::Result<Replayed> {
     let mut agg = Aggregate::default();
     agg.replayed = true;
     let mut t = Tables {
         q,
-        committed: &committed,
+        committed,
         window,
         rolled,
         nodes: Vec::new(),

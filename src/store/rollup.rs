@@ -148,7 +148,7 @@ pub fn refresh(store: &Path, committed: &BTreeSet<String>) -> anyhow::Result<Vec
                 continue;
             };
             if Some(month) != newest && !dir.join(&fp).is_dir() {
-                build(store, month, &dir, &fp, node)
+                build(store, committed, month, (&dir, &fp), node)
                     .with_context(|| format!("rolling up {}", dir.display()))?;
                 if built.last() != Some(&month) {
                     built.push(month);
@@ -181,9 +181,9 @@ fn prune(dir: &Path, keep: &BTreeMap<PathBuf, String>) -> anyhow::Result<()> {
 /// Builds a month's roll-up in a temporary directory and renames it into place.
 fn build(
     store: &Path,
+    committed: &BTreeSet<String>,
     month: Month,
-    dir: &Path,
-    fp: &str,
+    (dir, fp): (&Path, &str),
     node: Option<&str>,
 ) -> anyhow::Result<()> {
     let q = Query {
@@ -191,12 +191,12 @@ fn build(
         node: node.map(str::to_string),
     };
     let window = (month * 100 + 1, month * 100 + 31);
-    let month = report::aggregate_days(&q, window, usize::MAX)?;
+    let month = report::aggregate_days(&q, committed, window, usize::MAX)?;
     let tmp = dir.join(format!(".tmp-{fp}"));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).with_context(|| tmp.display().to_string())?;
     }
-    let traffic = report::traffic_rows(&q, window)?;
+    let traffic = report::traffic_rows(&q, committed, window)?;
     write_table(&tmp.join("traffic.parquet"), &traffic_batch(&traffic))?;
     for (name, batch) in tables(&month.agg, &month.nodes) {
         write_table(&tmp.join(format!("{name}.parquet")), &batch)?;
