@@ -42,16 +42,7 @@ fn benches(c: &mut Criterion) {
     let data = chunk();
     let projects = Projects::default();
     let geo = Geo::default();
-    let ctx = Context {
-        program: &program,
-        projects: &projects,
-        window: (u32::MIN, u32::MAX),
-        geo: &geo,
-        rows: None,
-        report: true,
-        ignore_crawlers: false,
-        nodes: &[],
-    };
+    let ctx = Context::whole(&program, &projects, &geo);
     let mut g = c.benchmark_group("aggregate");
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.sample_size(20);

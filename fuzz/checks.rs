@@ -30,16 +30,7 @@ pub fn parse_line(data: &[u8]) {
     let projects = Projects::default();
     let geo = Geo::default();
     for program in PROGRAMS.iter() {
-        let ctx = Context {
-            program,
-            projects: &projects,
-            window: (u32::MIN, u32::MAX),
-            geo: &geo,
-            rows: None,
-            report: true,
-            ignore_crawlers: false,
-            nodes: &[],
-        };
+        let ctx = Context::whole(program, &projects, &geo);
         // Two chunks, merged: the merge path sees the same garbage.
         let cut = data
             .iter()

@@ -103,6 +103,23 @@ pub struct Context<'a> {
     pub nodes: &'a [u32],
 }
 
+impl<'a> Context<'a> {
+    /// A report of every day, with no request rows, no crawler filter and every input on
+    /// node 0 (tests, benchmarks and fuzzing).
+    pub fn whole(program: &'a Program, projects: &'a Projects, geo: &'a Geo) -> Context<'a> {
+        Context {
+            program,
+            projects,
+            window: (Day::MIN, Day::MAX),
+            geo,
+            rows: None,
+            report: true,
+            ignore_crawlers: false,
+            nodes: &[],
+        }
+    }
+}
+
 /// Nodes below this are kept as bits 24 to 31 of a visitor's `hours` (per-node visitors
 /// stay exact at no memory cost); further nodes as (node, visitor) pairs.
 const MASK_NODES: u32 = 8;
@@ -1228,7 +1245,7 @@ mod tests {
             let program = format::compile("COMBINED").unwrap();
             let projects = Projects::default();
             let geo = Geo::default();
-            let ctx = Context { program: &program, projects: &projects, window: (Day::MIN, Day::MAX), geo: &geo, rows: None, report: true, ignore_crawlers: false, nodes: &[] };
+            let ctx = Context::whole(&program, &projects, &geo);
             let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(specs.len())).collect();
             bounds.extend([0, specs.len()]);
             bounds.sort_unstable();
