@@ -634,7 +634,7 @@ impl Aggregate {
             }
             stats.project
         };
-        let ip = self.ips.intern(r.host);
+        let ip = self.ips.intern(&r.host);
         if ip as usize == self.ip_stats.len() {
             let (location, country, org) = ctx.geo.locate(r.ip, &mut self.geo_cache);
             if let Some(name) = country {

@@ -1,341 +1,393 @@
-//! Log formats: the built-in names and Apache `LogFormat` strings, compiled once (with nom)
-//! into a [`Program`] of steps that the line matcher runs.
+//! Log formats: what the user names (`--log-format`, `--nginx-format`, `--json-field`,
+//! a goaccess.conf) compiled once into a [`Program`] that the line matcher runs.
 //!
-//! The matcher follows GoAccess's semantics, which decide what counts as a failed line:
-//! a field ends at the next unescaped occurrence of the byte that follows it in the
-//! format; literal bytes are stepped over, not compared; a line that ends before a field
-//! is fine as long as host, date and request were seen. The built-in formats are the
-//! exact programs of GoAccess's `COMBINED`, `COMMON` and `VCOMBINED`, so that the numbers
-//! agree on the same hostile input.
+//! Four languages compile to the same [`Field`]s: Apache `LogFormat` strings
+//! ([`super::apache`]), GoAccess's specifiers and predefined names ([`super::goaccess`]),
+//! nginx `log_format` strings ([`super::nginx`]) and JSON field maps ([`super::json`]).
+//!
+//! The delimited matcher follows GoAccess's semantics, which decide what counts as a
+//! failed line: a field ends at the next unescaped occurrence of the byte that follows it
+//! in the format; literal bytes are stepped over, not compared; a line that ends before a
+//! field is fine as long as host, date and request were seen. The built-in formats are the
+//! exact programs of GoAccess's predefined names, so that the numbers agree on the same
+//! hostile input.
 
-use nom::{
-    IResult, Parser,
-    branch::alt,
-    bytes::complete::{is_not, tag, take_while1},
-    character::complete::{anychar, char, one_of},
-    combinator::{all_consuming, map, opt, recognize},
-    multi::many0,
-    sequence::{delimited, preceded},
-};
+use std::borrow::Cow;
 
-/// What a field holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Field {
-    Host,
-    /// `%d/%b/%Y` as in `[10/Oct/2018:13:55:36 +1300]`.
-    Date,
-    /// `%H:%M:%S`.
-    Time,
-    /// A `%{...}t` timestamp with its strftime format; `spaces` is how many spaces the
-    /// formatted time contains, so the field spans that many delimiters more.
-    DateTime {
-        format: String,
-        spaces: usize,
-    },
-    Request,
-    Method,
-    Path,
-    Query,
-    Protocol,
-    Status,
-    Size,
-    Referer,
-    Agent,
-    Vhost,
-    ServeMicros,
-    ServeMillis,
-    ServeSeconds,
-}
+use super::Failure;
+use super::escape::Escapes;
+use super::fields::{Fields, Pick};
+use super::json::JsonSpec;
+use super::request::trim;
 
-/// One step of the matcher.
-#[derive(Debug, Clone, PartialEq, Eq)]
+pub use super::fields::{Field, QueryJoin, ServeUnit};
+
+/// One step of the delimited matcher.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Step {
     /// A literal byte of the format: step over one byte of input.
     Skip,
     /// Advance to the next occurrence of the byte (GoAccess's `%^`, and fields we do not
-    /// keep, like Apache's `%l %u`); stays put if there is none.
+    /// keep, like Apache's `%l`); stays put if there is none.
     SkipTo(Option<u8>),
+    /// GoAccess's `%~`: step over white space.
+    SkipSpace,
     /// As `SkipTo`, over the zone of `[%d:%t %^]`: GoAccess ignores it, and so does the
     /// matching, but a well-formed `+hhmm` is kept for UTC timestamps in request rows.
     ZoneTo(u8),
-    /// Read a field up to the delimiter (`None`: to the end of the line).
-    Field { field: Field, delim: Option<u8> },
+    /// Read a field up to the `count`-th delimiter (`None`: to the end of the line).
+    Field {
+        field: Field,
+        delim: Option<u8>,
+        count: usize,
+        pick: Pick,
+    },
+    /// A time read straight from the line, as far as its format goes (Apache's
+    /// `%{...}t`, whose pieces may touch: `%{%T}t.%{msec_frac}t%{%z}t`); the format's next
+    /// literal byte, if any, must follow it.
+    TimeHere {
+        /// Always a [`Field::Time`].
+        time: Field,
+        then: Option<u8>,
+        pick: Pick,
+    },
+}
+
+/// How a line is taken apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matcher {
+    Steps(Vec<Step>),
+    Json(JsonSpec),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
-    pub steps: Vec<Step>,
+    pub matcher: Matcher,
     /// The format as the user named it, for reports.
     pub name: String,
+    /// How text fields are escaped in lines of this format.
+    pub escapes: Escapes,
 }
 
 impl Program {
-    /// Whether lines carry the serve time (`%D`, `%T`).
+    /// Every field the format reads.
+    pub fn fields(&self) -> Vec<&Field> {
+        match &self.matcher {
+            Matcher::Steps(steps) => step_fields(steps).collect(),
+            Matcher::Json(spec) => spec.fields().collect(),
+        }
+    }
+
+    /// Whether lines carry the serve time (`%D`, `%T`, `$request_time`, `duration`).
     pub fn has_serve_time(&self) -> bool {
-        [Field::ServeMicros, Field::ServeMillis, Field::ServeSeconds]
-            .iter()
-            .any(|f| self.has(f))
+        self.fields().iter().any(|f| matches!(f, Field::Serve(_)))
     }
 
     pub fn has(&self, f: &Field) -> bool {
-        self.steps
-            .iter()
-            .any(|s| matches!(s, Step::Field { field, .. } if field == f))
+        self.fields().contains(&f)
     }
-}
 
-/// GoAccess's predefined formats, written in its own specifier language.
-const GOACCESS_COMMON: &str = r#"%h %^[%d:%t %^] "%r" %s %b"#;
-const GOACCESS_COMBINED: &str = r#"%h %^[%d:%t %^] "%r" %s %b "%R" "%u""#;
-const GOACCESS_VCOMBINED: &str = r#"%v:%^ %h %^[%d:%t %^] "%r" %s %b "%R" "%u""#;
-
-/// Compiles a `--log-format` value: `COMBINED`, `COMMON`, `VCOMBINED` (any case) or an
-/// Apache `LogFormat` string.
-pub fn compile(spec: &str) -> Result<Program, String> {
-    let builtin = match spec.to_ascii_uppercase().as_str() {
-        "COMBINED" => Some(GOACCESS_COMBINED),
-        "COMMON" => Some(GOACCESS_COMMON),
-        "VCOMBINED" | "VHOST_COMBINED" => Some(GOACCESS_VCOMBINED),
-        _ => None,
-    };
-    let steps = match builtin {
-        Some(g) => goaccess_steps(g),
-        None => apache_steps(spec)?,
-    };
-    let program = Program {
-        steps,
-        name: spec.to_string(),
-    };
-    for (needed, what) in [(Field::Host, "%h"), (Field::Request, "%r")] {
-        let has_alt = match needed {
-            Field::Request => program.has(&Field::Path),
-            _ => false,
-        };
-        if !program.has(&needed) && !has_alt {
-            return Err(format!("log format {spec:?} has no {what} field"));
-        }
-    }
-    let has_date = program.has(&Field::Date)
-        || program.steps.iter().any(|s| {
-            matches!(
-                s,
-                Step::Field {
-                    field: Field::DateTime { .. },
-                    ..
-                }
-            )
-        });
-    if !has_date {
-        return Err(format!("log format {spec:?} has no %t time field"));
-    }
-    Ok(program)
-}
-
-/// The built-ins, in GoAccess's language: every `%x` is a field whose delimiter is the
-/// next format byte; `%^` skips to it; any other byte is stepped over.
-fn goaccess_steps(fmt: &str) -> Vec<Step> {
-    let b = fmt.as_bytes();
-    let mut steps = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 1 < b.len() {
-            let delim = b.get(i + 2).copied();
-            let field = match b[i + 1] {
-                b'h' => Some(Field::Host),
-                b'd' => Some(Field::Date),
-                b't' => Some(Field::Time),
-                b'r' => Some(Field::Request),
-                b's' => Some(Field::Status),
-                b'b' => Some(Field::Size),
-                b'R' => Some(Field::Referer),
-                b'u' => Some(Field::Agent),
-                b'v' => Some(Field::Vhost),
-                _ => None,
-            };
-            steps.push(match (field, delim) {
-                (Some(field), _) => Step::Field { field, delim },
-                (None, Some(b']')) => Step::ZoneTo(b']'),
-                (None, _) => Step::SkipTo(delim),
-            });
-            i += 2;
-        } else {
-            steps.push(Step::Skip);
-            i += 1;
-        }
-    }
-    steps
-}
-
-/// A parsed piece of an Apache `LogFormat` string.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Item {
-    Literal(Vec<u8>),
-    Directive { arg: Option<String>, letter: char },
-}
-
-fn directive(i: &str) -> IResult<&str, Item> {
-    // `%[!]200,304{arg}<>x`: conditions and `<`/`>` modifiers do not change parsing.
-    let condition = recognize((
-        opt(char('!')),
-        take_while1(|c: char| c.is_ascii_digit() || c == ','),
-    ));
-    map(
-        preceded(
-            char('%'),
+    /// Checks that the format can make a request: a client address, a day and a request.
+    pub fn check(self) -> Result<Program, String> {
+        let fields = self.fields();
+        let any = |want: &[fn(&Field) -> bool]| fields.iter().any(|f| want.iter().any(|w| w(f)));
+        let missing = [
             (
-                opt(condition),
-                opt(one_of("<>")),
-                opt(delimited(char('{'), is_not("}"), char('}'))),
-                opt(one_of("<>")),
-                anychar,
+                any(&[|f| matches!(f, Field::Host | Field::HostPort)]),
+                "a client address (%h)",
             ),
-        ),
-        |(_, _, arg, _, letter)| Item::Directive {
-            arg: arg.map(str::to_string),
-            letter,
-        },
-    )
-    .parse(i)
-}
-
-fn escape(i: &str) -> IResult<&str, Item> {
-    map(preceded(char('\\'), anychar), |c| {
-        let b = match c {
-            'n' => b'\n',
-            't' => b'\t',
-            other => return Item::Literal(other.to_string().into_bytes()),
-        };
-        Item::Literal(vec![b])
-    })
-    .parse(i)
-}
-
-fn items(i: &str) -> IResult<&str, Vec<Item>> {
-    all_consuming(many0(alt((
-        map(tag("%%"), |_| Item::Literal(b"%".to_vec())),
-        directive,
-        escape,
-        map(is_not("%\\"), |s: &str| {
-            Item::Literal(s.as_bytes().to_vec())
-        }),
-    ))))
-    .parse(i)
-}
-
-fn apache_steps(spec: &str) -> Result<Vec<Step>, String> {
-    let (_, items) = items(spec).map_err(|_| format!("cannot parse log format {spec:?}"))?;
-    // Merge adjacent literals so that "the byte after a field" is well defined.
-    let mut merged: Vec<Item> = Vec::new();
-    for it in items {
-        match (merged.last_mut(), it) {
-            (Some(Item::Literal(prev)), Item::Literal(next)) => prev.extend(next),
-            (_, it) => merged.push(it),
-        }
-    }
-    // `%U%q` (path then query string, no separator) is one field: the URL.
-    let mut i = 0;
-    while i + 1 < merged.len() {
-        let is = |it: &Item, l: char| matches!(it, Item::Directive { letter, .. } if *letter == l);
-        if is(&merged[i], 'U') && is(&merged[i + 1], 'q') {
-            merged.remove(i + 1);
-        }
-        i += 1;
-    }
-    let mut steps = Vec::new();
-    for (idx, it) in merged.iter().enumerate() {
-        let (arg, letter) = match it {
-            Item::Literal(bytes) => {
-                steps.extend(bytes.iter().map(|_| Step::Skip));
-                continue;
-            }
-            Item::Directive { arg, letter } => (arg.as_deref(), *letter),
-        };
-        let delim = match merged.get(idx + 1) {
-            Some(Item::Literal(b)) => Some(b[0]),
-            Some(Item::Directive { .. }) => {
-                return Err(format!(
-                    "log format {spec:?}: %{letter} must be followed by a literal separator"
-                ));
-            }
-            None => None,
-        };
-        let field = |field| Step::Field { field, delim };
-        match (letter, arg) {
-            ('h' | 'a', _) => steps.push(field(Field::Host)),
-            ('t', None) => {
-                // `[10/Oct/2018:13:55:36 +1300]`, read as GoAccess reads `[%d:%t %^]`.
-                if delim.is_some_and(|d| d != b' ' && d != b'"') {
-                    return Err(format!("log format {spec:?}: unexpected byte after %t"));
-                }
-                steps.extend([
-                    Step::Skip,
-                    Step::Field {
-                        field: Field::Date,
-                        delim: Some(b':'),
-                    },
-                    Step::Skip,
-                    Step::Field {
-                        field: Field::Time,
-                        delim: Some(b' '),
-                    },
-                    Step::Skip,
-                    Step::ZoneTo(b']'),
-                    Step::Skip,
-                ]);
-            }
-            ('t', Some(arg)) => {
-                let format = arg
-                    .trim_start_matches("begin:")
-                    .trim_start_matches("end:")
-                    .to_string();
-                crate::parse::time::check_time_format(&format)
-                    .map_err(|e| format!("log format {spec:?}: %{{{arg}}}t: {e}"))?;
-                let spaces = format.bytes().filter(|&b| b == b' ').count();
-                steps.push(field(Field::DateTime { format, spaces }));
-            }
-            ('r', _) => steps.push(field(Field::Request)),
-            ('m', _) => steps.push(field(Field::Method)),
-            ('U', _) => steps.push(field(Field::Path)),
-            ('q', _) => steps.push(field(Field::Query)),
-            ('H', _) => steps.push(field(Field::Protocol)),
-            ('s', _) => steps.push(field(Field::Status)),
-            ('b' | 'B' | 'O', _) => steps.push(field(Field::Size)),
-            ('v' | 'V', _) => steps.push(field(Field::Vhost)),
-            ('D', _) => steps.push(field(Field::ServeMicros)),
-            ('T', None | Some("s")) => steps.push(field(Field::ServeSeconds)),
-            ('T', Some("ms")) => steps.push(field(Field::ServeMillis)),
-            ('T', Some("us")) => steps.push(field(Field::ServeMicros)),
-            ('i', Some(h)) if h.eq_ignore_ascii_case("referer") => {
-                steps.push(field(Field::Referer))
-            }
-            ('i', Some(h)) if h.eq_ignore_ascii_case("user-agent") => {
-                steps.push(field(Field::Agent))
-            }
-            // Fields we read past: ident, user, ports, pids, other headers, cookies, ...
+            (any(&[|f| f.has_date()]), "a date (%t)"),
             (
-                'l' | 'u' | 'e' | 'p' | 'P' | 'k' | 'X' | 'L' | 'f' | 'n' | 'o' | 'R' | 'I' | 'S'
-                | 'i' | 'C' | 'A' | 'M' | '^',
-                _,
-            ) => steps.push(Step::SkipTo(delim)),
-            (other, _) => {
-                return Err(format!(
-                    "log format {spec:?}: unsupported directive %{other}"
-                ));
+                any(&[|f| matches!(f, Field::Request | Field::Path)]),
+                "a request (%r, or %U)",
+            ),
+        ];
+        match missing.iter().find(|(has, _)| !has) {
+            Some((_, what)) => Err(format!("log format {:?} has no {what}", self.name)),
+            None => Ok(self),
+        }
+    }
+
+    /// Classifies one line (without its `\n`).
+    pub fn parse_line<'a>(&self, line: &'a [u8]) -> super::Line<'a> {
+        use super::Line;
+        // C strings end at NUL: GoAccess sees only what precedes one.
+        let line = match memchr::memchr(0, line) {
+            Some(0) => return Line::Failed(Failure::NulByte),
+            Some(i) => &line[..i],
+            None => line,
+        };
+        match line {
+            [] | [b'\r'] => return Line::Blank,
+            [b'#', ..] => return Line::Comment,
+            _ => {}
+        }
+        let mut f = Fields::default();
+        let read = match &self.matcher {
+            Matcher::Steps(steps) => run(steps, line, &mut f, &Cow::Borrowed).map(|_| ()),
+            Matcher::Json(spec) => spec.read(line, &mut f),
+        };
+        match read.and_then(|()| f.finish(self.escapes)) {
+            Ok(req) => Line::Request(req),
+            Err(why) => Line::Failed(why),
+        }
+    }
+}
+
+pub(crate) fn step_fields(steps: &[Step]) -> impl Iterator<Item = &Field> {
+    steps.iter().filter_map(|s| match s {
+        Step::Field { field, .. } | Step::TimeHere { time: field, .. } => Some(field),
+        _ => None,
+    })
+}
+
+/// Splits off one field the way GoAccess's `parse_string` does: up to the `count`-th
+/// occurrence of `delim` not preceded by a backslash, or to the end of the line when there
+/// is no delimiter. `None` when the delimiter does not occur at all.
+fn take_field<'b>(rest: &mut &'b [u8], delim: Option<u8>, count: usize) -> Option<&'b [u8]> {
+    let s = *rest;
+    let Some(d) = delim else {
+        *rest = &s[s.len()..];
+        return Some(trim(s));
+    };
+    memchr::memchr(d, s)?;
+    let mut seen = 0;
+    let mut i = 0;
+    // Jump between delimiters and backslashes; a backslash hides the byte after it.
+    while let Some(off) = memchr::memchr2(d, b'\\', &s[i..]) {
+        let j = i + off;
+        if s[j] == d {
+            seen += 1;
+            if seen == count {
+                *rest = &s[j..];
+                return Some(trim(&s[..j]));
+            }
+        }
+        i = if s[j] == b'\\' { j + 2 } else { j + 1 };
+        if i >= s.len() {
+            break;
+        }
+    }
+    *rest = &s[s.len()..];
+    Some(trim(s))
+}
+
+/// Runs delimited steps over `input`; `own` turns a piece of the input into a token that
+/// lives as long as the request (the line itself, or a copy of a decoded JSON value).
+/// `Ok(false)`: the input ended before the steps did (fine for GoAccess, not for sniffing).
+pub(crate) fn run<'a, 'b>(
+    steps: &[Step],
+    input: &'b [u8],
+    f: &mut Fields<'a>,
+    own: &dyn Fn(&'b [u8]) -> Cow<'a, [u8]>,
+) -> Result<bool, Failure> {
+    let mut rest = input;
+    let mut whole = true;
+    for step in steps {
+        let ended = rest.is_empty()
+            && matches!(
+                step,
+                Step::SkipTo(_) | Step::ZoneTo(_) | Step::Field { .. } | Step::TimeHere { .. }
+            );
+        if ended {
+            whole = false;
+            break;
+        }
+        match step {
+            Step::Skip => rest = rest.get(1..).unwrap_or_default(),
+            Step::SkipTo(d) => {
+                if let Some(i) = d.and_then(|d| memchr::memchr(d, rest)) {
+                    rest = &rest[i..];
+                } else if d.is_none() {
+                    rest = &rest[rest.len()..];
+                }
+            }
+            Step::SkipSpace => {
+                let n = rest
+                    .iter()
+                    .take_while(|b| super::request::is_space(**b))
+                    .count();
+                rest = &rest[n..];
+            }
+            Step::ZoneTo(d) => {
+                if let Some(i) = memchr::memchr(*d, rest) {
+                    if let Some(z) = super::time::parse_offset(&rest[..i]) {
+                        f.time.set_offset(z);
+                    }
+                    rest = &rest[i..];
+                }
+            }
+            Step::Field {
+                field,
+                delim,
+                count,
+                pick,
+            } => {
+                if pick.once && f.is_set(field) {
+                    continue;
+                }
+                // `[2001:db8::1]:443`: GoAccess reads a bracketed address to its `]`.
+                let (delim, count) = match (field, rest.first()) {
+                    (Field::Host, Some(b'[')) => {
+                        rest = &rest[1..];
+                        (Some(b']'), 1)
+                    }
+                    _ => (*delim, *count),
+                };
+                let tok = take_field(&mut rest, delim, count);
+                f.store(field, *pick, tok.map(own))?;
+            }
+            Step::TimeHere { time, then, pick } => {
+                let Field::Time(format) = time else {
+                    continue;
+                };
+                if pick.dash_absent && rest.first() == Some(&b'-') && rest.get(1).copied() == *then
+                {
+                    rest = &rest[1..];
+                    continue;
+                }
+                f.timed = true;
+                let n = format
+                    .parse_prefix(rest, &mut f.time)
+                    .ok_or(Failure::BadDate)?;
+                rest = &rest[n..];
+                if then.is_some_and(|t| rest.first() != Some(&t)) {
+                    return Err(Failure::BadDate);
+                }
             }
         }
     }
-    Ok(steps)
+    Ok(whole)
+}
+
+/// What the user gave to describe the log, from flags, the config file or a goaccess.conf.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FormatSpec {
+    /// A predefined name, an Apache `LogFormat`, a GoAccess format (plain or JSON).
+    pub log_format: Option<String>,
+    /// GoAccess's `--date-format` and `--time-format`, for its specifiers.
+    pub date_format: Option<String>,
+    pub time_format: Option<String>,
+    /// An nginx `log_format` string (its variables, JSON ones included).
+    pub nginx_format: Option<String>,
+    /// `NAME=PATH`: more JSON fields to read (on top of the format's, or the sniffed one).
+    pub json_fields: Vec<String>,
+}
+
+impl FormatSpec {
+    /// Whether any format was given (else each input's format is sniffed).
+    pub fn is_given(&self) -> bool {
+        self.log_format.is_some() || self.nginx_format.is_some()
+    }
+
+    /// The program for this description; `None` when nothing was given.
+    pub fn compile(&self) -> Result<Option<Program>, String> {
+        if self.log_format.is_some() && self.nginx_format.is_some() {
+            return Err("give either --log-format or --nginx-format, not both".into());
+        }
+        let program = if let Some(nginx) = &self.nginx_format {
+            super::nginx::compile(nginx)?
+        } else if let Some(spec) = &self.log_format {
+            compile_log_format(
+                spec,
+                self.date_format.as_deref(),
+                self.time_format.as_deref(),
+            )?
+        } else {
+            return Ok(None);
+        };
+        self.with_json_fields(program).map(Some)
+    }
+
+    /// Adds `--json-field` mappings to a JSON program (an error for any other).
+    pub fn with_json_fields(&self, program: Program) -> Result<Program, String> {
+        if self.json_fields.is_empty() {
+            return Ok(program);
+        }
+        match program.matcher {
+            Matcher::Json(spec) => Ok(Program {
+                matcher: Matcher::Json(spec.with_fields(&self.json_fields)?),
+                ..program
+            }),
+            Matcher::Steps(_) => Err(format!(
+                "--json-field applies to JSON logs; {:?} is not a JSON format",
+                program.name
+            )),
+        }
+    }
+}
+
+/// Compiles a `--log-format` value: a predefined name (GoAccess's, any case), a GoAccess
+/// format string (with its date and time formats), or an Apache `LogFormat` string.
+pub fn compile_log_format(
+    spec: &str,
+    date: Option<&str>,
+    time: Option<&str>,
+) -> Result<Program, String> {
+    if let Some(p) = super::goaccess::predefined(spec, date, time)? {
+        return p.check();
+    }
+    if spec.trim_start().starts_with('{') {
+        return super::goaccess::compile_json(spec, date, time)?.check();
+    }
+    match super::goaccess::language(spec) {
+        Language::GoAccess => super::goaccess::compile(spec, date, time),
+        Language::Apache if date.is_some() || time.is_some() => {
+            super::goaccess::compile(spec, date, time)
+        }
+        Language::Apache => super::apache::compile(spec),
+        Language::Mixed(why) => Err(format!("log format {spec:?}: {why}")),
+    }?
+    .check()
+}
+
+/// Which format language a string is written in, by the specifiers only one has.
+pub enum Language {
+    Apache,
+    GoAccess,
+    Mixed(String),
+}
+
+/// Compiles a `--log-format` value with no GoAccess date or time format.
+pub fn compile(spec: &str) -> Result<Program, String> {
+    compile_log_format(spec, None, None)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::parse::time::TimeFormat;
+
+    fn fields(p: &Program) -> Vec<(Field, Option<u8>)> {
+        match &p.matcher {
+            Matcher::Steps(steps) => steps
+                .iter()
+                .filter_map(|s| match s {
+                    Step::Field { field, delim, .. } => Some((field.clone(), *delim)),
+                    _ => None,
+                })
+                .collect(),
+            Matcher::Json(_) => Vec::new(),
+        }
+    }
+
     #[test]
     fn builtins_compile() {
-        for name in ["COMBINED", "common", "VCOMBINED"] {
+        for name in [
+            "COMBINED",
+            "common",
+            "VCOMBINED",
+            "vcommon",
+            "W3C",
+            "CLOUDFRONT",
+            "CADDY",
+        ] {
             let p = compile(name).unwrap();
-            assert!(p.has(&Field::Host) && p.has(&Field::Request));
+            assert!(
+                p.fields().iter().any(|f| matches!(f, Field::Host)),
+                "{name}"
+            );
         }
         assert!(compile("COMBINED").unwrap().has(&Field::Agent));
         assert!(!compile("COMMON").unwrap().has(&Field::Agent));
@@ -344,20 +396,14 @@ mod tests {
     #[test]
     fn apache_combined_string() {
         let p = compile(r#"%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\""#).unwrap();
-        let fields: Vec<_> = p
-            .steps
-            .iter()
-            .filter_map(|s| match s {
-                Step::Field { field, delim } => Some((field.clone(), *delim)),
-                _ => None,
-            })
-            .collect();
+        let clf = |f: &str| Field::Time(TimeFormat::compile(f).unwrap());
         assert_eq!(
-            fields,
+            fields(&p),
             vec![
                 (Field::Host, Some(b' ')),
-                (Field::Date, Some(b':')),
-                (Field::Time, Some(b' ')),
+                (Field::User, Some(b' ')),
+                (clf("%d/%b/%Y"), Some(b':')),
+                (clf("%H:%M:%S"), Some(b' ')),
                 (Field::Request, Some(b'"')),
                 (Field::Status, Some(b' ')),
                 (Field::Size, Some(b' ')),
@@ -365,19 +411,6 @@ mod tests {
                 (Field::Agent, Some(b'"')),
             ]
         );
-    }
-
-    #[test]
-    fn custom_time_and_serve_time() {
-        let p = compile(r#"%h [%{%Y-%m-%d %H:%M:%S %z}t] "%r" %>s %O %D"#).unwrap();
-        assert!(p.steps.contains(&Step::Field {
-            field: Field::DateTime {
-                format: "%Y-%m-%d %H:%M:%S %z".into(),
-                spaces: 2
-            },
-            delim: Some(b']')
-        }));
-        assert!(p.has(&Field::ServeMicros));
     }
 
     #[test]
@@ -389,6 +422,11 @@ mod tests {
                 .unwrap_err()
                 .contains("literal separator")
         );
-        assert!(compile(r#"%h %{%s}t "%r""#).unwrap_err().contains("%s"));
+        assert!(compile(r#"%h %{%Q}t "%r""#).unwrap_err().contains("%Q"));
+        assert!(
+            compile(r#"%h %{%H:%M}t "%r""#)
+                .unwrap_err()
+                .contains("date")
+        );
     }
 }

@@ -1,17 +1,28 @@
 //! Parse: one log line, as bytes, into a [`Request`] that borrows from it, or a
 //! [`Failure`] saying why the line is not a request. Nothing here allocates on the common
 //! path; URL or agent decoding allocates only when the field has `%` escapes.
+//!
+//! Formats ([`format`]) come in four languages, all compiled to the same fields
+//! ([`fields`]): Apache `LogFormat` ([`apache`]), GoAccess's ([`goaccess`]), nginx's
+//! ([`nginx`]) and JSON lines ([`json`]); [`sniff`] picks one from a log's first lines.
 
+pub mod apache;
+pub mod escape;
+pub mod fields;
 pub mod format;
+pub mod goaccess;
+pub mod json;
+pub mod nginx;
 pub mod request;
+pub mod sniff;
 pub mod time;
 
 use std::borrow::Cow;
 use std::net::IpAddr;
 
-pub use format::Program;
-use format::{Field, Step};
-use request::{Method, Protocol, RequestLine, decode_url, parse_request_line, trim};
+pub use escape::Escapes;
+pub use format::{FormatSpec, Program};
+use request::{Method, Protocol, decode_url};
 use time::{Day, Tm};
 
 /// Why a non-blank line is not a request. Serialised in `failed.reasons` by these names.
@@ -30,10 +41,12 @@ pub enum Failure {
     NoHost,
     NoDate,
     NoRequest,
+    /// A JSON-lines format, and the line is not a JSON object.
+    BadJson,
 }
 
 impl Failure {
-    pub const ALL: [Failure; 11] = [
+    pub const ALL: [Failure; 12] = [
         Failure::NulByte,
         Failure::MissingDelimiter,
         Failure::BadHost,
@@ -45,6 +58,7 @@ impl Failure {
         Failure::NoHost,
         Failure::NoDate,
         Failure::NoRequest,
+        Failure::BadJson,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +74,7 @@ impl Failure {
             Failure::NoHost => "missing_client_ip",
             Failure::NoDate => "missing_date",
             Failure::NoRequest => "missing_request",
+            Failure::BadJson => "invalid_json",
         }
     }
 
@@ -69,6 +84,9 @@ impl Failure {
 }
 
 /// What a line is.
+// A request is most lines, and each is used once, right away: boxing it would allocate
+// per line for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Line<'a> {
     /// Empty, or a lone CR in a CRLF file.
@@ -80,10 +98,14 @@ pub enum Line<'a> {
 }
 
 /// A parsed request. Byte fields borrow from the line unless decoding changed them.
+///
+/// Text fields hold what counting keys on, as GoAccess keys on it: the log's escapes
+/// kept (`\"`), URLs and agents percent-decoded. [`Request::logged`] gives the bytes the
+/// client sent, for request rows.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     /// The client address exactly as logged (visitors are keyed on this text).
-    pub host: &'a [u8],
+    pub host: Cow<'a, [u8]>,
     pub ip: IpAddr,
     pub day: Day,
     pub time: Tm,
@@ -99,266 +121,57 @@ pub struct Request<'a> {
     /// The status as written starts with `404`: not a requested file.
     pub not_found: bool,
     pub bytes: u64,
-    pub referer: &'a [u8],
+    /// As logged; `-` when there is none.
+    pub referer: Cow<'a, [u8]>,
     /// User agent as GoAccess keys visitors on it: decoded, trimmed, `-` when empty.
     pub agent: Cow<'a, [u8]>,
-    pub vhost: Option<&'a [u8]>,
+    /// The agent as logged, if the format has one.
+    pub raw_agent: Option<Cow<'a, [u8]>>,
+    /// The URL (path and query) as logged, before decoding; `-` when there is none.
+    pub raw_url: Cow<'a, [u8]>,
+    pub vhost: Option<Cow<'a, [u8]>>,
+    /// The authenticated user (`%u`, `$remote_user`), as logged.
+    pub user: Option<Cow<'a, [u8]>>,
+    pub mime: Option<Cow<'a, [u8]>>,
+    pub tls_version: Option<Cow<'a, [u8]>>,
+    pub tls_cipher: Option<Cow<'a, [u8]>>,
+    pub cache: Option<Cow<'a, [u8]>>,
     pub serve_micros: Option<u64>,
+    /// How the log escapes text fields (for [`Request::logged`]).
+    pub escapes: Escapes,
 }
 
-/// Splits off one field the way GoAccess's `parse_string` does: up to the `count`-th
-/// occurrence of `delim` not preceded by a backslash, or to the end of the line when there
-/// is no delimiter. `None` when the delimiter does not occur at all.
-fn take_field<'a>(rest: &mut &'a [u8], delim: Option<u8>, count: usize) -> Option<&'a [u8]> {
-    let s = *rest;
-    let Some(d) = delim else {
-        *rest = &s[s.len()..];
-        return Some(trim(s));
-    };
-    memchr::memchr(d, s)?;
-    let mut seen = 0;
-    let mut i = 0;
-    // Jump between delimiters and backslashes; a backslash hides the byte after it.
-    while let Some(off) = memchr::memchr2(d, b'\\', &s[i..]) {
-        let j = i + off;
-        if s[j] == d {
-            seen += 1;
-            if seen == count {
-                *rest = &s[j..];
-                return Some(trim(&s[..j]));
-            }
-        }
-        i = if s[j] == b'\\' { j + 2 } else { j + 1 };
-        if i >= s.len() {
-            break;
-        }
-    }
-    *rest = &s[s.len()..];
-    Some(trim(s))
+/// A request's text fields as the client sent them: the log's escapes undone, path and
+/// query percent-decoded. What request rows hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub path: Vec<u8>,
+    pub query: Option<Vec<u8>>,
+    pub referer: Option<Vec<u8>>,
+    pub user_agent: Vec<u8>,
 }
 
-/// `strtol` on a trimmed token, accepting what GoAccess accepts: a sign, then digits only.
-fn parse_status(tok: &[u8]) -> Option<u16> {
-    let (neg, digits) = match tok.split_first()? {
-        (b'+', d) => (false, d),
-        (b'-', d) => (true, d),
-        _ => (false, tok),
-    };
-    if digits.is_empty() || digits.len() > 12 || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let v: i64 = digits.iter().fold(0, |a, &c| a * 10 + i64::from(c - b'0'));
-    let v = if neg { -v } else { v };
-    (100..=599).contains(&v).then_some(v as u16)
-}
-
-/// Response size: digits, else 0 (`-`, junk and overflow all count as 0, as in GoAccess;
-/// unlike GoAccess, a negative size is 0 rather than wrapped to 2^64 - n).
-fn parse_size(tok: &[u8]) -> u64 {
-    parse_number(tok.strip_prefix(b"+").unwrap_or(tok)).unwrap_or(0)
-}
-
-fn parse_number(tok: &[u8]) -> Option<u64> {
-    if tok.is_empty() || !tok.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    tok.iter().try_fold(0u64, |a, &c| {
-        a.checked_mul(10)?.checked_add(u64::from(c - b'0'))
-    })
-}
-
-fn parse_ip(tok: &[u8]) -> Option<IpAddr> {
-    // Both IPv4 (no leading zeros) and IPv6 as `inet_pton` reads them.
-    std::str::from_utf8(tok).ok()?.parse().ok()
-}
-
-#[derive(Default)]
-struct Fields<'a> {
-    /// The zone of `[%d:%t %z]`, when well-formed.
-    zone: Option<i16>,
-    host: Option<(&'a [u8], IpAddr)>,
-    date: Option<Tm>,
-    time: Option<Tm>,
-    request: Option<RequestLine<'a>>,
-    method: Option<Method>,
-    path: Option<&'a [u8]>,
-    query: Option<&'a [u8]>,
-    protocol: Option<Protocol>,
-    status: Option<(u16, &'a [u8])>,
-    bytes: u64,
-    referer: Option<&'a [u8]>,
-    agent: Option<&'a [u8]>,
-    vhost: Option<&'a [u8]>,
-    serve_micros: Option<u64>,
-}
-
-impl Program {
-    /// Classifies one line (without its `\n`).
-    pub fn parse_line<'a>(&self, line: &'a [u8]) -> Line<'a> {
-        // C strings end at NUL: GoAccess sees only what precedes one.
-        let line = match memchr::memchr(0, line) {
-            Some(0) => return Line::Failed(Failure::NulByte),
-            Some(i) => &line[..i],
-            None => line,
+impl Request<'_> {
+    pub fn logged(&self) -> Logged {
+        let undo = |b: &[u8]| self.escapes.undo(b).into_owned();
+        let url = self.escapes.undo(&self.raw_url);
+        let decode = |b: &[u8]| decode_url(b).map_or_else(Vec::new, Cow::into_owned);
+        let (path, query) = match memchr::memchr(b'?', &url) {
+            Some(q) => (decode(&url[..q]), Some(decode(&url[q + 1..]))),
+            None => (decode(&url), None),
         };
-        match line {
-            [] | [b'\r'] => return Line::Blank,
-            [b'#', ..] => return Line::Comment,
-            _ => {}
-        }
-        match self.match_fields(line) {
-            Ok(req) => Line::Request(req),
-            Err(f) => Line::Failed(f),
-        }
-    }
-
-    fn match_fields<'a>(&self, line: &'a [u8]) -> Result<Request<'a>, Failure> {
-        let mut f = Fields::default();
-        let mut rest = line;
-        for step in &self.steps {
-            match step {
-                Step::Skip => rest = rest.get(1..).unwrap_or_default(),
-                Step::SkipTo(d) => {
-                    if rest.is_empty() {
-                        break;
-                    }
-                    if let Some(i) = d.and_then(|d| memchr::memchr(d, rest)) {
-                        rest = &rest[i..];
-                    } else if d.is_none() {
-                        rest = &rest[rest.len()..];
-                    }
-                }
-                Step::ZoneTo(d) => {
-                    if rest.is_empty() {
-                        break;
-                    }
-                    if let Some(i) = memchr::memchr(*d, rest) {
-                        f.zone = time::parse_offset(&rest[..i]);
-                        rest = &rest[i..];
-                    }
-                }
-                Step::Field { field, delim } => {
-                    if rest.is_empty() {
-                        break;
-                    }
-                    let count = match field {
-                        Field::DateTime { spaces, .. } if *delim == Some(b' ') => spaces + 1,
-                        _ => 1,
-                    };
-                    let tok = take_field(&mut rest, *delim, count);
-                    store(&mut f, field, tok)?;
-                }
-            }
-        }
-        finish(f)
-    }
-}
-
-fn store<'a>(f: &mut Fields<'a>, field: &Field, tok: Option<&'a [u8]>) -> Result<(), Failure> {
-    // Referer and agent tolerate a missing delimiter; every other field fails the line.
-    let need = |tok: Option<&'a [u8]>| tok.ok_or(Failure::MissingDelimiter);
-    match field {
-        Field::Host => {
-            let tok = need(tok)?;
-            f.host = Some((tok, parse_ip(tok).ok_or(Failure::BadHost)?));
-        }
-        Field::Date => f.date = Some(time::parse_clf_date(need(tok)?).ok_or(Failure::BadDate)?),
-        Field::Time => f.time = Some(time::parse_clf_time(need(tok)?).ok_or(Failure::BadTime)?),
-        Field::DateTime { format, .. } => {
-            let tm = time::strptime(need(tok)?, format.as_bytes()).ok_or(Failure::BadDate)?;
-            f.date = Some(tm);
-            f.time = Some(tm);
-        }
-        Field::Request => f.request = Some(parse_request_line(need(tok)?)),
-        Field::Method => {
-            let tok = need(tok)?;
-            f.method = Some(Method::from_prefix(tok).ok_or(Failure::BadMethod)?.0);
-        }
-        Field::Path => {
-            let tok = need(tok)?;
-            if tok.is_empty() {
-                return Err(Failure::MissingDelimiter);
-            }
-            f.path = Some(tok);
-        }
-        Field::Query => f.query = tok.filter(|t| !t.is_empty()),
-        Field::Protocol => {
-            f.protocol = Some(Protocol::from_prefix(need(tok)?).ok_or(Failure::BadProtocol)?)
-        }
-        Field::Status => {
-            let tok = need(tok)?;
-            f.status = Some((parse_status(tok).ok_or(Failure::BadStatus)?, tok));
-        }
-        Field::Size => f.bytes = parse_size(need(tok)?),
-        Field::Referer => f.referer = Some(tok.filter(|t| !t.is_empty()).unwrap_or(b"-")),
-        Field::Agent => f.agent = tok,
-        Field::Vhost => f.vhost = Some(need(tok)?),
-        Field::ServeMicros => f.serve_micros = parse_number(need(tok)?),
-        Field::ServeMillis => f.serve_micros = parse_number(need(tok)?).map(|ms| ms * 1_000),
-        Field::ServeSeconds => {
-            let tok = need(tok)?;
-            f.serve_micros = std::str::from_utf8(tok)
-                .ok()
-                .and_then(|s| s.parse::<f64>().ok())
-                .filter(|s| s.is_finite() && *s >= 0.0)
-                .map(|s| (s * 1e6) as u64);
+        let path = if path.is_empty() { url.to_vec() } else { path };
+        let user_agent = match self.raw_agent.as_deref().map(undo) {
+            Some(a) if !a.is_empty() => decode_url(&a).map_or(a.clone(), Cow::into_owned),
+            _ => b"-".to_vec(),
+        };
+        Logged {
+            path,
+            query,
+            referer: (*self.referer != *b"-").then(|| undo(&self.referer)),
+            user_agent,
         }
     }
-    Ok(())
-}
-
-fn finish(f: Fields<'_>) -> Result<Request<'_>, Failure> {
-    let (host, ip) = f.host.ok_or(Failure::NoHost)?;
-    let date = f.date.ok_or(Failure::NoDate)?;
-    let request = match (f.request, f.path) {
-        (Some(r), _) => r,
-        // `%m %U%q %H` formats: the URL is the path plus the query string.
-        (None, Some(path)) => {
-            let mut url = decode_url(path).map(Cow::into_owned).unwrap_or_default();
-            if let Some(q) = f.query.and_then(decode_url) {
-                if q.first() != Some(&b'?') {
-                    url.push(b'?');
-                }
-                url.extend_from_slice(&q);
-            }
-            RequestLine {
-                method: f.method,
-                protocol: f.protocol,
-                url: Cow::Owned(url),
-            }
-        }
-        (None, None) => return Err(Failure::NoRequest),
-    };
-    let time = f.time.unwrap_or_default();
-    let (status, status_tok) = f.status.unwrap_or((0, b""));
-    let agent = match f.agent {
-        None | Some([]) => Cow::Borrowed(&b"-"[..]),
-        Some(a) => decode_url(a).unwrap_or(Cow::Borrowed(b"-")),
-    };
-    Ok(Request {
-        host,
-        ip,
-        day: date.day_key(),
-        time: Tm {
-            utc_offset_min: date.utc_offset_min.or(f.zone),
-            year: date.year,
-            month: date.month,
-            day: date.day,
-            ..time
-        },
-        well_formed: request.is_well_formed(),
-        method: request.method,
-        protocol: request.protocol,
-        url: request.url,
-        status,
-        client_error: status_tok.first() == Some(&b'4'),
-        not_found: status_tok.starts_with(b"404"),
-        bytes: f.bytes,
-        referer: f.referer.unwrap_or(b"-"),
-        agent,
-        vhost: f.vhost,
-        serve_micros: f.serve_micros,
-    })
 }
 
 #[cfg(test)]
@@ -463,7 +276,7 @@ mod tests {
                     Line::Request(r) => r,
                     other => panic!("{line}: {other:?}"),
                 };
-                proptest::prop_assert_eq!(r.host, f.ip.as_bytes());
+                proptest::prop_assert_eq!(&*r.host, f.ip.as_bytes());
                 proptest::prop_assert_eq!(r.ip, f.ip.parse::<std::net::IpAddr>().unwrap());
                 let day = u32::from(f.day.0) * 10_000 + u32::from(f.day.1) * 100 + u32::from(f.day.2);
                 proptest::prop_assert_eq!(r.day, day);
@@ -483,7 +296,7 @@ mod tests {
     #[test]
     fn ordinary_line() {
         let r = parse(OK).unwrap();
-        assert_eq!(r.host, b"1.2.3.4");
+        assert_eq!(&*r.host, b"1.2.3.4");
         assert_eq!((r.day, r.time.hour), (20181010, 13));
         assert_eq!(&*r.url, b"/debian/a.deb");
         assert_eq!((r.status, r.bytes), (200, 1234));
@@ -583,10 +396,10 @@ mod tests {
 
     #[test]
     fn sizes() {
-        assert_eq!(parse_size(b"-"), 0);
-        assert_eq!(parse_size(b"99999999999999999999999"), 0);
-        assert_eq!(parse_size(b"-5"), 0);
-        assert_eq!(parse_size(b"18446744073709551615"), u64::MAX);
+        assert_eq!(fields::parse_size(b"-"), 0);
+        assert_eq!(fields::parse_size(b"99999999999999999999999"), 0);
+        assert_eq!(fields::parse_size(b"-5"), 0);
+        assert_eq!(fields::parse_size(b"18446744073709551615"), u64::MAX);
     }
 
     #[test]
@@ -612,7 +425,7 @@ mod tests {
         assert_eq!(&*r.url, b"/ubuntu/x.iso?y=1");
         assert_eq!(r.protocol.map(Protocol::name), Some("HTTP/2"));
         assert_eq!((r.bytes, r.serve_micros), (4_000_000, Some(1_500_000)));
-        assert_eq!(r.vhost, Some(&b"mirror.fsmg.org.nz"[..]));
+        assert_eq!(r.vhost.as_deref(), Some(&b"mirror.fsmg.org.nz"[..]));
     }
 
     #[test]
@@ -622,7 +435,7 @@ mod tests {
         let Line::Request(r) = p.parse_line(line.as_bytes()) else {
             panic!()
         };
-        assert_eq!(r.vhost, Some(&b"mirror.fsmg.org.nz"[..]));
+        assert_eq!(r.vhost.as_deref(), Some(&b"mirror.fsmg.org.nz"[..]));
         assert_eq!(r.bytes, 1234);
     }
 }

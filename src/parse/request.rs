@@ -82,6 +82,15 @@ impl Method {
             .map(|i| (Method(i as u8), METHODS[i].len()))
     }
 
+    /// A method field on its own (`%m`): a known method as a prefix, any case, as
+    /// GoAccess's `%m` takes it.
+    pub fn from_prefix_any_case(tok: &[u8]) -> Option<Method> {
+        METHODS
+            .iter()
+            .position(|m| tok.len() >= m.len() && tok[..m.len()].eq_ignore_ascii_case(m.as_bytes()))
+            .map(|i| Method(i as u8))
+    }
+
     pub fn index(self) -> u8 {
         self.0
     }
@@ -111,6 +120,14 @@ impl Protocol {
             .map(|i| Protocol(i as u8))
     }
 
+    /// A protocol field on its own (`%H`): any case, as GoAccess's `%H` takes it.
+    pub fn from_prefix_any_case(tok: &[u8]) -> Option<Protocol> {
+        PROTOCOLS
+            .iter()
+            .position(|p| tok.len() >= p.len() && tok[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+            .map(|i| Protocol(i as u8))
+    }
+
     pub fn index(self) -> u8 {
         self.0
     }
@@ -131,6 +148,8 @@ pub struct RequestLine<'a> {
     pub protocol: Option<Protocol>,
     /// Decoded URL including any query string; `-` when the line could not be split.
     pub url: Cow<'a, [u8]>,
+    /// Where the URL lies in the token as logged (`None` when it is `-`).
+    pub url_at: Option<(usize, usize)>,
 }
 
 impl RequestLine<'_> {
@@ -146,6 +165,7 @@ pub fn parse_request_line(tok: &[u8]) -> RequestLine<'_> {
             method: None,
             protocol: None,
             url: decode_url_or_raw(tok),
+            url_at: Some((0, tok.len())),
         };
     };
     let rest = &tok[mlen..];
@@ -153,6 +173,7 @@ pub fn parse_request_line(tok: &[u8]) -> RequestLine<'_> {
         method: None,
         protocol: None,
         url: Cow::Borrowed(b"-"),
+        url_at: None,
     };
     let Some(space) = memchr::memrchr(b' ', rest) else {
         return invalid;
@@ -169,6 +190,7 @@ pub fn parse_request_line(tok: &[u8]) -> RequestLine<'_> {
         method: Some(method),
         protocol: Some(protocol),
         url: decode_url_or_raw(&rest[1..space + 1]),
+        url_at: Some((mlen + 1, space)),
     }
 }
 

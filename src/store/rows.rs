@@ -111,21 +111,19 @@ impl Rows {
         self.ts.append_value(utc * 1_000_000);
         self.utc_offset_min.append_option(offset);
         self.date.append_value(days);
-        self.ip.append_value(lossy(r.host));
+        self.ip.append_value(lossy(&r.host));
         self.ip_version.append_value(loc.ip_version);
         self.method.append_option(r.method.map(|m| m.name()));
-        let (path, query) = match memchr::memchr(b'?', &r.url) {
-            Some(q) => (&r.url[..q], Some(&r.url[q + 1..])),
-            None => (&r.url[..], None),
-        };
-        self.path.append_value(lossy(path));
-        self.query.append_option(query.map(lossy));
+        // The bytes the client sent: the log's escapes undone.
+        let logged = r.logged();
+        self.path.append_value(lossy(&logged.path));
+        self.query.append_option(logged.query.as_deref().map(lossy));
         self.protocol.append_option(r.protocol.map(|p| p.name()));
         self.status.append_value(r.status);
         self.bytes.append_value(r.bytes);
         self.referer
-            .append_option((r.referer != b"-").then(|| lossy(r.referer)));
-        self.user_agent.append_value(lossy(&r.agent));
+            .append_option(logged.referer.as_deref().map(lossy));
+        self.user_agent.append_value(lossy(&logged.user_agent));
         self.project.append_value(lossy(project));
         self.country.append_value(lossy(&loc.country));
         self.continent.append_value(lossy(&loc.continent));

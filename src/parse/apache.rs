@@ -1,0 +1,406 @@
+//! Apache `LogFormat` strings, every directive of mod_log_config (and mod_logio's and
+//! mod_ssl's): each is read into its field or skipped as opaque. Modifiers are honoured:
+//! `<` and `>` (original or final request: the final status wins over the original), and
+//! status conditions (`%400,501{User-agent}i`, `%!200r`), whose unmet form Apache writes as
+//! `-`, which then counts as absent. `%{...}t` takes the full strftime set plus `sec`,
+//! `msec`, `usec`, `msec_frac`, `usec_frac` and `begin:`/`end:`; its pieces combine into
+//! one time. Parsed with nom.
+
+use nom::{
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::{is_not, tag, take_while},
+    character::complete::{anychar, char, satisfy},
+    combinator::{all_consuming, map, opt, recognize},
+    multi::many0,
+    sequence::{delimited, preceded},
+};
+
+use super::escape::Escapes;
+use super::fields::{Field, Pick, QueryJoin, ServeUnit};
+use super::format::{Matcher, Program, Step};
+use super::time::{EpochUnit, TimeFormat};
+
+/// A parsed piece of a `LogFormat` string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    Literal(Vec<u8>),
+    Directive(Directive),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Directive {
+    /// Status conditions were given: Apache may write `-` instead.
+    conditional: bool,
+    /// The last of `<` (`Some(false)`: original request) and `>` (`Some(true)`: final).
+    last: Option<bool>,
+    arg: Option<String>,
+    /// One letter, or `^` and two (`^ti`, `^to`, `^FB`).
+    name: String,
+}
+
+/// `%[mods]{arg}[mods]x`: modifiers are digits, `,`, `!`, `<` and `>`, before and after
+/// the argument (apachelogs' grammar, which is Apache's).
+fn directive(i: &str) -> IResult<&str, Item> {
+    let mods = || take_while(|c: char| c.is_ascii_digit() || ",!<>".contains(c));
+    let name = alt((
+        recognize((
+            char('^'),
+            satisfy(|c| c.is_ascii_alphabetic() || c == '%'),
+            satisfy(|c| c.is_ascii_alphabetic() || c == '%'),
+        )),
+        recognize(satisfy(|c| c.is_ascii_alphabetic())),
+    ));
+    map(
+        preceded(
+            char('%'),
+            (
+                mods(),
+                opt(delimited(char('{'), opt(is_not("}")), char('}'))),
+                mods(),
+                name,
+            ),
+        ),
+        |(before, arg, after, name): (&str, Option<Option<&str>>, &str, &str)| {
+            let mods = format!("{before}{after}");
+            Item::Directive(Directive {
+                conditional: mods.bytes().any(|b| b.is_ascii_digit()),
+                last: mods
+                    .bytes()
+                    .rev()
+                    .find(|b| *b == b'<' || *b == b'>')
+                    .map(|b| b == b'>'),
+                arg: arg.map(|a| a.unwrap_or_default().to_string()),
+                name: name.to_string(),
+            })
+        },
+    )
+    .parse(i)
+}
+
+fn escape(i: &str) -> IResult<&str, Item> {
+    map(preceded(char('\\'), anychar), |c| {
+        let b = match c {
+            'n' => b'\n',
+            't' => b'\t',
+            'r' => b'\r',
+            other => return Item::Literal(other.to_string().into_bytes()),
+        };
+        Item::Literal(vec![b])
+    })
+    .parse(i)
+}
+
+fn items(i: &str) -> IResult<&str, Vec<Item>> {
+    all_consuming(many0(alt((
+        map(tag("%%"), |_| Item::Literal(b"%".to_vec())),
+        directive,
+        escape,
+        map(is_not("%\\"), |s: &str| {
+            Item::Literal(s.as_bytes().to_vec())
+        }),
+    ))))
+    .parse(i)
+}
+
+/// Where a failed parse stopped, for the message.
+fn invalid_at(spec: &str) -> String {
+    let mut rest = spec;
+    while !rest.is_empty() {
+        let step = alt((
+            map(tag("%%"), |_| ()),
+            map(directive, |_| ()),
+            map(escape, |_| ()),
+            map(is_not("%\\"), |_| ()),
+        ))
+        .parse(rest);
+        match step {
+            Ok((r, ())) => rest = r,
+            Err(_) => break,
+        }
+    }
+    rest.chars().take(12).collect()
+}
+
+/// What a directive reads.
+enum Meaning {
+    Field(Field),
+    /// A time of the request: CLF `[...]` (`None`) or a format.
+    Time(Option<TimeFormat>),
+    /// Read past (ports, pids, cookies, other headers, ...).
+    Skip,
+}
+
+fn meaning(d: &Directive) -> Result<Meaning, String> {
+    use Meaning::Skip;
+    let f = |field| Ok(Meaning::Field(field));
+    let arg = d.arg.as_deref();
+    let lower = arg.map(str::to_ascii_lowercase);
+    let unknown = || {
+        Err(match arg {
+            Some(a) => format!("unknown directive %{{{a}}}{}", d.name),
+            None => format!("unknown directive %{}", d.name),
+        })
+    };
+    match (d.name.as_str(), lower.as_deref()) {
+        ("h" | "a", None) => f(Field::Host),
+        ("h" | "a", Some("c")) => f(Field::Host),
+        ("t", _) => time_meaning(arg),
+        ("r", None) => f(Field::Request),
+        ("m", None) => f(Field::Method),
+        ("U", None) => f(Field::Path),
+        ("q", None) => f(Field::Query(QueryJoin::IfAny)),
+        ("H", None) => f(Field::Protocol),
+        ("s", None) => f(Field::Status),
+        ("b" | "B" | "O", None) => f(Field::Size),
+        ("u", None) => f(Field::User),
+        ("v" | "V", None) => f(Field::Vhost),
+        ("D", None) => f(Field::Serve(ServeUnit::Micros)),
+        ("T", None | Some("s")) => f(Field::Serve(ServeUnit::Seconds)),
+        ("T", Some("ms")) => f(Field::Serve(ServeUnit::Millis)),
+        ("T", Some("us")) => f(Field::Serve(ServeUnit::Micros)),
+        ("i", Some("referer")) => f(Field::Referer),
+        ("i", Some("user-agent")) => f(Field::Agent),
+        ("i", Some("host")) => f(Field::Vhost),
+        ("o", Some("content-type")) => f(Field::Mime),
+        ("x" | "c", Some("ssl_protocol")) => f(Field::TlsVersion),
+        ("x" | "c", Some("ssl_cipher")) => f(Field::TlsCipher),
+        ("C" | "e" | "i" | "n" | "o" | "x" | "c" | "^ti" | "^to", Some(_)) => Ok(Skip),
+        ("A" | "f" | "I" | "k" | "l" | "R" | "S" | "X" | "^FB", None) => Ok(Skip),
+        ("L", None | Some("c")) => Ok(Skip),
+        ("p", None | Some("canonical" | "local" | "remote")) => Ok(Skip),
+        ("P", None | Some("pid" | "tid" | "hextid")) => Ok(Skip),
+        _ => unknown(),
+    }
+}
+
+fn time_meaning(arg: Option<&str>) -> Result<Meaning, String> {
+    let Some(arg) = arg else {
+        return Ok(Meaning::Time(None));
+    };
+    let fmt = arg
+        .strip_prefix("begin:")
+        .or_else(|| arg.strip_prefix("end:"))
+        .unwrap_or(arg);
+    let format = match fmt {
+        "" | "begin" | "end" => return Ok(Meaning::Time(None)),
+        "sec" => TimeFormat::epoch(EpochUnit::Seconds),
+        "msec" => TimeFormat::epoch(EpochUnit::Millis),
+        "usec" => TimeFormat::epoch(EpochUnit::Micros),
+        "msec_frac" => TimeFormat::fraction(3),
+        "usec_frac" => TimeFormat::fraction(6),
+        strftime => TimeFormat::compile(strftime).map_err(|e| format!("%{{{arg}}}t: {e}"))?,
+    };
+    Ok(Meaning::Time(Some(format)))
+}
+
+/// The rank of a directive among others of its field: the final request's value over the
+/// original's (`%>s` over `%s` over `%<s`), the more exact over the less (`%a` over `%h`,
+/// `%D` over `%T`, the body size over the size with headers).
+fn rank(d: &Directive, field: &Field) -> u8 {
+    let base = match (d.name.as_str(), d.arg.as_deref()) {
+        // `%s` is the original request's status unless `>` says otherwise.
+        ("s", _) => 2,
+        ("a", None) | ("b" | "B", _) | ("v", _) => 4,
+        ("D", _) => 5,
+        ("T", Some(u)) if u.eq_ignore_ascii_case("us") => 5,
+        ("T", Some(u)) if u.eq_ignore_ascii_case("ms") => 4,
+        ("i", Some(_)) if matches!(field, Field::Vhost) => 1,
+        ("a" | "h", Some(_)) => 1,
+        _ => 3,
+    };
+    match d.last {
+        Some(true) => base + 2,
+        Some(false) => base.saturating_sub(1),
+        None if d.name == "s" => base,
+        None => base + 1,
+    }
+}
+
+/// Compiles an Apache `LogFormat` string.
+pub fn compile(spec: &str) -> Result<Program, String> {
+    let (_, items) = items(spec).map_err(|_| {
+        format!(
+            "log format {spec:?}: invalid directive at {:?}",
+            invalid_at(spec)
+        )
+    })?;
+    let mut merged: Vec<Item> = Vec::new();
+    for it in items {
+        match (merged.last_mut(), it) {
+            (Some(Item::Literal(prev)), Item::Literal(next)) => prev.extend(next),
+            (_, it) => merged.push(it),
+        }
+    }
+    // `%U%q` (path then query string, no separator) is one field: the URL.
+    let is = |it: &Item, l: &str| matches!(it, Item::Directive(d) if d.name == l);
+    let mut i = 0;
+    while i + 1 < merged.len() {
+        if is(&merged[i], "U") && is(&merged[i + 1], "q") {
+            merged.remove(i + 1);
+        }
+        i += 1;
+    }
+    let mut steps = Vec::new();
+    for (idx, it) in merged.iter().enumerate() {
+        let d = match it {
+            Item::Literal(bytes) => {
+                steps.extend(bytes.iter().map(|_| Step::Skip));
+                continue;
+            }
+            Item::Directive(d) => d,
+        };
+        let meaning = meaning(d).map_err(|e| format!("log format {spec:?}: {e}"))?;
+        let next_literal = match merged.get(idx + 1) {
+            Some(Item::Literal(b)) => Some(b[0]),
+            _ => None,
+        };
+        let adjacent = matches!(merged.get(idx + 1), Some(Item::Directive(_)));
+        let pick = |field: &Field| Pick {
+            rank: rank(d, field),
+            dash_absent: d.conditional,
+            once: false,
+        };
+        match meaning {
+            Meaning::Time(None)
+                if !d.conditional && matches!(next_literal, None | Some(b' ' | b'"')) =>
+            {
+                // `[10/Oct/2018:13:55:36 +1300]`, read as GoAccess reads `[%d:%t %^]`.
+                let plain = Pick::PLAIN;
+                let clf = |f: &str| Field::Time(TimeFormat::compile(f).expect("valid"));
+                steps.extend([
+                    Step::Skip,
+                    Step::Field {
+                        field: clf("%d/%b/%Y"),
+                        delim: Some(b':'),
+                        count: 1,
+                        pick: plain,
+                    },
+                    Step::Skip,
+                    Step::Field {
+                        field: clf("%H:%M:%S"),
+                        delim: Some(b' '),
+                        count: 1,
+                        pick: plain,
+                    },
+                    Step::Skip,
+                    Step::ZoneTo(b']'),
+                    Step::Skip,
+                ]);
+            }
+            Meaning::Time(format) => {
+                let format = format.unwrap_or_else(|| {
+                    TimeFormat::compile("[%d/%b/%Y:%H:%M:%S %z]").expect("valid")
+                });
+                steps.push(Step::TimeHere {
+                    time: Field::Time(format),
+                    then: next_literal,
+                    pick: pick(&Field::AnyTime),
+                });
+            }
+            _ if adjacent => {
+                return Err(format!(
+                    "log format {spec:?}: %{} must be followed by a literal separator",
+                    d.name
+                ));
+            }
+            Meaning::Field(field) => {
+                let pick = pick(&field);
+                steps.push(Step::Field {
+                    field,
+                    delim: next_literal,
+                    count: 1,
+                    pick,
+                });
+            }
+            Meaning::Skip => steps.push(Step::SkipTo(next_literal)),
+        }
+    }
+    Ok(Program {
+        matcher: Matcher::Steps(steps),
+        name: spec.to_string(),
+        escapes: Escapes::Backslash,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Line;
+
+    fn request(format: &str, line: &str) -> crate::parse::Request<'static> {
+        let p = compile(format).unwrap();
+        let line: &'static str = Box::leak(line.to_string().into_boxed_str());
+        match p.parse_line(line.as_bytes()) {
+            Line::Request(r) => r,
+            other => panic!("{format}: {line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn conditions_and_modifiers() {
+        let base = r#"1.2.3.4 [10/Oct/2018:13:55:36 +1300] "#;
+        for (fmt, tail) in [
+            (r#"%h %t "%400r" "%r""#, r#""-" "GET /a HTTP/1.1""#),
+            (r#"%h %t "%r" "%400r""#, r#""GET /a HTTP/1.1" "-""#),
+            (r#"%h %t "%r" "%!400r""#, r#""GET /a HTTP/1.1" "-""#),
+        ] {
+            let r = request(fmt, &format!("{base}{tail}"));
+            assert_eq!(&*r.url, b"/a", "{fmt}");
+        }
+        let r = request(
+            r#"%h %t "%r" %<s %s %>s"#,
+            &format!(r#"{base}"GET / HTTP/1.1" 201 202 203"#),
+        );
+        assert_eq!(r.status, 203);
+        let r = request(
+            r#"%h %t "%r" %{ms}T %T %{MS}T"#,
+            &format!(r#"{base}"GET / HTTP/1.1" 1042 1 1042"#),
+        );
+        assert_eq!(r.serve_micros, Some(1_042_000));
+    }
+
+    #[test]
+    fn time_pieces() {
+        let r = request(
+            r#"%h %>{%Y-%m-%dT%H:%M:%S}t.%>{usec_frac}t%>{%z}t "%r""#,
+            r#"1.2.3.4 2019-05-06T12:09:43.123456-0400 "GET / HTTP/1.1""#,
+        );
+        assert_eq!(
+            (r.day, r.time.hour, r.time.micros, r.time.utc_offset_min),
+            (20190506, 12, 123456, Some(-240))
+        );
+        let r = request(
+            r#"%h %{%s}t@%{%z}t "%r""#,
+            r#"1.2.3.4 1511642826@-0500 "GET / HTTP/1.1""#,
+        );
+        assert_eq!((r.day, r.time.hour), (20171125, 15));
+        let r = request(
+            r#"%h [%{msec}t] "%r""#,
+            r#"1.2.3.4 [1511642826123] "GET / HTTP/1.1""#,
+        );
+        assert_eq!((r.time.second, r.time.micros), (6, 123_000));
+    }
+
+    #[test]
+    fn refused_formats() {
+        for (fmt, why) in [
+            ("%", "invalid"),
+            ("% ", "invalid"),
+            ("%^x", "invalid"),
+            ("%{param", "invalid"),
+            ("%x", "%x"),
+            ("%^xx", "%^xx"),
+            ("%{param}z", "%{param}z"),
+            ("%{x}a", "%{x}a"),
+            ("%{x}b", "%{x}b"),
+            ("%C", "%C"),
+            ("%{%}t", "lone %"),
+            ("%{% }t", "time conversion"),
+            ("%{%<a}t", "time conversion"),
+        ] {
+            let e = compile(fmt).unwrap_err();
+            assert!(e.contains(why), "{fmt}: {e}");
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! What the tokens of a line mean, and the one place they become a [`Request`]. Every
+//! format language (Apache `LogFormat`, GoAccess's specifiers, nginx `log_format`, JSON
+//! field maps) compiles to these fields, so a line means the same whatever the format
+//! that described it.
+//!
+//! A field may appear more than once (`%<s %s %>s`, `"%r" "%400r"`, `$host` and
+//! `$server_name`): each occurrence has a rank, and the highest-ranked value the line has
+//! wins (Apache's final status over the original, microseconds over seconds). A
+//! conditional directive (`%400r`) that Apache wrote as `-` counts as absent.
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use super::escape::Escapes;
+use super::request::{Method, Protocol, RequestLine, decode_url, parse_request_line};
+use super::time::{Parts, TimeFormat};
+use super::{Failure, Request};
+
+/// Units of a serve-time field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServeUnit {
+    /// Seconds, maybe with a fraction (`%T` in GoAccess, nginx `$request_time`, Caddy).
+    Seconds,
+    Millis,
+    Micros,
+}
+
+/// How a query string joins the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryJoin {
+    /// Always as `?` + query (GoAccess's `%q`, even for `-`).
+    Always,
+    /// Apache's `%q` (already starting with `?`, empty when none) and nginx's `$args`
+    /// (without `?`, `-` when none).
+    IfAny,
+}
+
+/// What a token holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Field {
+    Host,
+    /// An address with a port after it (`1.2.3.4:5678`, `[::1]:5678`).
+    HostPort,
+    /// A time, or a piece of one, read with a strftime format.
+    Time(TimeFormat),
+    /// A JSON log's time: epoch seconds (a fraction allowed), ISO 8601, or the
+    /// `dd/Mon/yyyy:HH:MM:SS +zzzz` of `$time_local`.
+    AnyTime,
+    /// `METHOD URL PROTOCOL`.
+    Request,
+    Method,
+    /// The URL path, or path and query together (`%U%q`, `$request_uri`).
+    Path,
+    Query(QueryJoin),
+    Protocol,
+    Status,
+    Size,
+    Referer,
+    Agent,
+    Vhost,
+    User,
+    Mime,
+    TlsVersion,
+    TlsCipher,
+    Cache,
+    Serve(ServeUnit),
+}
+
+/// Number of rankable field kinds (times merge their pieces instead).
+const SLOTS: usize = 17;
+
+impl Field {
+    fn slot(&self) -> Option<usize> {
+        Some(match self {
+            Field::Host | Field::HostPort => 0,
+            Field::Time(_) | Field::AnyTime => return None,
+            Field::Request => 1,
+            Field::Method => 2,
+            Field::Path => 3,
+            Field::Query(_) => 4,
+            Field::Protocol => 5,
+            Field::Status => 6,
+            Field::Size => 7,
+            Field::Referer => 8,
+            Field::Agent => 9,
+            Field::Vhost => 10,
+            Field::User => 11,
+            Field::Mime => 12,
+            Field::TlsVersion => 13,
+            Field::TlsCipher => 14,
+            Field::Cache => 15,
+            Field::Serve(_) => 16,
+        })
+    }
+
+    /// Whether the format can name the request's day with this field alone.
+    pub fn has_date(&self) -> bool {
+        match self {
+            Field::Time(f) => f.has_date(),
+            Field::AnyTime => true,
+            _ => false,
+        }
+    }
+}
+
+/// How an occurrence of a field competes with others of the same kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Pick {
+    /// Higher wins; equal ranks: the later occurrence wins.
+    pub rank: u8,
+    /// A lone `-` means "not logged" (Apache's unmet conditions, nginx's unset
+    /// variables), so another occurrence may supply the value.
+    pub dash_absent: bool,
+    /// GoAccess: a field already set does not take this token (its duplicate specifier
+    /// leaves the line where it is).
+    pub once: bool,
+}
+
+impl Pick {
+    pub const PLAIN: Pick = Pick {
+        rank: 2,
+        dash_absent: false,
+        once: false,
+    };
+
+    pub fn ranked(rank: u8) -> Pick {
+        Pick {
+            rank,
+            ..Pick::PLAIN
+        }
+    }
+}
+
+/// The tokens of one line, as they are read.
+pub(crate) struct Fields<'a> {
+    ranks: [u8; SLOTS],
+    pub time: Parts,
+    host: Option<(Cow<'a, [u8]>, IpAddr)>,
+    request: Option<Cow<'a, [u8]>>,
+    method: Option<Method>,
+    path: Option<Cow<'a, [u8]>>,
+    query: Option<(Cow<'a, [u8]>, QueryJoin)>,
+    protocol: Option<Protocol>,
+    status: Option<(u16, bool, bool)>,
+    bytes: u64,
+    referer: Option<Cow<'a, [u8]>>,
+    agent: Option<Cow<'a, [u8]>>,
+    vhost: Option<Cow<'a, [u8]>>,
+    user: Option<Cow<'a, [u8]>>,
+    mime: Option<Cow<'a, [u8]>>,
+    tls_version: Option<Cow<'a, [u8]>>,
+    tls_cipher: Option<Cow<'a, [u8]>>,
+    cache: Option<Cow<'a, [u8]>>,
+    serve_micros: Option<u64>,
+    /// Whether a time field was seen (a line may end before it).
+    pub timed: bool,
+}
+
+impl Default for Fields<'_> {
+    fn default() -> Self {
+        Fields {
+            ranks: [0; SLOTS],
+            time: Parts::default(),
+            host: None,
+            request: None,
+            method: None,
+            path: None,
+            query: None,
+            protocol: None,
+            status: None,
+            bytes: 0,
+            referer: None,
+            agent: None,
+            vhost: None,
+            user: None,
+            mime: None,
+            tls_version: None,
+            tls_cipher: None,
+            cache: None,
+            serve_micros: None,
+            timed: false,
+        }
+    }
+}
+
+/// `strtol` on a trimmed token, accepting what GoAccess accepts: a sign, then digits only;
+/// an HTTP status (100 to 599).
+fn parse_status(tok: &[u8]) -> Option<u16> {
+    let (neg, digits) = match tok.split_first()? {
+        (b'+', d) => (false, d),
+        (b'-', d) => (true, d),
+        _ => (false, tok),
+    };
+    if digits.is_empty() || digits.len() > 12 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v: i64 = digits.iter().fold(0, |a, &c| a * 10 + i64::from(c - b'0'));
+    let v = if neg { -v } else { v };
+    (100..=599).contains(&v).then_some(v as u16)
+}
+
+/// Response size: digits, else 0 (`-`, junk and overflow all count as 0, as in GoAccess;
+/// unlike GoAccess, a negative size is 0 rather than wrapped to 2^64 - n).
+pub(crate) fn parse_size(tok: &[u8]) -> u64 {
+    parse_number(tok.strip_prefix(b"+").unwrap_or(tok)).unwrap_or(0)
+}
+
+pub(crate) fn parse_number(tok: &[u8]) -> Option<u64> {
+    if tok.is_empty() || !tok.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    tok.iter().try_fold(0u64, |a, &c| {
+        a.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+    })
+}
+
+fn parse_ip(tok: &[u8]) -> Option<IpAddr> {
+    // Both IPv4 (no leading zeros) and IPv6 as `inet_pton` reads them.
+    std::str::from_utf8(tok).ok()?.parse().ok()
+}
+
+/// The address of `ip:port` or `[ip6]:port` (a bare address is kept whole).
+fn strip_port(tok: &[u8]) -> &[u8] {
+    if let Some(rest) = tok.strip_prefix(b"[") {
+        return rest.split(|&b| b == b']').next().unwrap_or(rest);
+    }
+    match memchr::memrchr(b':', tok) {
+        // One colon: IPv4 with a port; more: a bare IPv6 address.
+        Some(i) if memchr::memchr(b':', &tok[..i]).is_none() => &tok[..i],
+        _ => tok,
+    }
+}
+
+fn sub<'a>(tok: &Cow<'a, [u8]>, f: impl FnOnce(&[u8]) -> &[u8]) -> Cow<'a, [u8]> {
+    match tok {
+        Cow::Borrowed(b) => Cow::Borrowed(f(b)),
+        Cow::Owned(v) => Cow::Owned(f(v).to_vec()),
+    }
+}
+
+/// A serve time in microseconds, the way GoAccess reads `%T` (seconds, a fraction allowed,
+/// truncated), `%L` and `%D` (whole numbers; anything else is unknown).
+fn serve_micros(tok: &[u8], unit: ServeUnit) -> Option<u64> {
+    match unit {
+        ServeUnit::Micros => parse_number(tok),
+        ServeUnit::Millis => parse_number(tok)?.checked_mul(1_000),
+        ServeUnit::Seconds => std::str::from_utf8(tok)
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| (s * 1e6) as u64),
+    }
+}
+
+/// GoAccess's known cache statuses (`%C`); others are not kept.
+const CACHE_STATUSES: [&str; 7] = [
+    "MISS",
+    "BYPASS",
+    "EXPIRED",
+    "STALE",
+    "UPDATING",
+    "REVALIDATED",
+    "HIT",
+];
+
+impl<'a> Fields<'a> {
+    /// Whether a field of this kind is set already (GoAccess's duplicate rule).
+    pub fn is_set(&self, field: &Field) -> bool {
+        field.slot().is_some_and(|s| self.ranks[s] > 0)
+    }
+
+    /// Records one token. `None`: the field's closing delimiter never came.
+    pub fn store(
+        &mut self,
+        field: &Field,
+        pick: Pick,
+        tok: Option<Cow<'a, [u8]>>,
+    ) -> Result<(), Failure> {
+        // Referer and agent tolerate a missing delimiter; every other field fails the line.
+        let tok = match (tok, field) {
+            (Some(t), _) => t,
+            (None, Field::Referer | Field::Agent) => Cow::Borrowed(&b""[..]),
+            (None, _) => return Err(Failure::MissingDelimiter),
+        };
+        if pick.dash_absent && *tok == *b"-" {
+            return Ok(());
+        }
+        if let Some(slot) = field.slot() {
+            if self.ranks[slot] > pick.rank {
+                return Ok(());
+            }
+            self.ranks[slot] = pick.rank;
+        }
+        match field {
+            Field::Host | Field::HostPort => {
+                let tok = match field {
+                    Field::HostPort => sub(&tok, strip_port),
+                    _ => tok,
+                };
+                let ip = parse_ip(&tok).ok_or(Failure::BadHost)?;
+                self.host = Some((tok, ip));
+            }
+            Field::Time(format) => {
+                self.timed = true;
+                let why = if format.has_date() {
+                    Failure::BadDate
+                } else {
+                    Failure::BadTime
+                };
+                format.parse_whole(&tok, &mut self.time).ok_or(why)?;
+            }
+            Field::AnyTime => {
+                self.timed = true;
+                super::time::parse_any(&tok, &mut self.time).ok_or(Failure::BadDate)?;
+            }
+            Field::Request => self.request = Some(tok),
+            Field::Method => {
+                self.method = Some(Method::from_prefix_any_case(&tok).ok_or(Failure::BadMethod)?)
+            }
+            Field::Path => {
+                if tok.is_empty() {
+                    return Err(Failure::MissingDelimiter);
+                }
+                self.path = Some(tok);
+            }
+            Field::Query(join) => self.query = (!tok.is_empty()).then_some((tok, *join)),
+            Field::Protocol => {
+                self.protocol =
+                    Some(Protocol::from_prefix_any_case(&tok).ok_or(Failure::BadProtocol)?)
+            }
+            Field::Status => {
+                let code = parse_status(&tok).ok_or(Failure::BadStatus)?;
+                self.status = Some((code, tok.first() == Some(&b'4'), tok.starts_with(b"404")));
+            }
+            Field::Size => self.bytes = parse_size(&tok),
+            Field::Referer => self.referer = Some(tok).filter(|t| !t.is_empty()),
+            Field::Agent => self.agent = Some(tok),
+            Field::Vhost => self.vhost = Some(tok),
+            Field::User => self.user = Some(tok),
+            Field::Mime => self.mime = Some(tok),
+            Field::TlsVersion => self.tls_version = Some(tok),
+            Field::TlsCipher => self.tls_cipher = Some(tok),
+            Field::Cache => {
+                let known = CACHE_STATUSES
+                    .iter()
+                    .any(|c| c.as_bytes().eq_ignore_ascii_case(&tok));
+                self.cache = known.then_some(tok);
+            }
+            Field::Serve(unit) => self.serve_micros = serve_micros(&tok, *unit),
+        }
+        Ok(())
+    }
+
+    /// The request these tokens describe, if they describe one.
+    pub fn finish(self, escapes: Escapes) -> Result<Request<'a>, Failure> {
+        let (host, ip) = self.host.ok_or(Failure::NoHost)?;
+        let time = self.time.resolve().ok_or(if self.timed {
+            Failure::BadDate
+        } else {
+            Failure::NoDate
+        })?;
+        let (request, raw_url) = match (self.request, self.path) {
+            (Some(raw), _) => {
+                let line = request_line(&raw);
+                let raw_url = match line.url_at {
+                    Some((at, len)) => sub(&raw, |r| &r[at..at + len]),
+                    None => Cow::Borrowed(&b"-"[..]),
+                };
+                (line, raw_url)
+            }
+            // `%m %U%q %H` formats: the URL is the path plus the query string.
+            (None, Some(path)) => {
+                let mut url = decode_url(&path).map(Cow::into_owned).unwrap_or_default();
+                let mut raw_url = path;
+                if let Some((q, join)) = self.query {
+                    let skip = join == QueryJoin::IfAny && q.first() == Some(&b'?');
+                    url.push(b'?');
+                    raw_url.to_mut().push(b'?');
+                    let q = if skip { sub(&q, |q| &q[1..]) } else { q };
+                    url.extend_from_slice(&decode_url(&q).unwrap_or_default());
+                    raw_url.to_mut().extend_from_slice(&q);
+                }
+                let line = RequestLine {
+                    method: self.method,
+                    protocol: self.protocol,
+                    url: Cow::Owned(url),
+                    url_at: None,
+                };
+                (line, raw_url)
+            }
+            (None, None) => return Err(Failure::NoRequest),
+        };
+        let (status, client_error, not_found) = self.status.unwrap_or((0, false, false));
+        let agent = match &self.agent {
+            None => Cow::Borrowed(&b"-"[..]),
+            Some(a) if a.is_empty() => Cow::Borrowed(&b"-"[..]),
+            Some(Cow::Borrowed(a)) => decode_url(a).unwrap_or(Cow::Borrowed(b"-")),
+            Some(Cow::Owned(a)) => {
+                Cow::Owned(decode_url(a).map_or_else(|| b"-".to_vec(), Cow::into_owned))
+            }
+        };
+        Ok(Request {
+            host,
+            ip,
+            day: time.day_key(),
+            time,
+            well_formed: request.is_well_formed(),
+            method: request.method,
+            protocol: request.protocol,
+            url: request.url,
+            status,
+            client_error,
+            not_found,
+            bytes: self.bytes,
+            referer: self.referer.unwrap_or(Cow::Borrowed(b"-")),
+            agent,
+            raw_agent: self.agent,
+            raw_url,
+            vhost: self.vhost,
+            user: self.user,
+            mime: self.mime,
+            tls_version: self.tls_version,
+            tls_cipher: self.tls_cipher,
+            cache: self.cache,
+            serve_micros: self.serve_micros,
+            escapes,
+        })
+    }
+}
+
+/// A request line split; its URL borrows from the line when the token does.
+fn request_line<'a>(raw: &Cow<'a, [u8]>) -> RequestLine<'a> {
+    match raw {
+        Cow::Borrowed(b) => parse_request_line(b),
+        Cow::Owned(v) => {
+            let line = parse_request_line(v);
+            RequestLine {
+                method: line.method,
+                protocol: line.protocol,
+                url: Cow::Owned(line.url.into_owned()),
+                url_at: line.url_at,
+            }
+        }
+    }
+}
