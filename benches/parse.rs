@@ -7,6 +7,7 @@ use std::hint::black_box;
 use fsmg_stats::aggregate::{Aggregate, Context};
 use fsmg_stats::enrich::geo::Geo;
 use fsmg_stats::enrich::project::Projects;
+use fsmg_stats::parse::sniff::Formats;
 use fsmg_stats::parse::{Line, format};
 
 const LINE: &[u8] = br#"2404:4408:63a8::2 - - [31/Dec/2018:13:55:36 +1300] "GET /debian/pool/main/g/gcc-8/libstdc++6_8.2.0-13_amd64.deb HTTP/1.1" 200 457964 "-" "Debian APT-HTTP/1.3 (1.8.0~alpha3)""#;
@@ -42,7 +43,8 @@ fn benches(c: &mut Criterion) {
     let data = chunk();
     let projects = Projects::default();
     let geo = Geo::default();
-    let ctx = Context::whole(&program, &projects, &geo);
+    let formats = Formats::one(program.clone());
+    let ctx = Context::whole(&formats, &projects, &geo);
     let mut g = c.benchmark_group("aggregate");
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.sample_size(20);

@@ -9,6 +9,7 @@ use fsmg_stats::enrich::geo::Geo;
 use fsmg_stats::enrich::project::Projects;
 use fsmg_stats::input::{Chunks, Source};
 use fsmg_stats::parse::format::{Program, compile};
+use fsmg_stats::parse::sniff::Formats;
 use fsmg_stats::report::{Meta, Period, Report};
 
 static PROGRAMS: LazyLock<Vec<Program>> = LazyLock::new(|| {
@@ -30,7 +31,8 @@ pub fn parse_line(data: &[u8]) {
     let projects = Projects::default();
     let geo = Geo::default();
     for program in PROGRAMS.iter() {
-        let ctx = Context::whole(program, &projects, &geo);
+        let formats = Formats::one(program.clone());
+        let ctx = Context::whole(&formats, &projects, &geo);
         // Two chunks, merged: the merge path sees the same garbage.
         let cut = data
             .iter()
@@ -58,6 +60,7 @@ pub fn parse_line(data: &[u8]) {
                 sources: &sources,
                 sizes: &[data.len() as u64],
                 errors: &[],
+                input_formats: &[],
                 top: 10,
                 geo: &[],
                 nodes: &["-".to_string()],

@@ -35,10 +35,39 @@ pub struct Args {
     /// and /var/log/httpd/access_log*.
     pub paths: Vec<String>,
 
-    /// COMBINED, COMMON, VCOMBINED or an Apache LogFormat string, e.g.
-    /// '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"'.
+    /// The log format: a name (COMBINED, VCOMBINED, COMMON, VCOMMON, W3C, CLOUDFRONT,
+    /// CLOUDSTORAGE, AWSELB, AWSALB, AWSS3, SQUID, TRAEFIKCLF, CADDY, JSON), an Apache
+    /// LogFormat ('%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"') or a GoAccess
+    /// format ('%h %^[%d:%t %^] "%r" %s %b "%R" "%u"', plain or JSON). Default: each
+    /// input's first lines choose among VCOMBINED, COMBINED, VCOMMON, COMMON, CADDY, JSON.
     #[arg(long, env = "FSMG_STATS_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
+
+    /// GoAccess's date format for %d in a GoAccess --log-format (strftime; %f and %* are
+    /// micro- and milliseconds since the epoch). Default: %d/%b/%Y.
+    #[arg(long, value_name = "FORMAT", global = true)]
+    pub date_format: Option<String>,
+
+    /// GoAccess's time format for %t (and %x) in a GoAccess --log-format. Default: %H:%M:%S.
+    #[arg(long, value_name = "FORMAT", global = true)]
+    pub time_format: Option<String>,
+
+    /// An nginx log_format string ('$remote_addr - $remote_user [$time_local] "$request"
+    /// ...'), or the whole `log_format name ... ;` directive; JSON ones (escape=json) too.
+    #[arg(long, value_name = "FORMAT", global = true)]
+    pub nginx_format: Option<String>,
+
+    /// For JSON logs: read field NAME (host, time, request, method, path, query,
+    /// protocol, status, bytes, referer, user_agent, vhost, user, duration, duration_ms,
+    /// duration_us, mime, tls_version, tls_cipher, cache) at key PATH (dotted, e.g.
+    /// request.headers.User-Agent); repeatable.
+    #[arg(long = "json-field", value_name = "NAME=PATH", global = true)]
+    pub json_fields: Vec<String>,
+
+    /// Read the log, date and time formats (and log-file, geoip-database,
+    /// ignore-crawlers) from an existing goaccess.conf.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub goaccess_config: Option<PathBuf>,
 
     /// First day to count: YYYY-MM-DD, today, yesterday or Nd (N days ago). Inclusive.
     #[arg(long, value_name = "DATE", global = true)]

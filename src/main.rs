@@ -42,7 +42,13 @@ fn main() -> ExitCode {
     for e in &outcome.errors {
         eprintln!("fsmg-stats: {e}");
     }
+    for p in &outcome.problems {
+        eprintln!("fsmg-stats: {p}");
+    }
     if !cfg.quiet {
+        for w in &outcome.warnings {
+            eprintln!("fsmg-stats: warning: {w}");
+        }
         for w in outcome
             .report
             .geo
@@ -53,7 +59,12 @@ fn main() -> ExitCode {
             eprintln!("fsmg-stats: warning: {w}");
         }
     }
-    let mut failed = !outcome.errors.is_empty();
+    let mut failed = !outcome.errors.is_empty() || !outcome.problems.is_empty();
+    if outcome.empty && !outcome.problems.is_empty() {
+        // Nothing was read as a request: leave the last good report where it is.
+        eprintln!("fsmg-stats: no report written");
+        return ExitCode::from(EXIT_PARTIAL);
+    }
     if let Some(e) = &outcome.rows_error {
         eprintln!("fsmg-stats: {e:#}");
         failed = true;
@@ -88,13 +99,19 @@ fn main() -> ExitCode {
     }
 }
 
-fn ingest(cfg: &Config, target: &ingest::Target) -> ExitCode {
+fn ingest(cfg: &Config, target: &fsmg_stats::config::Target) -> ExitCode {
     match ingest::run(cfg, target) {
         Ok(done) => {
             for e in &done.errors {
                 eprintln!("fsmg-stats: {e}");
             }
+            for p in &done.problems {
+                eprintln!("fsmg-stats: {p}");
+            }
             if !cfg.quiet {
+                for w in &done.warnings {
+                    eprintln!("fsmg-stats: warning: {w}");
+                }
                 let added: u64 = done.inputs.iter().map(|i| i.2).sum();
                 eprintln!(
                     "fsmg-stats: ingested {} requests ({} failed lines, {added} new bytes from {} inputs) into {} parts of {}",
@@ -108,7 +125,7 @@ fn ingest(cfg: &Config, target: &ingest::Target) -> ExitCode {
                     eprintln!("fsmg-stats: rolled up {}", done.rolled_up.join(", "));
                 }
             }
-            if done.errors.is_empty() {
+            if done.errors.is_empty() && done.problems.is_empty() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_PARTIAL)

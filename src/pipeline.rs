@@ -8,9 +8,10 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::aggregate::{Aggregate, Context, node_id};
 use crate::config::Config;
-use crate::input::{self, Chunks, InputError, Source};
+use crate::input::{self, Chunks, Found, InputError, Source};
+use crate::parse::sniff::{self, Formats, InputFormat, Sniffed};
 use crate::parse::time::day_key;
-use crate::report::{Meta, NodeReport, Period, Report};
+use crate::report::{Meta, NodeReport, Period, Report, mask_ips, text};
 use crate::store::{self, ParquetSink, RowSink};
 
 pub struct Outcome {
@@ -19,6 +20,13 @@ pub struct Outcome {
     pub errors: Vec<InputError>,
     /// The request-rows file could not be written.
     pub rows_error: Option<anyhow::Error>,
+    /// Inputs none of whose lines are requests, or no access-log lines at all: the run
+    /// fails (exit 1) saying so.
+    pub problems: Vec<String>,
+    /// Inputs with more failed lines than requests, inputs passed over.
+    pub warnings: Vec<String>,
+    /// Not one line was read as a request: there is no report worth writing.
+    pub empty: bool,
 }
 
 /// How inputs are read: chunk size (tests make it small) and, for ingest, where each
@@ -32,6 +40,8 @@ pub struct Reading<'a> {
     pub rows_only: bool,
     /// Node id of each input (empty: all node 0).
     pub nodes: Vec<u32>,
+    /// Each input's number among the formats' inputs (empty: the same).
+    pub input_ids: Vec<usize>,
 }
 
 impl Default for Reading<'_> {
@@ -43,13 +53,16 @@ impl Default for Reading<'_> {
             consumed: None,
             rows_only: false,
             nodes: Vec::new(),
+            input_ids: Vec::new(),
         }
     }
 }
 
-/// Reads and aggregates `sources`, handing request rows to `rows` if given.
+/// Reads and aggregates `sources` in their `formats`, handing request rows to `rows` if
+/// given.
 pub fn aggregate(
     cfg: &Config,
+    formats: &Formats,
     sources: &[Source],
     reading: Reading<'_>,
     progress: Option<indicatif::ProgressBar>,
@@ -57,7 +70,8 @@ pub fn aggregate(
 ) -> (Aggregate, Vec<InputError>) {
     let errors = Mutex::new(Vec::new());
     let ctx = Context {
-        program: &cfg.program,
+        formats,
+        input_ids: &reading.input_ids,
         projects: &cfg.projects,
         window: cfg.window,
         geo: &cfg.geo,
@@ -66,11 +80,15 @@ pub fn aggregate(
         ignore_crawlers: cfg.ignore_crawlers,
         nodes: &reading.nodes,
     };
+    let wanted = |i: usize| formats.wanted(ctx.input_id(i as u32));
+    let choose = |i: usize, first: &[u8]| formats.choose(ctx.input_id(i as u32), first);
     let mut chunks = Chunks::new(sources, &errors, progress);
     chunks.chunk_bytes = reading.chunk_bytes;
     chunks.skip = reading.skip;
     chunks.whole_lines_only = reading.whole_lines_only;
     chunks.consumed = reading.consumed;
+    chunks.wanted = Some(&wanted);
+    chunks.choose = Some(&choose);
     let work = || {
         chunks
             .par_bridge()
@@ -91,19 +109,32 @@ pub fn aggregate(
 }
 
 /// Node names and each input's node id, `--node` overriding what the arguments say.
-fn node_ids(cfg: &Config, found: Vec<String>) -> (Vec<String>, Vec<u32>) {
+fn node_ids(cfg: &Config, found: &[String]) -> (Vec<String>, Vec<u32>) {
     let mut names: Vec<String> = Vec::new();
     let mut ids = Vec::with_capacity(found.len());
     for name in found {
-        let name = cfg.node.clone().unwrap_or(name);
+        let name = cfg.node.clone().unwrap_or_else(|| name.clone());
         ids.push(node_id(&mut names, name) as u32);
     }
     (names, ids)
 }
 
+/// The formats of a run's inputs: the given format, or sniffing; error logs found in
+/// directories passed over.
+pub fn formats(cfg: &Config, found: &Found) -> Formats {
+    Formats::new(cfg.program.clone(), cfg.format_spec.clone(), &found.names())
+}
+
 pub fn run(cfg: &Config) -> Outcome {
-    let (sources, found, mut errors) = input::discover_nodes(&cfg.paths);
-    let (nodes, node_of) = node_ids(cfg, found);
+    let found = input::discover(&cfg.paths);
+    let formats = formats(cfg, &found);
+    let Found {
+        sources,
+        nodes: found_nodes,
+        mut errors,
+        ..
+    } = found;
+    let (nodes, node_of) = node_ids(cfg, &found_nodes);
     let sizes: Vec<u64> = sources
         .iter()
         .map(|s| match s {
@@ -127,7 +158,6 @@ pub fn run(cfg: &Config) -> Outcome {
         None => (None, None),
     };
     let rows = sink.as_ref().map(|s| s as &dyn RowSink);
-    let timed = cfg.program.has_serve_time();
     // --by-node: each node's inputs on their own, for its report, then merged (exactly,
     // visitors too) into the total.
     let groups: Vec<Vec<usize>> = match cfg.by_node {
@@ -144,18 +174,30 @@ pub fn run(cfg: &Config) -> Outcome {
             group.iter().map(|i| (pick(i), sizes[*i])).unzip();
         let reading = Reading {
             nodes: group.iter().map(|&i| node_of[i]).collect(),
+            input_ids: group.clone(),
             ..Reading::default()
         };
-        let (mut agg, read_errors) = aggregate(cfg, &part_sources, reading, progress.clone(), rows);
+        let (mut agg, read_errors) = aggregate(
+            cfg,
+            &formats,
+            &part_sources,
+            reading,
+            progress.clone(),
+            rows,
+        );
         if cfg.by_node {
+            let input_formats: Vec<InputFormat> =
+                group.iter().map(|&i| formats.describe(i)).collect();
+            let name = formats.name();
             let meta = meta(
                 cfg,
+                &name,
                 &part_sources,
                 &part_sizes,
                 &read_errors,
-                &cfg.geo.infos,
+                &input_formats,
                 &nodes,
-                timed,
+                &formats,
             );
             by_node.push(NodeReport {
                 node: nodes[node_of[group[0]] as usize].clone(),
@@ -176,37 +218,172 @@ pub fn run(cfg: &Config) -> Outcome {
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    let input_formats: Vec<InputFormat> = (0..sources.len()).map(|i| formats.describe(i)).collect();
+    let name = formats.name();
     let mut report = Report::build(
         &agg,
         &meta(
             cfg,
+            &name,
             &sources,
             &sizes,
             &errors,
-            &cfg.geo.infos,
+            &input_formats,
             &nodes,
-            timed,
+            &formats,
         ),
     );
     report.by_node = by_node;
+    let checked = check_inputs(&formats, &agg, &sources, &cfg.paths, cfg.show_ips);
     Outcome {
         report,
         errors,
         rows_error,
+        problems: checked
+            .problems
+            .into_iter()
+            .chain(checked.no_lines.map(|(m, _)| m))
+            .collect(),
+        warnings: checked.warnings,
+        empty: checked.empty,
     }
 }
 
+/// What [`check_inputs`] found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Inputs none of whose lines is a request.
+    pub problems: Vec<String>,
+    /// Not one access-log line was read (why), and whether that is because every file
+    /// read was empty (rather than none found, or all passed over).
+    pub no_lines: Option<(String, bool)>,
+    pub warnings: Vec<String>,
+    pub empty: bool,
+}
+
+/// Inputs whose lines are not in their format, and runs that read no access-log line at
+/// all: a cron job must not publish an empty report without a word. An input none of
+/// whose lines is a request is a problem (exit 1); one with more failed lines than
+/// requests a warning. Each message names the file, its format, the commonest reason, a
+/// sample line (addresses masked unless `show_ips`) and what its first lines sniff as.
+pub fn check_inputs(
+    formats: &Formats,
+    agg: &Aggregate,
+    sources: &[Source],
+    args: &[String],
+    show_ips: bool,
+) -> Checked {
+    let mut out = Checked::default();
+    let mut read_any = false;
+    let mut skipped: Vec<(String, String)> = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        let described = formats.describe(i);
+        if let Some(why) = described.skipped {
+            skipped.push((source.to_string(), why));
+            continue;
+        }
+        let c = agg.inputs.get(i).copied().unwrap_or_default();
+        let lines = c.valid + c.failed + c.excluded;
+        read_any |= lines > 0;
+        if c.failed == 0 || c.failed * 2 <= lines {
+            continue;
+        }
+        let format = described.log_format.unwrap_or_default();
+        let failures = agg.input_failures.get(i).cloned().unwrap_or_default();
+        let mut why = String::new();
+        if let Some((reason, n)) = failures.top() {
+            why += &format!("; {} of them {}", thousands(n), reason.name());
+        }
+        if let Some(s) = &failures.first {
+            let line = text(&s.text);
+            let line = if show_ips { line } else { mask_ips(&line) };
+            why += &format!(", e.g. line {}: {line}", agg.line_number(s.pos));
+        }
+        let hint = sniff_hint(source, &format, formats.sniffed(i));
+        if c.valid + c.excluded == 0 {
+            out.problems.push(format!(
+                "{source}: none of its {} lines is a request in format {format}{why}; {hint}",
+                thousands(lines)
+            ));
+        } else {
+            out.warnings.push(format!(
+                "{source}: {} of its {} lines are not requests in format {format}{why}; {hint}",
+                thousands(c.failed),
+                thousands(lines)
+            ));
+        }
+    }
+    let by_reason = |out: &mut Vec<String>, prefix: &str| {
+        let mut reasons: Vec<&String> = skipped.iter().map(|(_, w)| w).collect();
+        reasons.sort();
+        reasons.dedup();
+        for reason in reasons {
+            let files: Vec<&str> = skipped
+                .iter()
+                .filter(|(_, w)| w == reason)
+                .map(|(f, _)| f.as_str())
+                .collect();
+            out.push(format!("{prefix}{} ({reason})", files.join(", ")));
+        }
+    };
+    if !read_any {
+        let mut what = match (sources.is_empty(), skipped.is_empty()) {
+            (true, _) => vec!["no files there".to_string()],
+            (false, true) => vec!["every file is empty".to_string()],
+            (false, false) => Vec::new(),
+        };
+        by_reason(&mut what, "passed over ");
+        let message = format!(
+            "no access-log lines in {}: {}",
+            args.join(" "),
+            what.join("; ")
+        );
+        out.no_lines = Some((message, !sources.is_empty() && skipped.is_empty()));
+    } else {
+        by_reason(&mut out.warnings, "passed over ");
+    }
+    out.empty = agg.inputs.iter().all(|c| c.valid + c.excluded == 0);
+    out
+}
+
+fn thousands(n: u64) -> String {
+    crate::output::fmt::thousands(n)
+}
+
+/// What an input's first lines sniff as, said for a message about its format.
+fn sniff_hint(source: &Source, format: &str, sniffed: bool) -> String {
+    let head = match source {
+        Source::File(_) => input::head(source, input::chunks::SNIFF_BYTES).unwrap_or_default(),
+        Source::Stdin => return "standard input cannot be read twice to sniff its format".into(),
+    };
+    match sniff::sniff(&head) {
+        Sniffed::Format(p) if p.name == format && sniffed => {
+            "it was sniffed as that; if it is another format, give --log-format".into()
+        }
+        Sniffed::Format(p) if p.name == format => "its first lines read as that format".into(),
+        Sniffed::Format(p) => format!("its first lines read as {0}: try --log-format {0}", p.name),
+        Sniffed::ErrorLog => "its first lines look like an error log, not an access log".into(),
+        Sniffed::Unknown => {
+            "no known format reads its first lines: give --log-format (or --nginx-format)".into()
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn meta<'a>(
     cfg: &'a Config,
+    log_format: &'a str,
     sources: &'a [Source],
     sizes: &'a [u64],
     errors: &'a [InputError],
-    geo: &'a [crate::enrich::geo::DbInfo],
+    input_formats: &'a [InputFormat],
     nodes: &'a [String],
-    timed: bool,
+    formats: &Formats,
 ) -> Meta<'a> {
+    let timed = (0..sources.len()).any(|i| formats.program(i).has_serve_time())
+        || cfg.program.as_ref().is_some_and(|p| p.has_serve_time());
     Meta {
-        log_format: &cfg.program.name,
+        log_format,
         period: Period {
             since: cfg.since.map(|d| d.to_string()),
             until: cfg.until.map(|d| d.to_string()),
@@ -214,8 +391,9 @@ fn meta<'a>(
         sources,
         sizes,
         errors,
+        input_formats,
         top: cfg.top,
-        geo,
+        geo: &cfg.geo.infos,
         nodes,
         show_ips: cfg.show_ips,
         timed,
@@ -229,7 +407,22 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
         if let (Some(w), false) = (&r.warning, cfg.quiet) {
             eprintln!("fsmg-stats: warning: {w}");
         }
-        let meta = meta(cfg, &[], &[], &[], &r.geo, &r.nodes, r.agg.timed);
+        let meta = Meta {
+            log_format: &r.log_format,
+            period: Period {
+                since: cfg.since.map(|d| d.to_string()),
+                until: cfg.until.map(|d| d.to_string()),
+            },
+            sources: &[],
+            sizes: &[],
+            errors: &[],
+            input_formats: &[],
+            top: cfg.top,
+            geo: &r.geo,
+            nodes: &r.nodes,
+            show_ips: cfg.show_ips,
+            timed: r.agg.timed,
+        };
         Ok((Report::build(&r.agg, &meta), r.nodes))
     };
     let (mut report, mut nodes) = replay(query)?;
@@ -252,6 +445,9 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
         report,
         errors: Vec::new(),
         rows_error: None,
+        problems: Vec::new(),
+        warnings: Vec::new(),
+        empty: false,
     })
 }
 

@@ -16,6 +16,7 @@ use hashbrown::{HashMap, HashSet};
 use crate::enrich::files::{self, Content};
 use crate::enrich::geo::{Geo, GeoCache, Location};
 use crate::enrich::{client, project::Projects};
+use crate::parse::sniff::Formats;
 use crate::parse::time::Day;
 use crate::parse::{Failure, Line, Program, Request};
 use crate::store::RowSink;
@@ -80,13 +81,46 @@ pub struct Sample {
     pub text: Vec<u8>,
 }
 
+/// Why one input's lines failed: counts per reason and its first failed line.
+#[derive(Debug, Clone, Default)]
+pub struct InputFailures {
+    pub reasons: [u64; Failure::ALL.len()],
+    pub first: Option<Sample>,
+}
+
+impl InputFailures {
+    fn merge(&mut self, o: InputFailures) {
+        for (a, b) in self.reasons.iter_mut().zip(o.reasons) {
+            *a += b;
+        }
+        if let Some(s) = o.first
+            && self.first.as_ref().is_none_or(|f| s.pos < f.pos)
+        {
+            self.first = Some(s);
+        }
+    }
+
+    /// The most frequent reason, if any line failed.
+    pub fn top(&self) -> Option<(Failure, u64)> {
+        Failure::ALL
+            .iter()
+            .map(|&f| (f, self.reasons[f.index()]))
+            .filter(|(_, n)| *n > 0)
+            .max_by_key(|&(f, n)| (n, std::cmp::Reverse(f)))
+    }
+}
+
 /// How many failed lines are kept as examples, the earliest in input order.
 pub const MAX_SAMPLES: usize = 10;
 const SAMPLE_BYTES: usize = 300;
 
 /// What every chunk needs to read its lines: immutable, shared by all threads.
 pub struct Context<'a> {
-    pub program: &'a Program,
+    /// The format of each input.
+    pub formats: &'a Formats,
+    /// Input numbers of this run among the formats' (a node's inputs under `--by-node`);
+    /// empty: the same numbers.
+    pub input_ids: &'a [usize],
     pub projects: &'a Projects,
     /// Inclusive window of days; lines outside it are `excluded`.
     pub window: (Day, Day),
@@ -104,11 +138,25 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The formats' number of input `input` of this run.
+    pub fn input_id(&self, input: u32) -> usize {
+        self.input_ids
+            .get(input as usize)
+            .copied()
+            .unwrap_or(input as usize)
+    }
+
+    /// The program input `input` is read with.
+    pub fn program(&self, input: u32) -> &'a Program {
+        self.formats.program(self.input_id(input))
+    }
+
     /// A report of every day, with no request rows, no crawler filter and every input on
     /// node 0 (tests, benchmarks and fuzzing).
-    pub fn whole(program: &'a Program, projects: &'a Projects, geo: &'a Geo) -> Context<'a> {
+    pub fn whole(formats: &'a Formats, projects: &'a Projects, geo: &'a Geo) -> Context<'a> {
         Context {
-            program,
+            formats,
+            input_ids: &[],
             projects,
             window: (Day::MIN, Day::MAX),
             geo,
@@ -395,6 +443,8 @@ pub struct Aggregate {
     pub bandwidth: u64,
     /// Per input (indexed by input number).
     pub inputs: Vec<LineCounts>,
+    /// Per input: why its lines failed.
+    pub input_failures: Vec<InputFailures>,
     /// Lines per (input, chunk), to turn chunk-relative line numbers into real ones.
     pub chunk_lines: Vec<(u32, u32, u64)>,
     /// First and last day seen among counted requests.
@@ -513,6 +563,7 @@ fn bits(mut mask: u32) -> impl Iterator<Item = u32> {
 impl Aggregate {
     /// Folds one chunk (complete lines; the last may lack its `\n`) into this state.
     pub fn add_chunk(&mut self, ctx: &Context<'_>, input: u32, chunk: u32, data: &[u8]) {
+        let program = ctx.program(input);
         let mut counts = LineCounts::default();
         let mut line_no = 0u64;
         // Request rows by logged day: the store partitions by it.
@@ -525,7 +576,7 @@ impl Aggregate {
                 line: line_no,
             };
             line_no += 1;
-            match ctx.program.parse_line(line) {
+            match program.parse_line(line) {
                 Line::Blank => counts.blank += 1,
                 Line::Comment => counts.comment += 1,
                 Line::Failed(why) => {
@@ -588,6 +639,12 @@ impl Aggregate {
 
     fn fail(&mut self, pos: LinePos, reason: Failure, line: &[u8]) {
         self.failures[reason.index()] += 1;
+        let of_input = grow(&mut self.input_failures, pos.input as usize);
+        of_input.reasons[reason.index()] += 1;
+        if of_input.first.as_ref().is_none_or(|f| pos < f.pos) {
+            let text = line[..line.len().min(SAMPLE_BYTES)].to_vec();
+            of_input.first = Some(Sample { pos, reason, text });
+        }
         if self.samples.len() < MAX_SAMPLES || self.samples.last().is_some_and(|s| pos < s.pos) {
             let text = line[..line.len().min(SAMPLE_BYTES)].to_vec();
             let at = self.samples.partition_point(|s| s.pos < pos);
@@ -870,6 +927,12 @@ impl Aggregate {
         for (i, c) in other.inputs.iter().enumerate() {
             grow(&mut self.inputs, i).merge(*c);
         }
+        for (i, f) in std::mem::take(&mut other.input_failures)
+            .into_iter()
+            .enumerate()
+        {
+            grow(&mut self.input_failures, i).merge(f);
+        }
         self.chunk_lines.append(&mut other.chunk_lines);
         self.replayed |= other.replayed;
         self.first_day = self.first_day.into_iter().chain(other.first_day).min();
@@ -885,6 +948,17 @@ impl Aggregate {
             *grow(&mut inputs, to[i]) = c;
         }
         self.inputs = inputs;
+        let mut failures = Vec::new();
+        for (i, mut f) in std::mem::take(&mut self.input_failures)
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(s) = &mut f.first {
+                s.pos.input = to[i] as u32;
+            }
+            *grow(&mut failures, to[i]) = f;
+        }
+        self.input_failures = failures;
         for c in &mut self.chunk_lines {
             c.0 = to[c.0 as usize] as u32;
         }
@@ -1245,7 +1319,8 @@ mod tests {
             let program = format::compile("COMBINED").unwrap();
             let projects = Projects::default();
             let geo = Geo::default();
-            let ctx = Context::whole(&program, &projects, &geo);
+            let formats = Formats::one(program.clone());
+            let ctx = Context::whole(&formats, &projects, &geo);
             let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(specs.len())).collect();
             bounds.extend([0, specs.len()]);
             bounds.sort_unstable();

@@ -15,6 +15,13 @@ use super::{InputError, Source};
 /// small enough to keep both cores busy to the end of a file.
 pub const CHUNK_BYTES: usize = 1 << 21;
 
+/// The least an input's first chunk holds when its format is chosen from it, so that the
+/// choice does not depend on the chunk size.
+pub const SNIFF_BYTES: usize = 1 << 16;
+
+/// Shown an input's number and first chunk: whether the input is read.
+pub type Choose<'a> = &'a (dyn Fn(usize, &[u8]) -> bool + Sync);
+
 /// A run of complete lines from one input.
 pub struct Chunk {
     pub input: u32,
@@ -90,6 +97,11 @@ pub struct Chunks<'a> {
     /// Where to count, per input, the bytes up to the end of the last line handed out
     /// (including `skip`).
     pub consumed: Option<&'a Mutex<Vec<u64>>>,
+    /// Whether input `i` is opened at all.
+    pub wanted: Option<&'a (dyn Fn(usize) -> bool + Sync)>,
+    /// Shown each input's first chunk (at least [`SNIFF_BYTES`] of it): whether the input
+    /// is read (its format is chosen from those lines).
+    pub choose: Option<Choose<'a>>,
 }
 
 impl<'a> Chunks<'a> {
@@ -108,6 +120,8 @@ impl<'a> Chunks<'a> {
             skip: Vec::new(),
             whole_lines_only: false,
             consumed: None,
+            wanted: None,
+            choose: None,
         }
     }
 
@@ -135,7 +149,11 @@ impl<'a> Chunks<'a> {
 
     /// Reads the next chunk of the current input; `None` when it is exhausted.
     fn read_chunk(&mut self) -> Option<Chunk> {
-        let target = self.chunk_bytes;
+        let first = self.current.as_ref()?.seq == 0;
+        let target = match self.choose {
+            Some(_) if first => self.chunk_bytes.max(SNIFF_BYTES),
+            _ => self.chunk_bytes,
+        };
         let cur = self.current.as_mut()?;
         let mut buf = std::mem::take(&mut cur.carry);
         buf.reserve(target.saturating_sub(buf.len()) + 1);
@@ -184,6 +202,13 @@ impl<'a> Chunks<'a> {
             self.current = None;
             return None;
         }
+        if first
+            && let Some(choose) = self.choose
+            && !choose(cur.input as usize, &buf)
+        {
+            self.current = None;
+            return None;
+        }
         let (input, len) = (cur.input, buf.len() as u64);
         self.add_consumed(input, len);
         let cur = self.current.as_mut()?;
@@ -214,6 +239,9 @@ impl Iterator for Chunks<'_> {
             let source = self.sources.get(self.next_source)?;
             let input = self.next_source as u32;
             self.next_source += 1;
+            if self.wanted.is_some_and(|w| !w(input as usize)) {
+                continue;
+            }
             let skip = self.skip.get(input as usize).copied().unwrap_or(0);
             match open(source, self.progress.clone()).and_then(|(mut reader, live)| {
                 let skipped = io::copy(&mut reader.by_ref().take(skip), &mut io::sink())?;

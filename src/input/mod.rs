@@ -40,16 +40,46 @@ impl fmt::Display for InputError {
     }
 }
 
+/// The first `n` bytes of an input (decompressed), to look at its lines again.
+pub fn head(source: &Source, n: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let (reader, _) = chunks::open(source, None)?;
+    let mut out = Vec::with_capacity(n);
+    reader.take(n as u64).read_to_end(&mut out)?;
+    Ok(out)
+}
+
 fn has_glob_chars(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }
 
-/// Expands the command-line paths into inputs: globs are expanded, directories walked
-/// recursively (hidden entries skipped, symlink loops detected), files kept as given.
-/// Each file appears once, however it was named.
-pub fn discover(args: &[String]) -> (Vec<Source>, Vec<InputError>) {
-    let (sources, _, errors) = discover_nodes(args);
-    (sources, errors)
+/// The inputs a run's arguments name.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub sources: Vec<Source>,
+    /// Each source's node (see [`discover`]).
+    pub nodes: Vec<String>,
+    /// Each source: named on the command line itself (not found in a directory or by a
+    /// glob).
+    pub named: Vec<bool>,
+    pub errors: Vec<InputError>,
+}
+
+impl Found {
+    /// Each source's file name and whether it was named, for choosing its format.
+    pub fn names(&self) -> Vec<(Option<String>, bool)> {
+        self.sources
+            .iter()
+            .zip(&self.named)
+            .map(|(s, &named)| {
+                let name = match s {
+                    Source::File(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
+                    Source::Stdin => None,
+                };
+                (name, named)
+            })
+            .collect()
+    }
 }
 
 /// `NAME=PATH`: an argument naming its node, unless a file of that name exists.
@@ -78,36 +108,41 @@ fn parent_name(source: &Source) -> String {
         .map_or_else(|| "-".into(), |n| n.to_string_lossy().into_owned())
 }
 
-/// As [`discover`], with each input's node: from a `NAME=PATH` argument, else its parent
-/// directory's name.
-pub fn discover_nodes(args: &[String]) -> (Vec<Source>, Vec<String>, Vec<InputError>) {
-    let mut out = Vec::new();
-    let mut nodes = Vec::new();
-    let mut errors = Vec::new();
+/// Expands the command-line paths into inputs: globs are expanded, directories walked
+/// recursively (hidden entries skipped, symlink loops detected), files kept as given.
+/// Each file appears once, however it was named. Each input's node is from a
+/// `NAME=PATH` argument, else its parent directory's name.
+pub fn discover(args: &[String]) -> Found {
+    let mut found = Found::default();
     let mut seen = HashSet::new();
     for arg in args {
-        let before = out.len();
+        let before = found.sources.len();
         let (node, arg) = match split_node(arg) {
             Some((node, path)) => (Some(node), path),
             None => (None, arg.as_str()),
         };
-        expand(arg, &mut out, &mut errors, &mut seen);
-        for s in &out[before..] {
-            nodes.push(node.map_or_else(|| parent_name(s), str::to_string));
+        let named = expand(arg, &mut found.sources, &mut found.errors, &mut seen);
+        for s in &found.sources[before..] {
+            found
+                .nodes
+                .push(node.map_or_else(|| parent_name(s), str::to_string));
+            found.named.push(named);
         }
     }
-    (out, nodes, errors)
+    found
 }
 
+/// Adds the inputs of one argument; whether they were named by it (a file or `-`, not
+/// a directory or a pattern).
 fn expand(
     arg: &str,
     out: &mut Vec<Source>,
     errors: &mut Vec<InputError>,
     seen: &mut HashSet<(u64, u64, PathBuf)>,
-) {
+) -> bool {
     if arg == "-" {
         out.push(Source::Stdin);
-        return;
+        return true;
     }
     if has_glob_chars(arg) && !Path::new(arg).exists() {
         match glob::glob(arg) {
@@ -132,8 +167,10 @@ fn expand(
                 message: format!("bad pattern: {e}"),
             }),
         }
+        false
     } else {
         add_path(Path::new(arg), out, errors, seen);
+        !Path::new(arg).is_dir()
     }
 }
 
@@ -218,7 +255,13 @@ mod tests {
             d.join("hlz/access.log").display().to_string(),
             d.join("nope").display().to_string(),
         ];
-        let (sources, errors) = discover(&args);
+        let Found {
+            sources,
+            errors,
+            named,
+            ..
+        } = discover(&args);
+        assert_eq!(named, [false, false]);
         let names: Vec<String> = sources
             .iter()
             .map(|s| s.to_string().rsplit('/').next().unwrap().to_string())
@@ -242,10 +285,11 @@ mod tests {
             format!("akl={}", arg("wlg/access.log")),
             arg("x/a=b"),
         ];
-        let (sources, nodes, errors) = discover_nodes(&args);
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(sources.len(), 3);
-        assert_eq!(nodes, vec!["hlz", "akl", "x"]);
+        let found = discover(&args);
+        assert!(found.errors.is_empty(), "{:?}", found.errors);
+        assert_eq!(found.sources.len(), 3);
+        assert_eq!(found.nodes, vec!["hlz", "akl", "x"]);
+        assert_eq!(found.named, [false, true, true]);
     }
 
     #[test]
@@ -255,10 +299,10 @@ mod tests {
             std::fs::write(dir.path().join(n), "x\n").unwrap();
         }
         let pat = dir.path().join("access.log*").display().to_string();
-        let (sources, errors) = discover(&[pat]);
-        assert_eq!(sources.len(), 2);
-        assert!(errors.is_empty());
-        let (_, errors) = discover(&[dir.path().join("nothing*").display().to_string()]);
-        assert_eq!(errors[0].message, "no file matches this pattern");
+        let found = discover(&[pat]);
+        assert_eq!((found.sources.len(), found.named), (2, vec![false, false]));
+        assert!(found.errors.is_empty());
+        let found = discover(&[dir.path().join("nothing*").display().to_string()]);
+        assert_eq!(found.errors[0].message, "no file matches this pattern");
     }
 }

@@ -90,20 +90,23 @@ impl Program {
     /// Checks that the format can make a request: a client address, a day and a request.
     pub fn check(self) -> Result<Program, String> {
         let fields = self.fields();
-        let any = |want: &[fn(&Field) -> bool]| fields.iter().any(|f| want.iter().any(|w| w(f)));
+        let host = fields
+            .iter()
+            .any(|f| matches!(f, Field::Host | Field::HostPort));
+        let date = fields.iter().any(|f| f.has_date());
+        let request = fields
+            .iter()
+            .any(|f| matches!(f, Field::Request | Field::Path));
         let missing = [
-            (
-                any(&[|f| matches!(f, Field::Host | Field::HostPort)]),
-                "a client address (%h)",
-            ),
-            (any(&[|f| f.has_date()]), "a date (%t)"),
-            (
-                any(&[|f| matches!(f, Field::Request | Field::Path)]),
-                "a request (%r, or %U)",
-            ),
+            (host, "the client address (%h)"),
+            (date, "the date (%t)"),
+            (request, "the request (%r, or %U)"),
         ];
         match missing.iter().find(|(has, _)| !has) {
-            Some((_, what)) => Err(format!("log format {:?} has no {what}", self.name)),
+            Some((_, what)) => Err(format!(
+                "log format {:?} does not log {what}, which every request needs",
+                self.name
+            )),
             None => Ok(self),
         }
     }

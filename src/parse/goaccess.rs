@@ -173,52 +173,44 @@ pub fn compile_json(spec: &str, date: Option<&str>, time: Option<&str>) -> Resul
 /// Apache's have `%>s`, `%{...}i`, `%l` or a status condition.
 pub fn language(spec: &str) -> Language {
     let b = spec.as_bytes();
-    let (mut goaccess, mut apache) = (None, None);
+    let (mut goaccess, mut apache): (Option<String>, Option<String>) = (None, None);
+    let is_mod = |c: &u8| c.is_ascii_digit() || b",!<>".contains(c);
     let mut i = 0;
-    while i + 1 < b.len() {
+    while i < b.len() {
         if b[i] != b'%' {
             i += 1;
             continue;
         }
-        let next = b[i + 1];
-        let after = b.get(i + 2).copied();
+        let start = i;
+        let mut j = i + 1;
+        let mut apache_only = false;
+        while j < b.len() && is_mod(&b[j]) {
+            (j, apache_only) = (j + 1, true);
+        }
         // An argument in braces is Apache's, and its contents are not specifiers.
-        if next == b'{' {
-            apache.get_or_insert("a directive modifier");
-            i += b[i..]
+        if b.get(j) == Some(&b'{') {
+            j += b[j..]
                 .iter()
                 .position(|&c| c == b'}')
-                .unwrap_or(b.len() - i)
+                .unwrap_or(b.len() - j)
                 + 1;
-            continue;
+            apache_only = true;
         }
-        match next {
-            b'%' => {}
-            b'^' if !(after == Some(b'F') && b.get(i + 3) == Some(&b'B')) => {
-                goaccess.get_or_insert("%^");
-            }
-            b'd' | b'x' | b'~' | b'e' | b'C' | b'M' | b'K' => {
-                goaccess.get_or_insert(match next {
-                    b'd' => "%d",
-                    b'x' => "%x",
-                    b'~' => "%~",
-                    b'e' => "%e",
-                    b'C' => "%C",
-                    b'M' => "%M",
-                    _ => "%K",
-                });
-            }
-            b'>' | b'<' | b'{' | b'!' | b'0'..=b'9' | b'l' | b'a' | b'i' | b'O' | b'I' | b'S' => {
-                apache.get_or_insert(match next {
-                    b'l' => "%l",
-                    b'a' => "%a",
-                    b'O' => "%O",
-                    _ => "a directive modifier",
-                });
-            }
-            _ => {}
+        while j < b.len() && is_mod(&b[j]) {
+            (j, apache_only) = (j + 1, true);
         }
-        i += 2;
+        let Some(&letter) = b.get(j) else { break };
+        i = j + 1;
+        let text = || String::from_utf8_lossy(&b[start..i]).into_owned();
+        let apache_name = matches!(b.get(j..j + 3), Some(b"^FB" | b"^ti" | b"^to"));
+        if apache_only || matches!(letter, b'l' | b'a' | b'i' | b'O' | b'I' | b'S') || apache_name {
+            apache.get_or_insert_with(text);
+        } else if matches!(
+            letter,
+            b'^' | b'd' | b'x' | b'~' | b'e' | b'C' | b'M' | b'K'
+        ) {
+            goaccess.get_or_insert_with(text);
+        }
     }
     match (goaccess, apache) {
         (Some(g), Some(a)) => Language::Mixed(format!(

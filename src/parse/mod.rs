@@ -152,9 +152,14 @@ pub struct Logged {
 }
 
 impl Request<'_> {
+    /// The URL as the client sent it, before percent-decoding.
+    pub fn logged_url(&self) -> Cow<'_, [u8]> {
+        self.escapes.undo(&self.raw_url)
+    }
+
     pub fn logged(&self) -> Logged {
         let undo = |b: &[u8]| self.escapes.undo(b).into_owned();
-        let url = self.escapes.undo(&self.raw_url);
+        let url = self.logged_url();
         let decode = |b: &[u8]| decode_url(b).map_or_else(Vec::new, Cow::into_owned);
         let (path, query) = match memchr::memchr(b'?', &url) {
             Some(q) => (decode(&url[..q]), Some(decode(&url[q + 1..]))),

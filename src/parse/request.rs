@@ -190,7 +190,7 @@ pub fn parse_request_line(tok: &[u8]) -> RequestLine<'_> {
         method: Some(method),
         protocol: Some(protocol),
         url: decode_url_or_raw(&rest[1..space + 1]),
-        url_at: Some((mlen + 1, space)),
+        url_at: Some((mlen + 1, trim(&rest[1..space + 1]).len())),
     }
 }
 

@@ -4,10 +4,179 @@
 //! wins, the more specific first on a tie (VCOMBINED before COMBINED before COMMON).
 //! Error logs, told by their line shape, are recognised so that they can be skipped.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-use super::format::{Matcher, Program, compile};
+use super::format::{FormatSpec, Matcher, Program, compile};
 use super::{Line, fields::Fields};
+
+/// How each input of a run is read: the given format, or the one its first lines chose,
+/// or not at all (an error log, a file in no known format).
+pub struct Formats {
+    given: Option<Program>,
+    /// For `--json-field` on sniffed JSON formats.
+    spec: FormatSpec,
+    chosen: Vec<OnceLock<Choice>>,
+    /// Inputs named on the command line: read even in no known format, so that their
+    /// failed lines are counted and reported rather than the file passed over.
+    named: Vec<bool>,
+}
+
+/// What was decided for one input.
+#[derive(Debug, Clone)]
+pub enum Choice {
+    Read { program: Program, sniffed: bool },
+    Skip(String),
+}
+
+/// What an input was read with, for reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputFormat {
+    pub log_format: Option<String>,
+    pub skipped: Option<String>,
+}
+
+/// A file name that says "error log" (`error.log.1`, `ssl_error_log`, `site-error.log`).
+pub fn is_error_log_name(name: &str) -> bool {
+    name.to_ascii_lowercase().contains("error")
+}
+
+impl Formats {
+    /// `given`: the format every input is read with, if the user gave one. `inputs`: for
+    /// each input, its file name and whether it was named on the command line (files found
+    /// in directories and by globs whose names say "error" are skipped).
+    pub fn new(
+        given: Option<Program>,
+        spec: FormatSpec,
+        inputs: &[(Option<String>, bool)],
+    ) -> Formats {
+        let chosen = inputs
+            .iter()
+            .map(|(name, named)| {
+                let cell = OnceLock::new();
+                if !named && name.as_deref().is_some_and(is_error_log_name) {
+                    let _ = cell.set(Choice::Skip("an error log (by its name)".into()));
+                }
+                cell
+            })
+            .collect();
+        Formats {
+            given,
+            spec,
+            chosen,
+            named: inputs.iter().map(|(_, n)| *n).collect(),
+        }
+    }
+
+    /// Every input read with `program`.
+    pub fn one(program: Program) -> Formats {
+        Formats {
+            given: Some(program),
+            spec: FormatSpec::default(),
+            chosen: Vec::new(),
+            named: Vec::new(),
+        }
+    }
+
+    /// Whether input `i` is to be opened at all.
+    pub fn wanted(&self, i: usize) -> bool {
+        !matches!(
+            self.chosen.get(i).and_then(OnceLock::get),
+            Some(Choice::Skip(_))
+        )
+    }
+
+    /// Decides how input `i` is read from its first bytes; whether it is read.
+    pub fn choose(&self, i: usize, first: &[u8]) -> bool {
+        let Some(cell) = self.chosen.get(i) else {
+            return true;
+        };
+        let choice = cell.get_or_init(|| match &self.given {
+            Some(p) => Choice::Read {
+                program: p.clone(),
+                sniffed: false,
+            },
+            None => match sniff(first) {
+                Sniffed::Format(p) => Choice::Read {
+                    program: self.spec.with_json_fields(p.clone()).unwrap_or(p),
+                    sniffed: true,
+                },
+                Sniffed::ErrorLog => Choice::Skip("an error log (by its lines)".into()),
+                Sniffed::Unknown if self.named.get(i).copied().unwrap_or(true) => Choice::Read {
+                    program: PROGRAMS[1].clone(),
+                    sniffed: true,
+                },
+                Sniffed::Unknown => Choice::Skip(
+                    "not an access log: no known format reads its first lines (give --log-format)"
+                        .into(),
+                ),
+            },
+        });
+        matches!(choice, Choice::Read { .. })
+    }
+
+    /// The program input `i` is read with.
+    pub fn program(&self, i: usize) -> &Program {
+        match self.chosen.get(i).and_then(OnceLock::get) {
+            Some(Choice::Read { program, .. }) => program,
+            _ => self.given.as_ref().unwrap_or(&PROGRAMS[1]),
+        }
+    }
+
+    /// How input `i` was read.
+    pub fn describe(&self, i: usize) -> InputFormat {
+        match self.chosen.get(i).and_then(OnceLock::get) {
+            Some(Choice::Read { program, .. }) => InputFormat {
+                log_format: Some(program.name.clone()),
+                skipped: None,
+            },
+            Some(Choice::Skip(why)) => InputFormat {
+                log_format: None,
+                skipped: Some(why.clone()),
+            },
+            None => InputFormat {
+                log_format: self.given.as_ref().map(|p| p.name.clone()),
+                skipped: None,
+            },
+        }
+    }
+
+    /// Whether input `i`'s format was sniffed (not given).
+    pub fn sniffed(&self, i: usize) -> bool {
+        matches!(
+            self.chosen.get(i).and_then(OnceLock::get),
+            Some(Choice::Read { sniffed: true, .. })
+        )
+    }
+
+    /// The format the whole run was read with: the given one, else the one every input
+    /// sniffed as, else `mixed: ...`.
+    pub fn name(&self) -> String {
+        if let Some(p) = &self.given {
+            return p.name.clone();
+        }
+        let names: Vec<String> = self.names();
+        run_name(&names.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// The distinct formats inputs were read with, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = (0..self.chosen.len())
+            .filter_map(|i| self.describe(i).log_format)
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// One name for a run read in `formats` (distinct, sorted).
+pub fn run_name(formats: &[&str]) -> String {
+    match formats {
+        [] => "none".into(),
+        [one] => one.to_string(),
+        many => format!("mixed: {}", many.join(", ")),
+    }
+}
 
 /// What an input's first lines are.
 #[derive(Debug, Clone)]

@@ -156,6 +156,11 @@ pub struct SampleRow {
 pub struct InputRow {
     pub path: String,
     pub bytes: u64,
+    /// The format the input was read with (given, or sniffed from its first lines);
+    /// `null` when it was not read.
+    pub log_format: Option<String>,
+    /// Why the input was passed over (an error log, no known format), else `null`.
+    pub skipped: Option<String>,
     /// lines, valid, failed, blank, comment, excluded.
     #[serde(flatten)]
     pub lines: LineCounts,
@@ -176,6 +181,8 @@ pub struct Meta<'a> {
     /// Size on disk of each input (as read, for standard input).
     pub sizes: &'a [u64],
     pub errors: &'a [InputError],
+    /// How each input was read.
+    pub input_formats: &'a [crate::parse::sniff::InputFormat],
     pub top: usize,
     pub geo: &'a [crate::enrich::geo::DbInfo],
     /// Node names, by node id.
@@ -353,9 +360,12 @@ impl Report {
                     .filter(|e| e.source == name)
                     .map(|e| e.message.clone())
                     .reduce(|a, b| format!("{a}; {b}"));
+                let format = meta.input_formats.get(i).cloned().unwrap_or_default();
                 InputRow {
                     path: name,
                     bytes: meta.sizes.get(i).copied().unwrap_or(0),
+                    log_format: format.log_format,
+                    skipped: format.skipped,
                     lines: c,
                     error,
                 }

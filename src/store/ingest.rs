@@ -26,7 +26,7 @@ use siphasher::sip::SipHasher13;
 
 use super::{ParquetSink, RowSink, daily, rollup};
 use crate::aggregate::LineCounts;
-use crate::config::Config;
+use crate::config::{Config, Target};
 use crate::input::{self, InputError, Source};
 use crate::parse::Failure;
 use crate::parse::time::{Day, day_to_string};
@@ -35,13 +35,6 @@ use crate::pipeline::{self, Reading};
 /// Bytes of a stream's start that identify it.
 const PREFIX: usize = 256;
 const STATE_VERSION: u32 = 1;
-
-/// Where `ingest` writes.
-#[derive(Debug, Clone)]
-pub struct Target {
-    pub store: PathBuf,
-    pub node: String,
-}
 
 /// Why an ingest did not run at all.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +72,10 @@ pub struct RunRecord {
     /// Failed lines by reason name.
     pub failed: BTreeMap<String, u64>,
     pub geoip: Vec<StoredDb>,
+    /// The formats the run's inputs were read with (absent from stores before formats
+    /// were sniffed).
+    #[serde(default)]
+    pub log_formats: Vec<String>,
 }
 
 /// A geo database as a run recorded it.
@@ -103,6 +100,10 @@ struct Stream {
 /// What one ingest did.
 #[derive(Debug)]
 pub struct Ingested {
+    /// Inputs none of whose lines is a request, or no access-log lines at all (exit 1).
+    pub problems: Vec<String>,
+    /// Inputs with more failed lines than requests, inputs passed over.
+    pub warnings: Vec<String>,
     pub requests: u64,
     pub failed: u64,
     pub parts: Vec<String>,
@@ -312,7 +313,9 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
     let mut state = load_state(&state_path)?;
     remove_uncommitted(store, &state)?;
 
-    let (sources, mut errors) = input::discover(&cfg.paths);
+    let found = input::discover(&cfg.paths);
+    let formats = pipeline::formats(cfg, &found);
+    let (sources, mut errors) = (found.sources, found.errors);
     if sources.iter().any(|s| matches!(s, Source::Stdin)) {
         return Err(anyhow::anyhow!("ingest reads files, not standard input").into());
     }
@@ -351,7 +354,9 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
         rows_only: true,
         ..Reading::default()
     };
-    let (agg, read_errors) = pipeline::aggregate(cfg, &sources, reading, None, Some(&partitions));
+    let (agg, read_errors) =
+        pipeline::aggregate(cfg, &formats, &sources, reading, None, Some(&partitions));
+    let checked = pipeline::check_inputs(&formats, &agg, &sources, &cfg.paths, cfg.show_ips);
     errors.extend(read_errors);
     let mut parts = partitions.finish()?;
     let hasher = visitor_hasher(&state.visitor_key)?;
@@ -412,6 +417,7 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
                 build_date: d.build_date.clone(),
             })
             .collect(),
+        log_formats: formats.names(),
     });
     let json = serde_json::to_vec_pretty(&state).context("state")?;
     crate::output::write_atomic(&state_path, &json)?;
@@ -420,7 +426,16 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
     drop(agg);
     let rolled_up = rollup::refresh(store, &state.parts)?;
 
+    // Nothing new to read is a quiet night (a log emptied by rotation, or read before),
+    // not a problem; paths with no log file at all are.
+    let known = skip.iter().any(|&s| s > 0);
+    let no_lines = checked
+        .no_lines
+        .filter(|(_, empty_files)| !known && !empty_files)
+        .map(|(m, _)| m);
     Ok(Ingested {
+        problems: checked.problems.into_iter().chain(no_lines).collect(),
+        warnings: checked.warnings,
         requests: lines.valid,
         failed: lines.failed,
         parts,

@@ -17,16 +17,10 @@ use super::ingest::RunRecord;
 use super::read::{Columns, DictIds, NULL, Strings, batches};
 use super::rollup::{self, Month, TrafficRow};
 use crate::aggregate::{Aggregate, Counts, Download, LineCounts, Transfer, grow, node_id};
+pub use crate::config::Query;
 use crate::enrich::geo::{DbInfo, Location, kind_name};
 use crate::parse::Failure;
 use crate::parse::time::{Day, day_key};
-
-/// Which part of a store a report covers.
-#[derive(Debug, Clone)]
-pub struct Query {
-    pub store: PathBuf,
-    pub node: Option<String>,
-}
 
 fn date(s: &str) -> Option<Day> {
     Some(day_key(s.parse().ok()?))
@@ -177,6 +171,8 @@ pub struct Replayed {
     pub nodes: Vec<String>,
     /// Why roll-ups that should have served were not (the daily tables did).
     pub warning: Option<String>,
+    /// The formats the runs read their logs with, as a log report names them.
+    pub log_format: String,
 }
 
 /// The aggregate of a store's window and node, from the roll-ups of the whole months it
@@ -463,6 +459,7 @@ fn replay(
     })?;
 
     let mut dbs: Vec<DbInfo> = Vec::new();
+    let mut formats: Vec<&str> = Vec::new();
     for run in log
         .iter()
         .filter(|r| q.node.as_ref().is_none_or(|n| *n == r.node))
@@ -476,6 +473,7 @@ fn replay(
             ..run.lines
         };
         agg.replay_lines(lines, &failures);
+        formats.extend(run.log_formats.iter().map(String::as_str));
         for d in &run.geoip {
             let info = DbInfo {
                 source: d.source.clone(),
@@ -488,10 +486,13 @@ fn replay(
             }
         }
     }
+    formats.sort_unstable();
+    formats.dedup();
     Ok(Replayed {
         agg,
         geo: dbs,
         nodes: t.nodes,
         warning: None,
+        log_format: crate::parse::sniff::run_name(&formats),
     })
 }

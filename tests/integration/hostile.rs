@@ -16,7 +16,8 @@ fn run(files: &[(&str, &[u8])], extra: &[&str]) -> (i32, serde_json::Value, Stri
         cmd.arg(p);
     }
     let out = cmd.output().unwrap();
-    let report = serde_json::from_slice(&out.stdout).expect("a JSON report, whatever the input");
+    // No report at all when not one line was a request (see `wrong_format...` below).
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
     (
         out.status.code().unwrap(),
         report,
@@ -40,11 +41,18 @@ fn accounted(r: &serde_json::Value) {
 fn random_binary_named_log_is_counted_as_failed_lines() {
     let mut rng = fastrand::Rng::with_seed(8);
     let junk: Vec<u8> = (0..200_000).map(|_| rng.u8(..)).collect();
-    let (code, r, _) = run(
+    let (code, r, stderr) = run(
         &[("binary.log", &junk), ("access.log", LINE.as_bytes())],
         &[],
     );
-    assert_eq!(code, 0);
+    // Named on the command line, so read (as COMBINED: no format reads it) and its
+    // failure said; the run fails, the other input is still reported.
+    assert_eq!(code, 1);
+    assert!(stderr.contains("binary.log: none of its"), "{stderr}");
+    assert!(
+        stderr.contains("no known format reads its first lines"),
+        "{stderr}"
+    );
     accounted(&r);
     assert_eq!(r["summary"]["valid_requests"], 1);
     let lines = r["inputs"][0]["lines"].as_u64().unwrap();
@@ -75,7 +83,7 @@ fn nul_bytes_and_cr_only_line_ends() {
     // rest ignored after the format's last field (as GoAccess, which splits on `\n` too).
     let cr_only = LINE.replace('\n', "\r").repeat(3);
     let crlf = LINE.replace('\n', "\r\n").repeat(3);
-    let (code, r, _) = run(
+    let (code, r, stderr) = run(
         &[
             ("nul.log", nul.as_bytes()),
             ("cr.log", cr_only.as_bytes()),
@@ -83,7 +91,12 @@ fn nul_bytes_and_cr_only_line_ends() {
         ],
         &[],
     );
-    assert_eq!(code, 0);
+    // Not one of nul.log's lines is a request: said, and the run fails.
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("nul.log: none of its 2 lines is a request"),
+        "{stderr}"
+    );
     accounted(&r);
     let i = &r["inputs"];
     assert_eq!(
@@ -103,15 +116,53 @@ fn nul_bytes_and_cr_only_line_ends() {
 #[test]
 fn a_log_in_another_format_fails_line_by_line_with_a_reason() {
     let common = "203.0.113.1 - - [31/Dec/2018:10:00:00 +1300] \"GET /a.deb HTTP/1.1\" 200 100\n";
-    let (code, r, _) = run(
-        &[("access.log", common.repeat(20).as_bytes())],
-        &["--log-format", "VCOMBINED"],
+    let mixed = format!("{}{}", common.repeat(12), LINE.repeat(8));
+    let (code, r, stderr) = run(
+        &[("access.log", mixed.as_bytes())],
+        &["--log-format", "COMBINED"],
     );
+    // More failed than read: a warning, the report, exit 0.
     assert_eq!(code, 0);
+    assert!(stderr.contains("warning: "), "{stderr}");
     accounted(&r);
-    assert_eq!(r["summary"]["failed_requests"], 20);
+    assert!(
+        stderr.contains("access.log: 12 of its 20 lines are not requests in format COMBINED"),
+        "{stderr}"
+    );
+    assert_eq!(r["summary"]["failed_requests"], 12);
     assert_eq!(r["failed"]["reasons"].as_array().unwrap().len(), 1);
-    assert_eq!(r["failed"]["samples"].as_array().unwrap().len(), 10);
+}
+
+/// A wrong `--log-format` on a cron job: every line fails. The run fails, says why (file,
+/// format, commonest reason, a sample with its address masked, what the lines sniff as)
+/// and writes no report, so the last good one stays published.
+#[test]
+fn wrong_format_fails_the_run_and_says_which_format_fits() {
+    let common = "203.0.113.1 - - [31/Dec/2018:10:00:00 +1300] \"GET /a.deb HTTP/1.1\" 200 100\n";
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("access.log");
+    std::fs::write(&log, common.repeat(20)).unwrap();
+    let out_file = tmp.path().join("report.json");
+    std::fs::write(&out_file, "previous").unwrap();
+    let out = fsmg()
+        .args(["-q", "--log-format", "VCOMBINED", "-o"])
+        .arg(&out_file)
+        .arg(&log)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for part in [
+        "access.log: none of its 20 lines is a request in format VCOMBINED",
+        "20 of them invalid_client_ip",
+        "e.g. line 1: [ip] - - [31/Dec/2018",
+        "try --log-format COMMON",
+        "no report written",
+    ] {
+        assert!(stderr.contains(part), "{part:?} in {stderr}");
+    }
+    assert!(!stderr.contains("203.0.113.1"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out_file).unwrap(), "previous");
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod hostile;
 mod html;
 mod ingest;
 mod insights;
+mod logformat_cases;
 mod parallel;
 mod snapshots;
 mod sponsor;

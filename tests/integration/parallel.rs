@@ -8,9 +8,13 @@ use fsmg_stats::input;
 use fsmg_stats::pipeline;
 use fsmg_stats::report::{Meta, Period, Report};
 
-fn build(cfg: &Config, sources: &[input::Source], nodes: &[u32], chunk: usize) -> Report {
+fn build(cfg: &Config, found: &input::Found, nodes: &[u32], chunk: usize) -> Report {
+    // Formats sniffed afresh each time: the choice must not depend on the chunk size.
+    let formats = pipeline::formats(cfg, found);
+    let sources = &found.sources;
     let (agg, errors) = pipeline::aggregate(
         cfg,
+        &formats,
         sources,
         pipeline::Reading {
             chunk_bytes: chunk,
@@ -32,6 +36,9 @@ fn build(cfg: &Config, sources: &[input::Source], nodes: &[u32], chunk: usize) -
             sources,
             sizes: &sizes,
             errors: &errors,
+            input_formats: &(0..sources.len())
+                .map(|i| formats.describe(i))
+                .collect::<Vec<_>>(),
             top: 25,
             geo: &cfg.geo.infos,
             nodes: &["hlz".into(), "wlg".into(), "tmp".into()],
@@ -51,8 +58,9 @@ fn chunking_and_threads_do_not_change_the_report() {
         .join("sample-logs")
         .display()
         .to_string();
-    let (sources, names, _) = input::discover_nodes(&[sample, path.clone()]);
-    let nodes: Vec<u32> = names
+    let found = input::discover(&[sample, path.clone()]);
+    let nodes: Vec<u32> = found
+        .nodes
         .iter()
         .map(|n| match n.as_str() {
             "hlz" => 0,
@@ -62,10 +70,10 @@ fn chunking_and_threads_do_not_change_the_report() {
         .collect();
     let one = Config::resolve(Args::parse_from(["fsmg-stats", "-j", "1", &path])).unwrap();
     let two = Config::resolve(Args::parse_from(["fsmg-stats", "-j", "2", &path])).unwrap();
-    let reference = build(&one, &sources, &nodes, 1 << 30);
+    let reference = build(&one, &found, &nodes, 1 << 30);
     for (cfg, chunk) in [(&one, 4096), (&two, 4096), (&two, 65_536), (&two, 1 << 21)] {
         assert_eq!(
-            build(cfg, &sources, &nodes, chunk),
+            build(cfg, &found, &nodes, chunk),
             reference,
             "chunk {chunk}"
         );
@@ -73,4 +81,10 @@ fn chunking_and_threads_do_not_change_the_report() {
     assert_eq!(reference.nodes.len(), 3);
     assert!(reference.summary.unique_visitors > 1000);
     assert_eq!(reference.failed.samples.len(), 10);
+    assert!(
+        reference
+            .inputs
+            .iter()
+            .all(|i| i.log_format.as_deref() == Some("COMBINED"))
+    );
 }

@@ -9,6 +9,22 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The real logs nobody here wrote (`../shared/data/real-logs/`, or `$FSMG_REAL_LOGS`);
+/// `None`, said on stderr, on a machine without them.
+pub fn real_logs() -> Option<PathBuf> {
+    let dir = std::env::var_os("FSMG_REAL_LOGS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/data/real-logs"));
+    if dir.join("SOURCES.md").is_file() {
+        return Some(dir);
+    }
+    eprintln!(
+        "real logs not found at {}: set FSMG_REAL_LOGS; skipped",
+        dir.display()
+    );
+    None
+}
+
 pub fn fsmg() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_fsmg-stats"));
     c.env_remove("FSMG_STATS_CONFIG")

@@ -2,6 +2,8 @@
 //! outputs. Nothing downstream reads a raw flag. Every error here is a usage or
 //! configuration error (exit status 2).
 
+pub mod goaccess;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -12,11 +14,23 @@ use crate::cli::{Args, Command};
 use crate::enrich::geo::Geo;
 use crate::enrich::project::Projects;
 use crate::output::Format;
-use crate::parse::Program;
-use crate::parse::format;
 use crate::parse::time::{Day, day_key};
-use crate::store::ingest::Target;
-use crate::store::report::Query;
+use crate::parse::{FormatSpec, Program};
+use goaccess::GoAccessConf;
+
+/// Where `ingest` writes.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub store: PathBuf,
+    pub node: String,
+}
+
+/// Which part of a store a report covers.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub store: PathBuf,
+    pub node: Option<String>,
+}
 
 /// Where logs usually are when no path is given.
 pub const DEFAULT_GLOBS: &[&str] = &["/var/log/apache2/access.log*", "/var/log/httpd/access_log*"];
@@ -29,6 +43,16 @@ pub struct FileConfig {
     /// Log paths or globs read when none are given on the command line.
     pub paths: Option<Vec<String>>,
     pub log_format: Option<String>,
+    /// GoAccess date and time formats, for a GoAccess `log_format`.
+    pub date_format: Option<String>,
+    pub time_format: Option<String>,
+    /// An nginx `log_format` string.
+    pub nginx_format: Option<String>,
+    /// `NAME=PATH` mappings for JSON logs, as `--json-field`.
+    #[serde(default)]
+    pub json_fields: Vec<String>,
+    /// A goaccess.conf to read formats and shared options from, relative to this file.
+    pub goaccess_config: Option<PathBuf>,
     /// Projects file, relative to the config file.
     pub projects: Option<PathBuf>,
     pub top: Option<usize>,
@@ -38,7 +62,10 @@ pub struct FileConfig {
 
 pub struct Config {
     pub paths: Vec<String>,
-    pub program: Program,
+    /// The format every input is read with, if one was given; else each is sniffed.
+    pub program: Option<Program>,
+    /// What was given, for `--json-field` on sniffed JSON formats.
+    pub format_spec: FormatSpec,
     pub projects: Projects,
     pub since: Option<jiff::civil::Date>,
     pub until: Option<jiff::civil::Date>,
@@ -77,8 +104,9 @@ const GEOIPUPDATE_FILES: &[&str] = &[
     "GeoIP2-ISP.mmdb",
 ];
 
-/// Database layers, highest priority first: flags, environment, config file, geoipupdate.
-fn geo_layers(args: &Args, file: &FileConfig, base: &Path) -> Vec<Vec<PathBuf>> {
+/// Database layers, highest priority first: flags, environment, config file (then its
+/// goaccess.conf), geoipupdate.
+fn geo_layers(args: &Args, file: &FileConfig, base: &Path, ga: &GoAccessConf) -> Vec<Vec<PathBuf>> {
     let env: Vec<PathBuf> = std::env::var_os("FSMG_STATS_GEOIP")
         .map(|v| {
             std::env::split_paths(&v)
@@ -86,7 +114,13 @@ fn geo_layers(args: &Args, file: &FileConfig, base: &Path) -> Vec<Vec<PathBuf>> 
                 .collect()
         })
         .unwrap_or_default();
-    let from_file = file.geoip.iter().flatten().map(|p| base.join(p)).collect();
+    let from_file = file
+        .geoip
+        .iter()
+        .flatten()
+        .map(|p| base.join(p))
+        .chain(ga.geoip.iter().cloned())
+        .collect();
     let dirs = std::env::var_os("FSMG_STATS_GEOIP_DIRS").unwrap_or(GEOIPUPDATE_DIRS.into());
     let installed = std::env::split_paths(&dirs)
         .flat_map(|d| GEOIPUPDATE_FILES.iter().map(move |f| d.join(f)))
@@ -139,7 +173,15 @@ impl Config {
             None => (FileConfig::default(), PathBuf::new()),
         };
 
-        let geo_layers = geo_layers(&args, &file, &base);
+        let ga_path = args
+            .goaccess_config
+            .clone()
+            .or(file.goaccess_config.as_ref().map(|p| base.join(p)));
+        let ga = match &ga_path {
+            Some(p) => GoAccessConf::load(p)?,
+            None => GoAccessConf::default(),
+        };
+        let geo_layers = geo_layers(&args, &file, &base, &ga);
         let sponsor = matches!(args.command, Some(Command::Sponsor { .. }));
         let (arg_paths, ingest, store) = match &args.command {
             Some(Command::Ingest { paths }) => {
@@ -199,6 +241,8 @@ impl Config {
             arg_paths
         } else if let Some(p) = file.paths.clone() {
             p
+        } else if !ga.log_files.is_empty() {
+            ga.log_files.clone()
         } else {
             let found: Vec<String> = DEFAULT_GLOBS
                 .iter()
@@ -214,7 +258,10 @@ impl Config {
             found
         };
 
-        if store.is_some() && args.ignore_crawlers {
+        // A goaccess.conf's `ignore-crawlers` applies where the flag could.
+        let ignore_crawlers =
+            args.ignore_crawlers || (ga.ignore_crawlers && store.is_none() && ingest.is_none());
+        if store.is_some() && ignore_crawlers {
             bail!(
                 "--ignore-crawlers needs log paths: a store's daily tables do not split traffic by client"
             );
@@ -223,11 +270,37 @@ impl Config {
             bail!("no log files given: pass paths or set `paths` in the config file");
         }
 
-        let spec = args
-            .log_format
-            .or(file.log_format)
-            .unwrap_or_else(|| "COMBINED".into());
-        let program = format::compile(&spec).map_err(anyhow::Error::msg)?;
+        // The format comes whole from the first place that gives one: flags (or the
+        // environment), the config file, its goaccess.conf; else each input is sniffed.
+        let (log_format, nginx_format) = if args.log_format.is_some() || args.nginx_format.is_some()
+        {
+            (args.log_format.clone(), args.nginx_format.clone())
+        } else if file.log_format.is_some() || file.nginx_format.is_some() {
+            (file.log_format.clone(), file.nginx_format.clone())
+        } else {
+            (ga.log_format.clone(), None)
+        };
+        let format_spec = FormatSpec {
+            log_format,
+            date_format: args
+                .date_format
+                .clone()
+                .or(file.date_format)
+                .or(ga.date_format),
+            time_format: args
+                .time_format
+                .clone()
+                .or(file.time_format)
+                .or(ga.time_format),
+            nginx_format,
+            json_fields: args
+                .json_fields
+                .iter()
+                .chain(&file.json_fields)
+                .cloned()
+                .collect(),
+        };
+        let program = format_spec.compile().map_err(anyhow::Error::msg)?;
 
         let projects = match args
             .projects
@@ -311,6 +384,7 @@ impl Config {
         Ok(Config {
             paths,
             program,
+            format_spec,
             projects,
             since,
             until,
@@ -327,7 +401,7 @@ impl Config {
             store,
             sponsor,
             by_node: args.by_node,
-            ignore_crawlers: args.ignore_crawlers,
+            ignore_crawlers,
             show_ips: args.show_ips,
         })
     }
