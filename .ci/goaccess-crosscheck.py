@@ -1,10 +1,18 @@
 #!/usr/bin/env python3
 """Runs GoAccess and fsmg-stats on the same logs and asserts equal numbers.
 
-usage: goaccess-crosscheck.py FSMG_STATS_BINARY [--geoip-db MMDB] PATH...
+usage: goaccess-crosscheck.py FSMG_STATS_BINARY [--geoip-db MMDB] [--log-format FMT]
+           [--date-format F --time-format F] [--goaccess-file FILE --goaccess-format FMT]
+           PATH...
 
 With --geoip-db both tools get the same country database and every country's hits,
-visitors, bytes and continent are compared too.
+visitors, bytes and continent are compared too. With --log-format both read that format
+(a GoAccess name or format string; GoAccess gets CLF date and time formats for a string
+unless --date-format/--time-format are given); without it, fsmg-stats sniffs the format
+and GoAccess reads COMBINED. With --goaccess-file, GoAccess reads that file instead (in
+--goaccess-format, default COMBINED): the same requests in another format (the generated
+nginx JSON log against its COMBINED twin). Both run with TZ=UTC, so that epoch times
+(Caddy) fall on the same days.
 
 GoAccess 1.7 reads no gzip, so every input is decompressed, in the order given, into one
 temporary file for it; fsmg-stats reads the originals. Compared: total, valid and failed
@@ -17,6 +25,13 @@ Requested files: GoAccess 1.7 keys them by a 32-bit djb2 hash of "url|method|pro
 two files whose keys collide count once (checked by hand: `/x/az` and `/x/bY` make one).
 We count distinct keys. With n files about n^2/2^33 collide (none on the sample logs, ~27
 on a 2M-line log), so GoAccess may be lower by at most that many, never higher.
+
+Countries: a panel's visitors are counted by hashed keys in GoAccess too, and it can count
+one or two fewer than there are (elastic-apache: US 760, a recount of distinct (day, IP,
+agent) of non-4xx US requests gives 761, as we do); it may be lower by at most 2 or 0.5%.
+GoAccess files every unknown country under the continent of the first one it met (an
+address whose record names a continent but no country, e.g. EU); ours are under `--`, so
+the `--` row's continent is not compared.
 """
 import math
 import gzip
@@ -39,16 +54,36 @@ def files(paths):
             yield p
 
 
+PREDEFINED = {"COMBINED", "VCOMBINED", "COMMON", "VCOMMON", "W3C", "CLOUDFRONT", "CLOUDSTORAGE",
+              "AWSELB", "SQUID", "AWSS3", "CADDY", "AWSALB"}
+
+
 def main():
-    binary, paths = sys.argv[1], sys.argv[2:]
-    geo = []
-    if paths[:1] == ["--geoip-db"]:
-        geo, paths = paths[:2], paths[2:]
+    binary, args = sys.argv[1], sys.argv[2:]
+    opts = {}
+    while args and args[0].startswith("--"):
+        opts[args[0]], args = args[1], args[2:]
+    paths = args
+    geo = ["--geoip-db", opts["--geoip-db"]] if "--geoip-db" in opts else []
+    fmt = opts.get("--log-format")
+    ours_fmt = []
+    if fmt:
+        ours_fmt = ["--log-format", fmt]
+        for k in ("--date-format", "--time-format"):
+            if k in opts:
+                ours_fmt += [k, opts[k]]
+    ga_fmt = opts.get("--goaccess-format", fmt or "COMBINED")
+    ga_args = ["--log-format=" + ga_fmt]
+    if ga_fmt.upper() not in PREDEFINED:
+        ga_args += ["--date-format=" + opts.get("--date-format", "%d/%b/%Y"),
+                    "--time-format=" + opts.get("--time-format", "%H:%M:%S")]
+    env = dict(os.environ, TZ="UTC")
+    ga_paths = [opts["--goaccess-file"]] if "--goaccess-file" in opts else paths
     with tempfile.TemporaryDirectory() as tmp:
         combined = os.path.join(tmp, "combined.log")
-        plain = len(paths) == 1 and os.path.isfile(paths[0])
+        plain = len(paths) == 1 and os.path.isfile(paths[0]) and ga_paths == paths
         with open(combined, "wb") as out:
-            for f in files(paths):
+            for f in files(ga_paths):
                 with open(f, "rb") as raw:
                     magic = raw.read(2)
                 opener = gzip.open if magic == b"\x1f\x8b" else open
@@ -57,14 +92,14 @@ def main():
                     out.write(src.read())
         ga_json = os.path.join(tmp, "goaccess.json")
         subprocess.run(
-            ["goaccess", combined if not plain else paths[0], "--log-format=COMBINED",
+            ["goaccess", combined if not plain else paths[0], *ga_args,
              "--no-progress", "-o", ga_json, *[a.replace("-db", "-database") for a in geo]],
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
         )
         # GoAccess copies invalid UTF-8 from the log into its JSON; read it leniently.
         ga = json.loads(open(ga_json, "rb").read().decode("utf-8", "replace"))
-        ours = json.loads(subprocess.run([binary, "--format", "json", "-q", *geo, *paths],
-                                         check=True, capture_output=True).stdout)
+        ours = json.loads(subprocess.run([binary, "--format", "json", "-q", *geo, *ours_fmt, *paths],
+                                         check=True, capture_output=True, env=env).stdout)
 
     g, s = ga["general"], ours["summary"]
     nul = sum(r["count"] for r in ours["failed"]["reasons"] if r["reason"] == "nul_byte")
@@ -74,11 +109,12 @@ def main():
         ("failed_requests", g["failed_requests"], s["failed_requests"] - nul),
         ("unique_visitors", g["unique_visitors"], s["unique_visitors"]),
         ("requested_files", g["unique_files"], s["requested_files"]),
-        ("bandwidth", g["bandwidth"], s["bandwidth_bytes"]),
+        ("bandwidth", g.get("bandwidth", 0), s["bandwidth_bytes"]),
     ]
     if plain:
         checks.append(("log_size", g["log_size"], s["log_size_bytes"]))
-    ga_days = {d["data"]: (d["hits"]["count"], d["visitors"]["count"], d["bytes"]["count"])
+    # Formats with no size (W3C) have no bytes in GoAccess's panels.
+    ga_days = {d["data"]: (d["hits"]["count"], d["visitors"]["count"], d.get("bytes", {}).get("count", 0))
                for d in ga["visitors"]["data"]}
     our_days = {d["date"].replace("-", ""): (d["requests"], d["visitors"], d["bytes"])
                 for d in ours["days"]}
@@ -109,6 +145,14 @@ def main():
     failed = 0
     for name, want, got in checks:
         ok = want == got
+        if name.startswith("countries") and not ok:
+            ok = set(want) == set(got)
+            for code in set(want) & set(got):
+                (wh, wv, wb, wc), (gh, gv, gb, gc) = want[code], got[code]
+                close = wv <= gv <= wv + max(2, wv // 200)
+                ok = ok and (wh, wb) == (gh, gb) and close and (wc == gc or code == "--")
+                if close and wv != gv:
+                    print(f"note {code} visitors: ours={gv}, GoAccess {wv} (its hashed keys)")
         if name == "requested_files" and not ok:
             expected = got * got / 2**33
             ok = 0 < got - want <= expected + 4 * math.sqrt(expected) + 1
@@ -117,7 +161,8 @@ def main():
         failed += not ok
         shown = (f"{want}" if not isinstance(want, dict) else f"{len(want)} rows")
         print(f"{'ok  ' if ok else 'FAIL'} {name}: goaccess={shown}" + ("" if ok else f" ours={got}"))
-    print(f"goaccess: {len(checks) - failed} passed, {failed} failed")
+    print(f"goaccess ({ga_fmt[:40]} / ours {ours['log_format'][:40]}): "
+          f"{len(checks) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 

@@ -246,7 +246,8 @@ pub struct UrlStats {
 impl UrlStats {
     /// A URL first seen; its content kind and whether it is static only when `classify`
     /// (a store replays them from its own tables; ingest needs neither).
-    fn new(url: &[u8], classify: bool) -> UrlStats {
+    /// `static_len`: the part of `url` whose extension makes it a static file.
+    fn new(url: &[u8], static_len: usize, classify: bool) -> UrlStats {
         let (content, image) = match classify {
             true => files::kind(url),
             false => (Content::Other, false),
@@ -255,7 +256,7 @@ impl UrlStats {
             counts: Counts::default(),
             project: NONE,
             last_visitor: NONE,
-            files: if classify && files::is_static(url) {
+            files: if classify && files::is_static(&url[..static_len.min(url.len())]) {
                 FileKinds::Static
             } else {
                 FileKinds::None
@@ -680,7 +681,8 @@ impl Aggregate {
     ) {
         let url = self.urls.intern(&r.url);
         if url as usize == self.url_stats.len() {
-            self.url_stats.push(UrlStats::new(&r.url, ctx.report));
+            self.url_stats
+                .push(UrlStats::new(&r.url, r.static_len, ctx.report));
         }
         let stats = &mut self.url_stats[url as usize];
         let project = if !r.well_formed {

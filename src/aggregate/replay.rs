@@ -30,7 +30,8 @@ impl Aggregate {
     pub fn url_id(&mut self, url: &str) -> u32 {
         let id = self.urls.intern(url.as_bytes());
         if id as usize == self.url_stats.len() {
-            self.url_stats.push(UrlStats::new(url.as_bytes(), false));
+            self.url_stats
+                .push(UrlStats::new(url.as_bytes(), url.len(), false));
         }
         id
     }

@@ -12,7 +12,17 @@
 //! ```text
 //! fsmg-loggen sample DIR --truth FILE          # the bundled sample-logs/
 //! fsmg-loggen single FILE --lines N --truth F  # one plain file, for benches and CI
+//! fsmg-loggen single FILE --format caddy       # the same requests in another format
 //! ```
+//!
+//! `--format` writes the same requests (the same random choices) in another format, for
+//! the GoAccess cross-check of each: `combined` (the default), `vcombined`, `common`,
+//! `vcommon`, `w3c`, `cloudfront`, `caddy` and `nginx-json`. The truth describes the
+//! requests; it is the report's for `combined`, `vcombined` and `nginx-json`, which log
+//! every counted field (the others lack the agent, the bytes, the protocol, or the
+//! logged day: Caddy's time is UTC). Junk lines are written as they are in every format,
+//! and fail in each; requests with no method (TLS bytes, `-`) are junk in the formats
+//! that log the method apart.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
@@ -34,6 +44,19 @@ struct Args {
     seed: u64,
 }
 
+/// A log format the generator writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Encoding {
+    Combined,
+    Vcombined,
+    Common,
+    Vcommon,
+    W3c,
+    Cloudfront,
+    Caddy,
+    NginxJson,
+}
+
 #[derive(Subcommand)]
 enum Mode {
     /// Two nodes (hlz, wlg), four rotated files each (.2 gzip, .3 multi-member gzip).
@@ -51,6 +74,9 @@ enum Mode {
         /// Share of hostile lines, per mille.
         #[arg(long, default_value_t = 10)]
         hostile_per_mille: u32,
+        /// The log format to write the requests in.
+        #[arg(long, value_enum, default_value = "combined")]
+        format: Encoding,
     },
 }
 
@@ -313,6 +339,23 @@ struct Gen {
     /// Where the lines being written are served: a node directory's name.
     node: String,
     truth: Truth,
+    encoding: Encoding,
+    /// Choices only other formats need (vhost, serve time), apart from `rng`, so that
+    /// every format gets the same requests.
+    extra: fastrand::Rng,
+}
+
+/// One logged request, its text fields as a combined log carries them.
+struct Entry<'a> {
+    ip: &'a str,
+    day: (u16, u8, u8),
+    secs: u32,
+    request: &'a [u8],
+    status: &'a str,
+    size: &'a str,
+    referer: &'a str,
+    agent: &'a [u8],
+    crlf: bool,
 }
 
 impl Gen {
@@ -397,6 +440,8 @@ impl Gen {
             packages,
             node: String::new(),
             truth: Truth::default(),
+            encoding: Encoding::Combined,
+            extra: fastrand::Rng::with_seed(seed ^ 0x5eed),
         }
     }
 
@@ -589,17 +634,19 @@ impl Gen {
             "-"
         };
         let crlf = self.rng.u32(..50) == 0;
-        write_line(
+        self.emit(
             out,
-            &ip,
-            day,
-            secs,
-            &format!("{method} {raw_url} {protocol}"),
-            &status.to_string(),
-            &size_text,
-            referer,
-            &agent_text,
-            crlf,
+            &Entry {
+                ip: &ip,
+                day,
+                secs,
+                request: format!("{method} {raw_url} {protocol}").as_bytes(),
+                status: &status.to_string(),
+                size: &size_text,
+                referer,
+                agent: agent_text.as_bytes(),
+                crlf,
+            },
         );
         self.truth.hit(&Hit {
             day,
@@ -650,8 +697,19 @@ impl Gen {
                    agent: &str,
                    key_agent: &[u8],
                    client: &str| {
-            out.extend(
-                format!("{ip} - - [{d}] \"{req}\" {status} {bytes} \"-\" \"{agent}\"\n").as_bytes(),
+            g.emit(
+                out,
+                &Entry {
+                    ip,
+                    day,
+                    secs,
+                    request: req.as_bytes(),
+                    status: &status.to_string(),
+                    size: &bytes.to_string(),
+                    referer: "-",
+                    agent: agent.as_bytes(),
+                    crlf: false,
+                },
             );
             g.truth.hit(&Hit {
                 day,
@@ -771,8 +829,20 @@ impl Gen {
             ),
             14 => {
                 // Invalid UTF-8 in the path and the agent; a valid 404.
-                out.extend(format!("198.51.100.26 - - [{d}] \"GET /debian/").as_bytes());
-                out.extend(b"\xff\xfe.deb HTTP/1.1\" 404 196 \"-\" \"bad\xc3(agent\"\n");
+                self.emit(
+                    out,
+                    &Entry {
+                        ip: "198.51.100.26",
+                        day,
+                        secs,
+                        request: b"GET /debian/\xff\xfe.deb HTTP/1.1",
+                        status: "404",
+                        size: "196",
+                        referer: "-",
+                        agent: b"bad\xc3(agent",
+                        crlf: false,
+                    },
+                );
                 self.truth.hit(&Hit {
                     day,
                     hour: (secs / 3600) as u8,
@@ -793,7 +863,20 @@ impl Gen {
             _ => {
                 // Escaped quotes inside the agent stay part of it.
                 let agent = r#"Mozilla/5.0 \"evil\" <script>alert(1)</script>"#;
-                out.extend(format!("198.51.100.27 - - [{d}] \"GET /kali/ HTTP/1.1\" 200 1000 \"-\" \"{agent}\"\n").as_bytes());
+                self.emit(
+                    out,
+                    &Entry {
+                        ip: "198.51.100.27",
+                        day,
+                        secs,
+                        request: b"GET /kali/ HTTP/1.1",
+                        status: "200",
+                        size: "1000",
+                        referer: "-",
+                        agent: agent.as_bytes(),
+                        crlf: false,
+                    },
+                );
                 self.truth.hit(&Hit {
                     day,
                     hour: (secs / 3600) as u8,
@@ -829,30 +912,207 @@ impl Gen {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_line(
-    out: &mut Vec<u8>,
-    ip: &str,
-    day: (u16, u8, u8),
-    secs: u32,
-    req: &str,
-    status: &str,
-    size: &str,
-    referer: &str,
-    agent: &str,
-    crlf: bool,
-) {
-    let eol = if crlf { "\r\n" } else { "\n" };
-    let _ = write!(
-        out,
-        "{ip} - - [{:02}/{}/{}:{:02}:{:02}:{:02} +1300] \"{req}\" {status} {size} \"{referer}\" \"{agent}\"{eol}",
-        day.2,
-        MONTHS[day.1 as usize - 1],
-        day.0,
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    );
+/// A request line's method, URL and protocol, if it has them.
+fn split_request(req: &[u8]) -> Option<(&str, &[u8], &str)> {
+    let first = req.iter().position(|&b| b == b' ')?;
+    let last = req.iter().rposition(|&b| b == b' ')?;
+    (first < last).then_some(())?;
+    let method = std::str::from_utf8(&req[..first]).ok()?;
+    let protocol = std::str::from_utf8(&req[last + 1..]).ok()?;
+    Some((method, &req[first + 1..last], protocol))
+}
+
+/// A JSON string: `"` and `\` escaped, control bytes as `\u00XX`; other bytes as they
+/// are (nginx's `escape=json`), or invalid UTF-8 as U+FFFD (`lossy`, as Go's loggers do).
+fn json_str(out: &mut Vec<u8>, s: &[u8], lossy: bool) {
+    out.push(b'"');
+    let text = String::from_utf8_lossy(s);
+    let bytes = if lossy { text.as_bytes() } else { s };
+    for &b in bytes {
+        match b {
+            b'"' => out.extend(b"\\\""),
+            b'\\' => out.extend(b"\\\\"),
+            0..=0x1f => out.extend(format!("\\u{b:04X}").as_bytes()),
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
+}
+
+const HEADERS: &[(Encoding, &str)] = &[
+    (
+        Encoding::W3c,
+        "#Software: Microsoft Internet Information Services 10.0\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n",
+    ),
+    (
+        Encoding::Cloudfront,
+        "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end\n",
+    ),
+];
+
+impl Gen {
+    /// Writes one request in the chosen format. What a format cannot carry (a request
+    /// with no method where it logs the method apart) is written as a combined line,
+    /// which that format then fails, as its own junk would.
+    fn emit(&mut self, out: &mut Vec<u8>, e: &Entry<'_>) {
+        let eol: &[u8] = if e.crlf { b"\r\n" } else { b"\n" };
+        let (h, m, sec) = (e.secs / 3600, e.secs / 60 % 60, e.secs % 60);
+        let (y, mo, d) = e.day;
+        let clf = format!(
+            "{d:02}/{}/{y}:{h:02}:{m:02}:{sec:02} +1300",
+            MONTHS[mo as usize - 1]
+        );
+        let size: u64 = e.size.parse().unwrap_or(0);
+        let vhost = [
+            "mirror.fsmg.org.nz",
+            "ftp.fsmg.org.nz",
+            "debian.fsmg.org.nz",
+        ][self.extra.usize(..3)];
+        let served_ms = self.extra.u32(1..5000);
+        let split = split_request(e.request);
+        let combined = |out: &mut Vec<u8>, with_agent: bool| {
+            out.extend(format!("{} - - [{clf}] \"", e.ip).as_bytes());
+            out.extend(e.request);
+            out.extend(format!("\" {} {}", e.status, e.size).as_bytes());
+            if with_agent {
+                out.extend(format!(" \"{}\" \"", e.referer).as_bytes());
+                out.extend(e.agent);
+                out.push(b'"');
+            }
+        };
+        match (self.encoding, split) {
+            (Encoding::Combined | Encoding::Common, _) => {
+                combined(out, self.encoding == Encoding::Combined);
+            }
+            (Encoding::Vcombined | Encoding::Vcommon, _) => {
+                out.extend(format!("{vhost}:443 ").as_bytes());
+                combined(out, self.encoding == Encoding::Vcombined);
+            }
+            (Encoding::W3c, Some((method, url, _))) => {
+                let (stem, query) = match url.iter().position(|&b| b == b'?') {
+                    Some(q) => (&url[..q], &url[q + 1..]),
+                    None => (url, &b"-"[..]),
+                };
+                let agent: Vec<u8> = match e.agent {
+                    b"" => b"-".to_vec(),
+                    a => a
+                        .iter()
+                        .map(|&b| if b == b' ' { b'+' } else { b })
+                        .collect(),
+                };
+                out.extend(
+                    format!("{y:04}-{mo:02}-{d:02} {h:02}:{m:02}:{sec:02} 10.0.0.1 {method} ")
+                        .as_bytes(),
+                );
+                out.extend(stem);
+                out.push(b' ');
+                out.extend(if query.is_empty() { &b"-"[..] } else { query });
+                out.extend(format!(" 443 - {} ", e.ip).as_bytes());
+                out.extend(agent);
+                out.extend(format!(" {} {} 0 0 {served_ms}", e.referer, e.status).as_bytes());
+            }
+            (Encoding::Cloudfront, Some((method, url, protocol))) => {
+                let (stem, query) = match url.iter().position(|&b| b == b'?') {
+                    Some(q) => (&url[..q], &url[q + 1..]),
+                    None => (url, &b"-"[..]),
+                };
+                let agent: Vec<u8> = match e.agent {
+                    b"" => b"-".to_vec(),
+                    a => a
+                        .iter()
+                        .flat_map(|&b| if b == b' ' { b"%20".to_vec() } else { vec![b] })
+                        .collect(),
+                };
+                let t = |x: &str| format!("{x}\t");
+                out.extend(t(&format!("{y:04}-{mo:02}-{d:02}")).as_bytes());
+                out.extend(t(&format!("{h:02}:{m:02}:{sec:02}")).as_bytes());
+                out.extend(t("AKL50-C1").as_bytes());
+                out.extend(t(&size.to_string()).as_bytes());
+                out.extend(t(e.ip).as_bytes());
+                out.extend(t(method).as_bytes());
+                out.extend(t("d111111abcdef8.cloudfront.net").as_bytes());
+                out.extend(stem);
+                out.push(b'\t');
+                out.extend(t(e.status).as_bytes());
+                out.extend(t(e.referer).as_bytes());
+                out.extend(agent);
+                out.push(b'\t');
+                out.extend(if query.is_empty() { &b"-"[..] } else { query });
+                out.extend(
+                    format!(
+                        "\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\t{vhost}\thttps\t160\t{}.{:03}\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\t{protocol}\t-\t-\t443\t0.001\tHit\tapplication/octet-stream\t{size}\t-\t-",
+                        served_ms / 1000,
+                        served_ms % 1000
+                    )
+                    .as_bytes(),
+                );
+            }
+            (Encoding::Caddy, Some((method, url, protocol))) => {
+                let date = jiff::civil::date(y as i16, mo as i8, d as i8);
+                let days = date
+                    .since(jiff::civil::date(1970, 1, 1))
+                    .map_or(0, |s| i64::from(s.get_days()));
+                // Caddy logs UTC epoch seconds; the line's local time is at +13:00.
+                let epoch = days * 86_400 + i64::from(e.secs) - 13 * 3600;
+                let status: u16 = e.status.parse().unwrap_or(0);
+                out.extend(
+                    format!(
+                        r#"{{"level":"info","ts":{epoch}.{:06},"logger":"http.log.access.log0","msg":"handled request","request":{{"remote_ip":"{ip}","remote_port":"{}","client_ip":"{ip}","proto":"{protocol}","method":"{method}","host":"{vhost}","uri":"#,
+                        self.extra.u32(..1_000_000),
+                        self.extra.u16(1024..),
+                        ip = e.ip,
+                    )
+                    .as_bytes(),
+                );
+                json_str(out, url, true);
+                out.extend(br#","headers":{"Accept":["*/*"]"#);
+                if !e.agent.is_empty() {
+                    out.extend(br#","User-Agent":["#);
+                    json_str(out, e.agent, true);
+                    out.push(b']');
+                }
+                if e.referer != "-" {
+                    out.extend(br#","Referer":["#);
+                    json_str(out, e.referer.as_bytes(), true);
+                    out.push(b']');
+                }
+                out.extend(
+                    format!(
+                        r#"}}}},"bytes_read":0,"user_id":"","duration":{}.{:06},"size":{size},"status":{status},"resp_headers":{{"Server":["Caddy"],"Content-Type":["application/octet-stream"]}}}}"#,
+                        served_ms / 1000,
+                        served_ms % 1000 * 1000
+                    )
+                    .as_bytes(),
+                );
+            }
+            (Encoding::NginxJson, _) => {
+                out.extend(
+                    format!(
+                        r#"{{"time_local":"{clf}","remote_addr":"{}","remote_user":"","request":"#,
+                        e.ip
+                    )
+                    .as_bytes(),
+                );
+                json_str(out, e.request, false);
+                out.extend(format!(r#","status":"{}","body_bytes_sent":"{size}","request_time":"{}.{:03}","http_referer":"#, e.status, served_ms / 1000, served_ms % 1000).as_bytes());
+                json_str(out, e.referer.as_bytes(), false);
+                out.extend(br#","http_user_agent":"#);
+                json_str(out, e.agent, false);
+                out.push(b'}');
+            }
+            // No method: as the format's junk.
+            (_, None) => combined(out, true),
+        }
+        out.extend(eol);
+    }
+
+    /// The comment lines a format's files start with.
+    fn header(&mut self, out: &mut Vec<u8>) {
+        if let Some((_, text)) = HEADERS.iter().find(|(e, _)| *e == self.encoding) {
+            out.extend(text.as_bytes());
+            self.truth.comment_lines += text.lines().count() as u64;
+        }
+    }
 }
 
 fn gzip(data: &[u8]) -> anyhow::Result<Vec<u8>> {
@@ -920,9 +1180,11 @@ fn main() -> anyhow::Result<()> {
             days,
             clients,
             hostile_per_mille,
+            format,
         } => {
             let days = days_from((2018, 12, 31), days.max(1));
             let mut g = Gen::new(args.seed, clients.unwrap_or((lines / 10).max(500)));
+            g.encoding = format;
             // The node of a file is its directory's name.
             let dir = std::path::absolute(&file)?;
             g.node = dir
@@ -933,6 +1195,9 @@ fn main() -> anyhow::Result<()> {
                 std::fs::File::create(&file).with_context(|| file.display().to_string())?,
             );
             let per_day = lines / days.len();
+            let mut header = Vec::new();
+            g.header(&mut header);
+            f.write_all(&header)?;
             for (i, &day) in days.iter().enumerate() {
                 let n = if i + 1 == days.len() {
                     lines - per_day * (days.len() - 1)

@@ -197,6 +197,29 @@ fn report(r: &Report) -> String {
             ));
         }
     }
+
+    // Which format each input was read with (given, or sniffed), or why it was not read.
+    if !r.inputs.is_empty() {
+        let mut t = table("Inputs", &["File", "Format", "Lines", "Valid", "Failed"]);
+        if let Some(col) = t.1.column_mut(1) {
+            col.set_cell_alignment(CellAlignment::Left);
+        }
+        for i in &r.inputs {
+            let format = match (&i.log_format, &i.skipped) {
+                (_, Some(why)) => format!("passed over: {why}"),
+                (Some(f), None) => printable(f),
+                (None, None) => "-".into(),
+            };
+            t.1.add_row(vec![
+                printable(&i.path),
+                format,
+                thousands(i.lines.lines),
+                thousands(i.lines.valid),
+                thousands(i.lines.failed),
+            ]);
+        }
+        push(&mut out, t);
+    }
     out
 }
 

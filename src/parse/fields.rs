@@ -359,6 +359,7 @@ impl<'a> Fields<'a> {
         } else {
             Failure::NoDate
         })?;
+        let mut static_len = None;
         let (request, raw_url) = match (self.request, self.path) {
             (Some(raw), _) => {
                 let line = request_line(&raw);
@@ -373,6 +374,7 @@ impl<'a> Fields<'a> {
                 let mut url = decode_url(&path).map(Cow::into_owned).unwrap_or_default();
                 let mut raw_url = path;
                 if let Some((q, join)) = self.query {
+                    static_len = Some(url.len());
                     let skip = join == QueryJoin::IfAny && q.first() == Some(&b'?');
                     url.push(b'?');
                     raw_url.to_mut().push(b'?');
@@ -407,6 +409,7 @@ impl<'a> Fields<'a> {
             well_formed: request.is_well_formed(),
             method: request.method,
             protocol: request.protocol,
+            static_len: static_len.unwrap_or(request.url.len()),
             url: request.url,
             status,
             client_error,

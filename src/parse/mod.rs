@@ -113,6 +113,10 @@ pub struct Request<'a> {
     pub protocol: Option<Protocol>,
     /// Decoded URL with query string; `-` for a request line that could not be split.
     pub url: Cow<'a, [u8]>,
+    /// How much of `url` decides whether it is a static file: all of it, or only the path
+    /// when the query was logged as a field of its own (W3C's `cs-uri-query`), as GoAccess
+    /// decides it.
+    pub static_len: usize,
     /// A real `METHOD URL PROTOCOL` request (not TLS junk or `-`).
     pub well_formed: bool,
     pub status: u16,

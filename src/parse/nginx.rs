@@ -20,7 +20,10 @@ fn variable(name: &str) -> Option<(Field, u8)> {
         "realip_remote_addr" => (Field::Host, 3),
         "time_local" => (time("%d/%b/%Y:%H:%M:%S %z"), 2),
         "time_iso8601" => (time("%Y-%m-%dT%H:%M:%S%z"), 2),
-        "msec" => (Field::Time(TimeFormat::epoch(EpochUnit::Seconds)), 2),
+        "msec" => (
+            Field::Time(TimeFormat::epoch(EpochUnit::SecondsFraction)),
+            2,
+        ),
         "request" => (Field::Request, 2),
         "request_method" => (Field::Method, 2),
         "request_uri" => (Field::Path, 4),
@@ -177,6 +180,8 @@ fn steps(fmt: &str) -> Result<Vec<Step>, String> {
                     _ => 1,
                 };
                 let joined = matches!(pieces.get(i + 1), Some(Piece::Var(n)) if n == "is_args");
+                // Unset variables are `-`; a request of `-` is one that sent none.
+                let dash_absent = field != Field::Request;
                 steps.push(Step::Field {
                     field,
                     delim: if joined {
@@ -187,7 +192,7 @@ fn steps(fmt: &str) -> Result<Vec<Step>, String> {
                     count: time_count,
                     pick: Pick {
                         rank,
-                        dash_absent: true,
+                        dash_absent,
                         once: false,
                     },
                 });

@@ -148,8 +148,10 @@ impl Parts {
 /// JSON `ts` as seconds with a fraction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EpochUnit {
-    /// Seconds, with an optional `.fraction`.
+    /// Whole seconds (`%s`, Apache's `sec`).
     Seconds,
+    /// Seconds with an optional `.fraction` (nginx's `$msec`, Caddy's `ts`).
+    SecondsFraction,
     Millis,
     Micros,
 }
@@ -244,6 +246,7 @@ impl TimeFormat {
     pub fn has_date(&self) -> bool {
         let has = |c: Conv| self.items.contains(&Item::Conv(c));
         has(Conv::Epoch(EpochUnit::Seconds))
+            || has(Conv::Epoch(EpochUnit::SecondsFraction))
             || has(Conv::Epoch(EpochUnit::Millis))
             || has(Conv::Epoch(EpochUnit::Micros))
             || has(Conv::Day)
@@ -457,7 +460,8 @@ fn conv(c: Conv, s: &mut &[u8], p: &mut Parts) -> Option<()> {
             *s = &s[digits..];
             let v = if neg { -v } else { v };
             let (secs, micros) = match unit {
-                EpochUnit::Seconds => {
+                EpochUnit::Seconds => (v, 0),
+                EpochUnit::SecondsFraction => {
                     let mut micros = 0;
                     if s.first() == Some(&b'.') && s.get(1).is_some_and(u8::is_ascii_digit) {
                         *s = &s[1..];
@@ -787,11 +791,13 @@ pub fn parse_iso8601(tok: &[u8], parts: &mut Parts) -> Option<()> {
 /// Caddy's `ts` and nginx's `$msec`), ISO 8601 (`$time_iso8601`, Caddy's `iso8601`), or
 /// `dd/Mon/yyyy:HH:MM:SS +zzzz` (`$time_local`).
 pub fn parse_any(tok: &[u8], parts: &mut Parts) -> Option<()> {
+    static EPOCH: LazyLock<TimeFormat> =
+        LazyLock::new(|| TimeFormat::epoch(EpochUnit::SecondsFraction));
     static LOCAL: LazyLock<TimeFormat> =
         LazyLock::new(|| TimeFormat::compile("%d/%b/%Y:%H:%M:%S %z").expect("valid"));
     match tok {
         [b'0'..=b'9', ..] if tok.iter().all(|b| b.is_ascii_digit() || *b == b'.') => {
-            TimeFormat::epoch(EpochUnit::Seconds).parse_whole(tok, parts)
+            EPOCH.parse_whole(tok, parts)
         }
         [_, _, _, _, b'-', ..] => parse_iso8601(tok, parts),
         _ => LOCAL.parse_whole(tok, parts),
@@ -949,7 +955,7 @@ mod tests {
     #[test]
     fn pieces_combine() {
         let mut p = Parts::default();
-        let secs = TimeFormat::epoch(EpochUnit::Seconds);
+        let secs = TimeFormat::epoch(EpochUnit::SecondsFraction);
         let frac = TimeFormat::fraction(3);
         assert_eq!(secs.parse_prefix(b"1511642826.x", &mut p), Some(10));
         assert_eq!(frac.parse_prefix(b"690]", &mut p), Some(3));
@@ -966,7 +972,7 @@ mod tests {
             "2017-11-25T20:47:06.123000+00:00"
         );
         let mut p = Parts::default();
-        TimeFormat::epoch(EpochUnit::Seconds)
+        TimeFormat::epoch(EpochUnit::SecondsFraction)
             .parse_whole(b"1646861401.5241024", &mut p)
             .unwrap();
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Integration tests: the real binaries in fresh temporary directories.
 
 mod cli;
+mod formats;
 mod fuzz_corpus;
 mod geo;
 mod hostile;
