@@ -260,6 +260,7 @@ pub fn compile(spec: &str) -> Result<Program, String> {
             rank: rank(d, field),
             dash_absent: d.conditional,
             once: false,
+            contested: true,
         };
         match meaning {
             Meaning::Time(None)

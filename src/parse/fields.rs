@@ -70,7 +70,7 @@ pub enum Field {
 const SLOTS: usize = 17;
 
 impl Field {
-    fn slot(&self) -> Option<usize> {
+    pub(crate) fn slot(&self) -> Option<usize> {
         Some(match self {
             Field::Host | Field::HostPort => 0,
             Field::Time(_) | Field::AnyTime => return None,
@@ -114,6 +114,10 @@ pub struct Pick {
     /// GoAccess: a field already set does not take this token (its duplicate specifier
     /// leaves the line where it is).
     pub once: bool,
+    /// Another occurrence of the same kind is in the format (set by
+    /// [`super::format::Program::check`]): only then are ranks kept and compared, a cost
+    /// most formats need not pay on every field of every line.
+    pub contested: bool,
 }
 
 impl Pick {
@@ -121,6 +125,7 @@ impl Pick {
         rank: 2,
         dash_absent: false,
         once: false,
+        contested: true,
     };
 
     pub fn ranked(rank: u8) -> Pick {
@@ -285,7 +290,9 @@ impl<'a> Fields<'a> {
         if pick.dash_absent && *tok == *b"-" {
             return Ok(());
         }
-        if let Some(slot) = field.slot() {
+        if pick.contested
+            && let Some(slot) = field.slot()
+        {
             if self.ranks[slot] > pick.rank {
                 return Ok(());
             }
@@ -302,12 +309,13 @@ impl<'a> Fields<'a> {
             }
             Field::Time(format) => {
                 self.timed = true;
-                let why = if format.has_date() {
-                    Failure::BadDate
-                } else {
-                    Failure::BadTime
-                };
-                format.parse_whole(&tok, &mut self.time).ok_or(why)?;
+                format.parse_whole(&tok, &mut self.time).ok_or_else(|| {
+                    if format.has_date() {
+                        Failure::BadDate
+                    } else {
+                        Failure::BadTime
+                    }
+                })?;
             }
             Field::AnyTime => {
                 self.timed = true;
@@ -352,15 +360,18 @@ impl<'a> Fields<'a> {
     }
 
     /// The request these tokens describe, if they describe one.
-    pub fn finish(self, escapes: Escapes) -> Result<Request<'a>, Failure> {
-        let (host, ip) = self.host.ok_or(Failure::NoHost)?;
+    /// Takes the tokens out (the accumulator is left empty): moving the whole of it would
+    /// copy hundreds of bytes a line.
+    pub fn finish(&mut self, escapes: Escapes) -> Result<Request<'a>, Failure> {
+        let (host, ip) = self.host.take().ok_or(Failure::NoHost)?;
         let time = self.time.resolve().ok_or(if self.timed {
             Failure::BadDate
         } else {
             Failure::NoDate
         })?;
         let mut static_len = None;
-        let (request, raw_url) = match (self.request, self.path) {
+        let query = self.query.take();
+        let (request, raw_url) = match (self.request.take(), self.path.take()) {
             (Some(raw), _) => {
                 let line = request_line(&raw);
                 let raw_url = match line.url_at {
@@ -373,7 +384,7 @@ impl<'a> Fields<'a> {
             (None, Some(path)) => {
                 let mut url = decode_url(&path).map(Cow::into_owned).unwrap_or_default();
                 let mut raw_url = path;
-                if let Some((q, join)) = self.query {
+                if let Some((q, join)) = query {
                     static_len = Some(url.len());
                     let skip = join == QueryJoin::IfAny && q.first() == Some(&b'?');
                     url.push(b'?');
@@ -415,16 +426,16 @@ impl<'a> Fields<'a> {
             client_error,
             not_found,
             bytes: self.bytes,
-            referer: self.referer.unwrap_or(Cow::Borrowed(b"-")),
+            referer: self.referer.take().unwrap_or(Cow::Borrowed(b"-")),
             agent,
-            raw_agent: self.agent,
+            raw_agent: self.agent.take(),
             raw_url,
-            vhost: self.vhost,
-            user: self.user,
-            mime: self.mime,
-            tls_version: self.tls_version,
-            tls_cipher: self.tls_cipher,
-            cache: self.cache,
+            vhost: self.vhost.take(),
+            user: self.user.take(),
+            mime: self.mime.take(),
+            tls_version: self.tls_version.take(),
+            tls_cipher: self.tls_cipher.take(),
+            cache: self.cache.take(),
             serve_micros: self.serve_micros,
             escapes,
         })

@@ -66,6 +66,15 @@ impl Node {
         Ok(())
     }
 
+    fn for_each_steps(&mut self, f: &mut dyn FnMut(&mut Vec<Step>)) {
+        for (_, e) in &mut self.children {
+            match e {
+                Entry::Object(n) => n.for_each_steps(f),
+                Entry::Leaf(steps) => f(steps),
+            }
+        }
+    }
+
     fn fields(&self) -> Box<dyn Iterator<Item = &Field> + '_> {
         Box::new(
             self.children
@@ -165,6 +174,11 @@ impl JsonSpec {
 
     pub fn fields(&self) -> impl Iterator<Item = &Field> {
         self.root.fields()
+    }
+
+    /// Each leaf's steps, to adjust them.
+    pub(crate) fn for_each_steps(&mut self, f: &mut dyn FnMut(&mut Vec<Step>)) {
+        self.root.for_each_steps(f);
     }
 
     /// Reads one line into `f`.
@@ -505,8 +519,8 @@ fn leaf<'a, 'de>(
     }
     match value {
         // Steps over a value from the line: tokens borrow from it.
-        Cow::Borrowed(v) => run(steps, v, f, &Cow::Borrowed),
-        Cow::Owned(v) => run(steps, &v, f, &|b: &[u8]| Cow::Owned(b.to_vec())),
+        Cow::Borrowed(v) => run(steps, v, f, Cow::Borrowed),
+        Cow::Owned(v) => run(steps, &v, f, |b: &[u8]| Cow::Owned(b.to_vec())),
     }
     .map(|_| ())
 }

@@ -158,7 +158,7 @@ pub struct Logged {
 impl Request<'_> {
     /// The URL as the client sent it, before percent-decoding.
     pub fn logged_url(&self) -> Cow<'_, [u8]> {
-        self.escapes.undo(&self.raw_url)
+        self.escapes.undo(request::trim(&self.raw_url))
     }
 
     pub fn logged(&self) -> Logged {

@@ -194,6 +194,7 @@ fn steps(fmt: &str) -> Result<Vec<Step>, String> {
                         rank,
                         dash_absent,
                         once: false,
+                        contested: true,
                     },
                 });
             }

@@ -148,7 +148,8 @@ pub struct RequestLine<'a> {
     pub protocol: Option<Protocol>,
     /// Decoded URL including any query string; `-` when the line could not be split.
     pub url: Cow<'a, [u8]>,
-    /// Where the URL lies in the token as logged (`None` when it is `-`).
+    /// Where the URL lies in the token as logged, maybe with white space around it
+    /// (`None` when it is `-`).
     pub url_at: Option<(usize, usize)>,
 }
 
@@ -190,7 +191,8 @@ pub fn parse_request_line(tok: &[u8]) -> RequestLine<'_> {
         method: Some(method),
         protocol: Some(protocol),
         url: decode_url_or_raw(&rest[1..space + 1]),
-        url_at: Some((mlen + 1, trim(&rest[1..space + 1]).len())),
+        // Untrimmed (a space before the protocol stays): trimmed only when rows need it.
+        url_at: Some((mlen + 1, space)),
     }
 }
 

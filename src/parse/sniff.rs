@@ -242,7 +242,7 @@ fn reads_whole(program: &Program, line: &[u8]) -> bool {
         Matcher::Steps(steps) => {
             let mut f = Fields::default();
             matches!(
-                super::format::run(steps, line, &mut f, &std::borrow::Cow::Borrowed),
+                super::format::run(steps, line, &mut f, std::borrow::Cow::Borrowed),
                 Ok(true)
             ) && f.finish(program.escapes).is_ok()
         }

@@ -80,6 +80,21 @@ pub struct Parts {
 impl Parts {
     /// The calendar time these parts describe, `None` if they name no date.
     pub fn resolve(&self) -> Option<Tm> {
+        // The usual case first: a whole date and time of day, as logged.
+        if let (None, Some(year), Some(month), Some(day), Some(hour)) =
+            (self.epoch, self.year, self.month, self.day, self.hour)
+        {
+            return Some(Tm {
+                year,
+                month,
+                day,
+                hour,
+                minute: self.minute.unwrap_or(0),
+                second: self.second.unwrap_or(0),
+                micros: self.micros.unwrap_or(0),
+                utc_offset_min: self.offset,
+            });
+        }
         if let Some(epoch) = self.epoch {
             // An epoch is absolute: shown in the logged zone if there is one, else UTC.
             let offset = self.offset.unwrap_or(0);
