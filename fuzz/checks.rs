@@ -8,8 +8,10 @@ use fsmg_stats::aggregate::{Aggregate, Context};
 use fsmg_stats::enrich::geo::Geo;
 use fsmg_stats::enrich::project::Projects;
 use fsmg_stats::input::{Chunks, Source};
-use fsmg_stats::parse::format::{Program, compile};
+use fsmg_stats::parse::format::{Program, compile, compile_log_format};
+use fsmg_stats::parse::nginx;
 use fsmg_stats::parse::sniff::Formats;
+use fsmg_stats::parse::time::{Parts, TimeFormat};
 use fsmg_stats::report::{Meta, Period, Report};
 
 static PROGRAMS: LazyLock<Vec<Program>> = LazyLock::new(|| {
@@ -18,9 +20,12 @@ static PROGRAMS: LazyLock<Vec<Program>> = LazyLock::new(|| {
         "COMMON",
         "VCOMBINED",
         r#"%h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i" %D %v"#,
+        "CADDY",
+        "JSON",
     ]
     .iter()
     .map(|f| compile(f).expect("built-in formats compile"))
+    .chain([nginx::compile(nginx::COMBINED).expect("nginx's combined compiles")])
     .collect()
 });
 
@@ -75,8 +80,10 @@ pub fn parse_line(data: &[u8]) {
     }
 }
 
-/// Any string as an Apache LogFormat: compiling never panics, and a compiled format parses
-/// a line (and its own text) without panicking.
+/// Any string as a log format in every language (a name, an Apache LogFormat, a GoAccess
+/// format plain or JSON, with itself as date and time format too, an nginx log_format) and
+/// as a strftime format: compiling never panics, and a compiled format parses a line (and
+/// its own text) without panicking.
 pub fn log_format(data: &[u8]) {
     let (spec, line) = match data.iter().position(|&b| b == 0) {
         Some(i) => (&data[..i], &data[i + 1..]),
@@ -85,9 +92,19 @@ pub fn log_format(data: &[u8]) {
     let Ok(spec) = std::str::from_utf8(spec) else {
         return;
     };
-    if let Ok(program) = compile(spec) {
+    let programs = [
+        compile(spec),
+        compile_log_format(spec, Some(spec), Some(spec)),
+        nginx::compile(spec),
+    ];
+    for program in programs.into_iter().flatten() {
         let _ = program.parse_line(line);
         let _ = program.parse_line(spec.as_bytes());
+    }
+    if let Ok(time) = TimeFormat::compile(spec) {
+        let mut parts = Parts::default();
+        let _ = time.parse_prefix(line, &mut parts);
+        let _ = parts.resolve();
     }
 }
 

@@ -19,11 +19,15 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
 
 /// Fast, exact access-log analytics for public download mirrors.
 ///
-/// Reads Apache common/combined logs (plain or gzip, rotated sets, directories) and prints
-/// GoAccess-exact headline numbers plus per-day, per-project and per-file tables.
+/// Reads access logs in any Apache LogFormat, GoAccess format, nginx log_format or JSON
+/// lines, each file's format sniffed when none is given (plain or gzip, rotated sets,
+/// directories), and prints GoAccess-exact headline numbers plus per-day, per-project and
+/// per-file tables.
 ///
 /// Exit status: 0 success, 1 partial (some input could not be read; it is named on
-/// stderr and the rest is reported), 2 usage or configuration error.
+/// stderr and the rest is reported), or an input none of whose lines is a request, or no
+/// access-log lines at all (said on stderr; no report is written when not one request was
+/// read), 2 usage or configuration error, 3 (ingest) another ingest holds the store.
 #[derive(Debug, Parser)]
 #[command(name = "fsmg-stats", version, long_version = LONG_VERSION.as_str(), about, long_about)]
 pub struct Args {
