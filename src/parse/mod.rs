@@ -2,7 +2,7 @@
 //! [`Failure`] saying why the line is not a request. Nothing here allocates on the common
 //! path; URL or agent decoding allocates only when the field has `%` escapes.
 //!
-//! Formats ([`format`]) come in four languages, all compiled to the same fields
+//! Formats ([`mod@format`]) come in four languages, all compiled to the same fields
 //! ([`fields`]): Apache `LogFormat` ([`apache`]), GoAccess's ([`goaccess`]), nginx's
 //! ([`nginx`]) and JSON lines ([`json`]); [`sniff`] picks one from a log's first lines.
 
