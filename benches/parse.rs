@@ -12,6 +12,10 @@ use fsmg_stats::parse::{Line, format};
 
 const LINE: &[u8] = br#"2404:4408:63a8::2 - - [31/Dec/2018:13:55:36 +1300] "GET /debian/pool/main/g/gcc-8/libstdc++6_8.2.0-13_amd64.deb HTTP/1.1" 200 457964 "-" "Debian APT-HTTP/1.3 (1.8.0~alpha3)""#;
 
+/// The same request as nginx's `escape=json` logs it, and as Caddy does.
+const NGINX_JSON: &[u8] = br#"{"time_local":"31/Dec/2018:13:55:36 +1300","remote_addr":"2404:4408:63a8::2","remote_user":"","request":"GET /debian/pool/main/g/gcc-8/libstdc++6_8.2.0-13_amd64.deb HTTP/1.1","status":"200","body_bytes_sent":"457964","request_time":"0.250","http_referer":"-","http_user_agent":"Debian APT-HTTP/1.3 (1.8.0~alpha3)"}"#;
+const CADDY: &[u8] = br#"{"level":"info","ts":1546217736.274190,"logger":"http.log.access.log0","msg":"handled request","request":{"remote_ip":"2404:4408:63a8::2","remote_port":"46593","client_ip":"2404:4408:63a8::2","proto":"HTTP/1.1","method":"GET","host":"mirror.fsmg.org.nz","uri":"/debian/pool/main/g/gcc-8/libstdc++6_8.2.0-13_amd64.deb","headers":{"Accept":["*/*"],"User-Agent":["Debian APT-HTTP/1.3 (1.8.0~alpha3)"]}},"bytes_read":0,"user_id":"","duration":0.250000,"size":457964,"status":200,"resp_headers":{"Server":["Caddy"],"Content-Type":["application/octet-stream"]}}"#;
+
 fn chunk() -> Vec<u8> {
     let mut out = Vec::with_capacity(2 << 20);
     let mut i = 0u32;
@@ -31,13 +35,20 @@ fn chunk() -> Vec<u8> {
 fn benches(c: &mut Criterion) {
     let program = format::compile("COMBINED").unwrap();
     let mut g = c.benchmark_group("parse");
-    g.throughput(Throughput::Bytes(LINE.len() as u64));
-    g.bench_function("combined_line", |b| {
-        b.iter(|| match program.parse_line(black_box(LINE)) {
-            Line::Request(r) => r.bytes,
-            _ => 0,
-        })
-    });
+    for (name, format, line) in [
+        ("combined_line", "COMBINED", LINE),
+        ("nginx_json_line", "JSON", NGINX_JSON),
+        ("caddy_line", "CADDY", CADDY),
+    ] {
+        let program = format::compile(format).unwrap();
+        g.throughput(Throughput::Bytes(line.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| match program.parse_line(black_box(line)) {
+                Line::Request(r) => r.bytes,
+                _ => 0,
+            })
+        });
+    }
     g.finish();
 
     let data = chunk();

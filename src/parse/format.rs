@@ -215,20 +215,13 @@ pub(crate) fn run<'a, 'b>(
     own: impl Fn(&'b [u8]) -> Cow<'a, [u8]>,
 ) -> Result<bool, Failure> {
     let mut rest = input;
-    let mut whole = true;
     for step in steps {
-        let ended = rest.is_empty()
-            && matches!(
-                step,
-                Step::SkipTo(_) | Step::ZoneTo(_) | Step::Field { .. } | Step::TimeHere { .. }
-            );
-        if ended {
-            whole = false;
-            break;
-        }
         match step {
             Step::Skip => rest = rest.get(1..).unwrap_or_default(),
             Step::SkipTo(d) => {
+                if rest.is_empty() {
+                    return Ok(false);
+                }
                 if let Some(i) = d.and_then(|d| memchr::memchr(d, rest)) {
                     rest = &rest[i..];
                 } else if d.is_none() {
@@ -243,6 +236,9 @@ pub(crate) fn run<'a, 'b>(
                 rest = &rest[n..];
             }
             Step::ZoneTo(d) => {
+                if rest.is_empty() {
+                    return Ok(false);
+                }
                 if let Some(i) = memchr::memchr(*d, rest) {
                     if let Some(z) = super::time::parse_offset(&rest[..i]) {
                         f.time.set_offset(z);
@@ -256,6 +252,9 @@ pub(crate) fn run<'a, 'b>(
                 count,
                 pick,
             } => {
+                if rest.is_empty() {
+                    return Ok(false);
+                }
                 if pick.once && f.is_set(field) {
                     continue;
                 }
@@ -271,6 +270,9 @@ pub(crate) fn run<'a, 'b>(
                 f.store(field, *pick, tok.map(&own))?;
             }
             Step::TimeHere { time, then, pick } => {
+                if rest.is_empty() {
+                    return Ok(false);
+                }
                 let Field::Time(format) = time else {
                     continue;
                 };
@@ -290,7 +292,7 @@ pub(crate) fn run<'a, 'b>(
             }
         }
     }
-    Ok(whole)
+    Ok(true)
 }
 
 /// What the user gave to describe the log, from flags, the config file or a goaccess.conf.
