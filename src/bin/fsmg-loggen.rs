@@ -922,6 +922,26 @@ fn split_request(req: &[u8]) -> Option<(&str, &[u8], &str)> {
     Some((method, &req[first + 1..last], protocol))
 }
 
+/// A URL's path and query (`-` when none), as W3C and CloudFront log them apart.
+fn stem_and_query(url: &[u8]) -> (&[u8], &[u8]) {
+    match url.iter().position(|&b| b == b'?') {
+        Some(q) if q + 1 < url.len() => (&url[..q], &url[q + 1..]),
+        Some(q) => (&url[..q], b"-"),
+        None => (url, b"-"),
+    }
+}
+
+/// An agent in a space-separated field: spaces written as `space`, `-` when empty.
+fn agent_field(agent: &[u8], space: &[u8]) -> Vec<u8> {
+    if agent.is_empty() {
+        return b"-".to_vec();
+    }
+    agent
+        .iter()
+        .flat_map(|&b| if b == b' ' { space.to_vec() } else { vec![b] })
+        .collect()
+}
+
 /// A JSON string: `"` and `\` escaped, control bytes as `\u00XX`; other bytes as they
 /// are (nginx's `escape=json`), or invalid UTF-8 as U+FFFD (`lossy`, as Go's loggers do).
 fn json_str(out: &mut Vec<u8>, s: &[u8], lossy: bool) {
@@ -989,40 +1009,22 @@ impl Gen {
                 combined(out, self.encoding == Encoding::Vcombined);
             }
             (Encoding::W3c, Some((method, url, _))) => {
-                let (stem, query) = match url.iter().position(|&b| b == b'?') {
-                    Some(q) => (&url[..q], &url[q + 1..]),
-                    None => (url, &b"-"[..]),
-                };
-                let agent: Vec<u8> = match e.agent {
-                    b"" => b"-".to_vec(),
-                    a => a
-                        .iter()
-                        .map(|&b| if b == b' ' { b'+' } else { b })
-                        .collect(),
-                };
+                let (stem, query) = stem_and_query(url);
+                let agent = agent_field(e.agent, b"+");
                 out.extend(
                     format!("{y:04}-{mo:02}-{d:02} {h:02}:{m:02}:{sec:02} 10.0.0.1 {method} ")
                         .as_bytes(),
                 );
                 out.extend(stem);
                 out.push(b' ');
-                out.extend(if query.is_empty() { &b"-"[..] } else { query });
+                out.extend(query);
                 out.extend(format!(" 443 - {} ", e.ip).as_bytes());
                 out.extend(agent);
                 out.extend(format!(" {} {} 0 0 {served_ms}", e.referer, e.status).as_bytes());
             }
             (Encoding::Cloudfront, Some((method, url, protocol))) => {
-                let (stem, query) = match url.iter().position(|&b| b == b'?') {
-                    Some(q) => (&url[..q], &url[q + 1..]),
-                    None => (url, &b"-"[..]),
-                };
-                let agent: Vec<u8> = match e.agent {
-                    b"" => b"-".to_vec(),
-                    a => a
-                        .iter()
-                        .flat_map(|&b| if b == b' ' { b"%20".to_vec() } else { vec![b] })
-                        .collect(),
-                };
+                let (stem, query) = stem_and_query(url);
+                let agent = agent_field(e.agent, b"%20");
                 let t = |x: &str| format!("{x}\t");
                 out.extend(t(&format!("{y:04}-{mo:02}-{d:02}")).as_bytes());
                 out.extend(t(&format!("{h:02}:{m:02}:{sec:02}")).as_bytes());
@@ -1037,7 +1039,7 @@ impl Gen {
                 out.extend(t(e.referer).as_bytes());
                 out.extend(agent);
                 out.push(b'\t');
-                out.extend(if query.is_empty() { &b"-"[..] } else { query });
+                out.extend(query);
                 out.extend(
                     format!(
                         "\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\t{vhost}\thttps\t160\t{}.{:03}\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\t{protocol}\t-\t-\t443\t0.001\tHit\tapplication/octet-stream\t{size}\t-\t-",

@@ -36,6 +36,23 @@ impl Tm {
     pub fn day_key(&self) -> Day {
         self.year as u32 * 10_000 + self.month as u32 * 100 + self.day as u32
     }
+
+    /// ISO 8601, as logged: `2019-05-06T12:09:43`, then `.123456` when there is a
+    /// fraction and `-04:00` when the line gave an offset.
+    pub fn iso8601(&self) -> String {
+        let mut s = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        );
+        if self.micros != 0 {
+            s += &format!(".{:06}", self.micros);
+        }
+        if let Some(o) = self.utc_offset_min {
+            let sign = if o < 0 { '-' } else { '+' };
+            s += &format!("{sign}{:02}:{:02}", o.abs() / 60, o.abs() % 60);
+        }
+        s
+    }
 }
 
 /// The day of a calendar date.
@@ -832,40 +849,6 @@ mod tests {
         strptime(input.as_bytes(), fmt.as_bytes())
     }
 
-    fn iso(t: &Tm) -> String {
-        let mut s = format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            t.year, t.month, t.day, t.hour, t.minute, t.second
-        );
-        if t.micros != 0 {
-            s += &format!(".{:06}", t.micros);
-        }
-        if let Some(o) = t.utc_offset_min {
-            s += &format!(
-                "{}{:02}:{:02}",
-                if o < 0 { '-' } else { '+' },
-                o.abs() / 60,
-                o.abs() % 60
-            );
-        }
-        s
-    }
-
-    #[test]
-    fn clf_date_fast_and_slow_paths_agree() {
-        let want = Tm {
-            year: 2018,
-            month: 10,
-            day: 1,
-            ..Tm::default()
-        };
-        assert_eq!(parse_clf_date(b"01/Oct/2018"), Some(want));
-        assert_eq!(parse_clf_date(b"1/Oct/2018"), Some(want));
-        assert_eq!(parse_clf_date(b"01/oct/2018"), Some(want));
-        assert_eq!(parse_clf_date(b"01/October/2018"), Some(want));
-        assert_eq!(strptime(b"01/Oct/2018", b"%d/%b/%Y"), Some(want));
-    }
-
     #[test]
     fn clf_date_rejections_match_glibc() {
         for bad in [
@@ -906,9 +889,9 @@ mod tests {
     #[test]
     fn custom_formats() {
         let t = tm("2018-12-31 23:59:01 +1300", "%Y-%m-%d %H:%M:%S %z").unwrap();
-        assert_eq!(iso(&t), "2018-12-31T23:59:01+13:00");
+        assert_eq!(t.iso8601(), "2018-12-31T23:59:01+13:00");
         let t = tm("2018-12-31T23:59:01-05:30", "%FT%T%z").unwrap();
-        assert_eq!(iso(&t), "2018-12-31T23:59:01-05:30");
+        assert_eq!(t.iso8601(), "2018-12-31T23:59:01-05:30");
         assert_eq!(tm("2018-12-31", "%F%%"), None);
         assert!(check_time_format("%d/%b/%Y:%H:%M:%S %z").is_ok());
         assert!(check_time_format("%Q").unwrap_err().contains("%Q"));
@@ -956,7 +939,7 @@ mod tests {
         ];
         for (input, fmt, want) in cases {
             let t = tm(input, fmt).unwrap_or_else(|| panic!("{input:?} {fmt:?}"));
-            assert_eq!(iso(&t), want, "{input:?} {fmt:?}");
+            assert_eq!(t.iso8601(), want, "{input:?} {fmt:?}");
         }
         // Latin-1 month names too (the log's bytes as a German server wrote them).
         let mut p = Parts::default();
@@ -975,7 +958,7 @@ mod tests {
         assert_eq!(secs.parse_prefix(b"1511642826.x", &mut p), Some(10));
         assert_eq!(frac.parse_prefix(b"690]", &mut p), Some(3));
         assert_eq!(
-            iso(&p.resolve().unwrap()),
+            p.resolve().unwrap().iso8601(),
             "2017-11-25T20:47:06.690000+00:00"
         );
         let mut p = Parts::default();
@@ -983,7 +966,7 @@ mod tests {
             .parse_whole(b"1511642826123", &mut p)
             .unwrap();
         assert_eq!(
-            iso(&p.resolve().unwrap()),
+            p.resolve().unwrap().iso8601(),
             "2017-11-25T20:47:06.123000+00:00"
         );
         let mut p = Parts::default();
@@ -991,7 +974,7 @@ mod tests {
             .parse_whole(b"1646861401.5241024", &mut p)
             .unwrap();
         assert_eq!(
-            iso(&p.resolve().unwrap()),
+            p.resolve().unwrap().iso8601(),
             "2022-03-09T21:30:01.524102+00:00"
         );
     }
@@ -1009,7 +992,7 @@ mod tests {
         ] {
             let mut p = Parts::default();
             parse_iso8601(s.as_bytes(), &mut p).unwrap();
-            assert_eq!(iso(&p.resolve().unwrap()), want);
+            assert_eq!(p.resolve().unwrap().iso8601(), want);
         }
         assert!(parse_iso8601(b"2019-04-01T06:25:09 junk", &mut Parts::default()).is_none());
     }

@@ -159,13 +159,7 @@ fn since_until_window_is_inclusive() {
         "2019-01-02",
         dir.to_str().unwrap(),
     ]);
-    let days: Vec<&str> = r["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["date"].as_str().unwrap())
-        .collect();
-    assert_eq!(days, ["2019-01-01", "2019-01-02"]);
+    assert_eq!(dates(&r), ["2019-01-01", "2019-01-02"]);
     let all = report(&[dir.to_str().unwrap()]);
     let s = &r["summary"];
     let total_lines: u64 = all["inputs"]

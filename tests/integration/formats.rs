@@ -98,13 +98,7 @@ fn epoch_times_and_pieces() {
         log.to_str().unwrap(),
     ]);
     assert_eq!(summary(&r).0, 2);
-    let days: Vec<&str> = r["days"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["date"].as_str().unwrap())
-        .collect();
-    assert_eq!(days, ["2018-12-30", "2018-12-31"]);
+    assert_eq!(dates(&r), ["2018-12-30", "2018-12-31"]);
 }
 
 #[test]

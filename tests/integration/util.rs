@@ -36,6 +36,16 @@ pub fn fsmg() -> Command {
     c
 }
 
+/// The dates of a report's `days`.
+pub fn dates(r: &Value) -> Vec<String> {
+    r["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Runs fsmg-stats with `args` and returns its JSON report.
 pub fn report(args: &[&str]) -> Value {
     json_of(fsmg().args(["--format", "json", "-q"]).args(args))
