@@ -3,7 +3,7 @@
 reports/daily/*.sql (over the daily tables only), run by DuckDB, against
 `fsmg-stats --format json` on the same logs.
 
-usage: sql-check.py FSMG_STATS_BINARY NODE=PATH [NODE=PATH ...]
+usage: sql-check.py FSMG_STATS_BINARY [--log-format FMT] NODE=PATH [NODE=PATH ...]
 
 Each PATH is ingested as node NODE; the JSON report reads all PATHs together. A PATH that
 is a plain file is ingested as a live log in two runs (its first half, then all of it), so
@@ -21,7 +21,26 @@ REPORTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "report
 
 
 DAILY = ["traffic", "visitors", "status", "hours", "files", "file_visitors", "requested_files",
-         "clients", "content", "addresses", "downloads"]
+         "clients", "content", "addresses", "downloads", "panels", "panel_visitors"]
+
+
+def panel_rows(report):
+    """GoAccess's other panels of the JSON report as reports/daily/panels.sql rows:
+    (panel, key, item, method, protocol, requests, visitors, bytes), sorted."""
+    rows = []
+    for panel, key, item in [("vhosts", "name", None), ("referrers", "url", None),
+                             ("referring_sites", "site", None), ("remote_users", "name", None),
+                             ("cache_status", "status", None), ("not_found", "path", None),
+                             ("static_files", "path", None), ("browsers", "name", "version"),
+                             ("operating_systems", "name", "version"),
+                             ("mime_types", "type", "name"), ("tls", "version", "cipher")]:
+        for r in report.get(panel) or []:
+            detail = r[item] if item else None
+            if panel == "tls":
+                detail = r["version"] + ("/" + r["cipher"] if r["cipher"] else "")
+            rows.append((panel, r[key], detail, r.get("method"), r.get("protocol"),
+                         r["requests"], r["visitors"], r["bytes"]))
+    return sorted(rows, key=str)
 
 
 def query(con, name):
@@ -53,10 +72,14 @@ def compare(report, prefix, summary, days, projects, countries, asns):
 
 
 def main():
-    binary, pairs = sys.argv[1], [a.split("=", 1) for a in sys.argv[2:]]
+    binary, args = sys.argv[1], sys.argv[2:]
+    fmt = []
+    if args[0] == "--log-format":
+        fmt, args = args[:2], args[2:]
+    pairs = [a.split("=", 1) for a in args]
     with tempfile.TemporaryDirectory() as store:
         for node, path in pairs:
-            ingest = [binary, "ingest", "-q", "--store", store, "--node", node]
+            ingest = [binary, "ingest", "-q", *fmt, "--store", store, "--node", node]
             if os.path.isfile(path):
                 data = open(path, "rb").read()
                 live = os.path.join(store, "..", os.path.basename(store) + "-live.log")
@@ -70,7 +93,7 @@ def main():
             else:
                 subprocess.run([*ingest, path], check=True)
         report = json.loads(subprocess.run(
-            [binary, "--format", "json", "-q", "--top", "1000000",
+            [binary, "--format", "json", "-q", "--top", "1000000", *fmt,
              *[f"{n}={p}" for n, p in pairs]],
             check=True, capture_output=True).stdout)
         con = duckdb.connect()
@@ -95,6 +118,12 @@ def main():
         got = sorted([n["name"], n["requests"], n["visitors"], n["bytes"]]
                      for n in query(con, "daily/nodes.sql"))
         checks.append(("daily/nodes", nodes, got))
+        got = sorted((tuple(r.values()) for r in query(con, "daily/panels.sql")), key=str)
+        checks.append(("daily/panels", panel_rows(report), got))
+        vhosts = [[v["name"], v["requests"], v["visitors"], v["bytes"]] for v in report["vhosts"]]
+        got = [[v["vhost"], v["requests"], v["visitors"], v["bytes"]]
+               for v in query(con, "vhosts.sql")]
+        checks.append(("vhosts", vhosts, got))
 
     failed = 0
     for name, want, got in checks:

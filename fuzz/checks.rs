@@ -66,10 +66,12 @@ pub fn parse_line(data: &[u8]) {
                 sizes: &[data.len() as u64],
                 errors: &[],
                 input_formats: &[],
+                logs: Default::default(),
                 top: 10,
                 geo: &[],
                 nodes: &["-".to_string()],
                 show_ips: false,
+                title: None,
                 timed: program.has_serve_time(),
             },
         );

@@ -68,8 +68,8 @@ pub struct Args {
     #[arg(long = "json-field", value_name = "NAME=PATH", global = true)]
     pub json_fields: Vec<String>,
 
-    /// Read the log, date and time formats (and log-file, geoip-database,
-    /// ignore-crawlers) from an existing goaccess.conf.
+    /// Read the log, date and time formats (and log-file, geoip-database, the filters and
+    /// html-report-title) from an existing goaccess.conf.
     #[arg(long, value_name = "FILE", global = true)]
     pub goaccess_config: Option<PathBuf>,
 
@@ -132,6 +132,26 @@ pub struct Args {
     /// option does.
     #[arg(long, global = true)]
     pub ignore_crawlers: bool,
+
+    /// Leave out requests from ADDR: an address (as logged), a range (10.0.0.2-10.0.0.9)
+    /// or a network (203.0.113.0/24); repeatable. Counted in `excluded_requests`, as
+    /// GoAccess's option does.
+    #[arg(long = "exclude-ip", value_name = "ADDR", global = true)]
+    pub exclude_ips: Vec<String>,
+
+    /// Leave out requests answered with status CODE; repeatable.
+    #[arg(long = "ignore-status", value_name = "CODE", global = true)]
+    pub ignore_statuses: Vec<u16>,
+
+    /// Leave out requests whose referrer matches PATTERN: the whole referrer (`-` when
+    /// none), case-sensitive, `*` and `?` as wildcards, as GoAccess matches it;
+    /// repeatable.
+    #[arg(long = "ignore-referrer", value_name = "PATTERN", global = true)]
+    pub ignore_referrers: Vec<String>,
+
+    /// The title of the HTML dashboard and the sponsor report.
+    #[arg(long, alias = "html-report-title", value_name = "TEXT", global = true)]
+    pub title: Option<String>,
 
     /// Show client addresses in the heavy-hitters table and failed-line samples. Off by
     /// default: reports get published.

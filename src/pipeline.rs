@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
+use crate::aggregate::panels::Logs;
 use crate::aggregate::{Aggregate, Context, node_id};
 use crate::config::Config;
 use crate::input::{self, Chunks, Found, InputError, Source};
@@ -77,7 +78,7 @@ pub fn aggregate(
         geo: &cfg.geo,
         rows,
         report: !reading.rows_only,
-        ignore_crawlers: cfg.ignore_crawlers,
+        filters: &cfg.filters,
         nodes: &reading.nodes,
     };
     let wanted = |i: usize| formats.wanted(ctx.input_id(i as u32));
@@ -380,8 +381,12 @@ fn meta<'a>(
     nodes: &'a [String],
     formats: &Formats,
 ) -> Meta<'a> {
-    let timed = (0..sources.len()).any(|i| formats.program(i).has_serve_time())
-        || cfg.program.as_ref().is_some_and(|p| p.has_serve_time());
+    let programs: Vec<&crate::parse::Program> = (0..sources.len())
+        .map(|i| formats.program(i))
+        .chain(cfg.program.as_ref())
+        .collect();
+    let timed = programs.iter().any(|p| p.has_serve_time());
+    let logs = Logs::of_all(programs.iter().copied());
     Meta {
         log_format,
         period: Period {
@@ -392,10 +397,12 @@ fn meta<'a>(
         sizes,
         errors,
         input_formats,
+        logs,
         top: cfg.top,
         geo: &cfg.geo.infos,
         nodes,
         show_ips: cfg.show_ips,
+        title: cfg.title.as_deref(),
         timed,
     }
 }
@@ -417,10 +424,12 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
             sizes: &[],
             errors: &[],
             input_formats: &[],
+            logs: r.logs,
             top: cfg.top,
             geo: &r.geo,
             nodes: &r.nodes,
             show_ips: cfg.show_ips,
+            title: cfg.title.as_deref(),
             timed: r.agg.timed,
         };
         Ok((Report::build(&r.agg, &meta), r.nodes))

@@ -7,7 +7,10 @@
 //! are (file, visitor) pairs. Memory grows with the number of distinct keys, never with the
 //! number of lines.
 
+pub mod filter;
 pub mod intern;
+pub mod keyed;
+pub mod panels;
 pub mod replay;
 
 use foldhash::fast::RandomState;
@@ -21,7 +24,16 @@ use crate::parse::time::Day;
 use crate::parse::{Failure, Line, Program, Request};
 use crate::store::RowSink;
 use crate::store::rows::Rows;
+use filter::Filters;
 use intern::Interner;
+use panels::{Fields, Logs, Panels};
+
+static NO_FILTERS: Filters = Filters {
+    ips: Vec::new(),
+    statuses: Vec::new(),
+    referrers: Vec::new(),
+    crawlers: false,
+};
 
 /// Requests and bytes of one row of a table.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -130,8 +142,8 @@ pub struct Context<'a> {
     /// Whether the report is counted: not when only request rows and line counts are
     /// wanted (ingest), as it is most of a run's time and memory.
     pub report: bool,
-    /// `--ignore-crawlers`: crawlers' requests are `excluded`, as GoAccess's option does.
-    pub ignore_crawlers: bool,
+    /// GoAccess's filters: what they match is `excluded`, as GoAccess's options do.
+    pub filters: &'a Filters,
     /// The node (anycast site) of each input, by input number: an id into the run's node
     /// names.
     pub nodes: &'a [u32],
@@ -151,7 +163,7 @@ impl<'a> Context<'a> {
         self.formats.program(self.input_id(input))
     }
 
-    /// A report of every day, with no request rows, no crawler filter and every input on
+    /// A report of every day, with no request rows, no filters and every input on
     /// node 0 (tests, benchmarks and fuzzing).
     pub fn whole(formats: &'a Formats, projects: &'a Projects, geo: &'a Geo) -> Context<'a> {
         Context {
@@ -162,7 +174,7 @@ impl<'a> Context<'a> {
             geo,
             rows: None,
             report: true,
-            ignore_crawlers: false,
+            filters: &NO_FILTERS,
             nodes: &[],
         }
     }
@@ -453,6 +465,8 @@ pub struct Aggregate {
     pub last_day: Option<Day>,
     /// Visitors of a store's rolled-up months, as counts only.
     pub counted: Counted,
+    /// GoAccess's other panels: vhosts, referrers, 404s, static files, browsers...
+    pub panels: Panels,
 }
 
 /// Visitors counted before: a store's roll-up of a month keeps only how many visitors
@@ -478,8 +492,25 @@ pub struct Counted {
 }
 
 pub fn grow<T: Default + Clone>(v: &mut Vec<T>, idx: usize) -> &mut T {
+    grow_with(v, idx, T::default())
+}
+
+/// Which of `counts` can be among the `top` by requests and bytes (ties included).
+pub fn top_candidates(counts: &[Counts], top: usize) -> Vec<bool> {
+    let key = |c: &Counts| (c.requests, c.bytes);
+    let mut keys: Vec<(u64, u64)> = counts.iter().map(key).collect();
+    let cut = match top {
+        0 => return vec![false; keys.len()],
+        t if t >= keys.len() => (0, 0),
+        t => *keys.select_nth_unstable_by(t - 1, |a, b| b.cmp(a)).1,
+    };
+    counts.iter().map(|c| key(c) >= cut).collect()
+}
+
+/// As [`grow`], new slots `fill`.
+pub fn grow_with<T: Clone>(v: &mut Vec<T>, idx: usize, fill: T) -> &mut T {
     if v.len() <= idx {
-        v.resize(idx + 1, T::default());
+        v.resize(idx + 1, fill);
     }
     &mut v[idx]
 }
@@ -565,6 +596,7 @@ impl Aggregate {
     /// Folds one chunk (complete lines; the last may lack its `\n`) into this state.
     pub fn add_chunk(&mut self, ctx: &Context<'_>, input: u32, chunk: u32, data: &[u8]) {
         let program = ctx.program(input);
+        let logs = Logs::of(program);
         let mut counts = LineCounts::default();
         let mut line_no = 0u64;
         // Request rows by logged day: the store partitions by it.
@@ -593,17 +625,24 @@ impl Aggregate {
                         counts.excluded += 1;
                         continue;
                     }
+                    let fields = Fields::of(&r, logs);
+                    let filters = ctx.filters;
+                    if filters.any() && filters.excludes(&r, &fields) {
+                        counts.excluded += 1;
+                        continue;
+                    }
                     // Agents are only needed for visitors, clients and crawlers.
-                    let agent =
-                        (ctx.report || ctx.ignore_crawlers).then(|| self.agent_id(&r.agent));
-                    if ctx.ignore_crawlers && agent.is_some_and(|a| self.is_crawler(a)) {
+                    let agent = (ctx.report || filters.crawlers).then(|| self.agent_id(&r.agent));
+                    if filters.crawlers
+                        && agent.is_some_and(|a| self.panels.is_crawler(a, &r.agent))
+                    {
                         counts.excluded += 1;
                         continue;
                     }
                     counts.valid += 1;
                     let day_rows = ctx.rows.map(|_| rows.entry(r.day).or_default());
                     let node = ctx.nodes.get(input as usize).copied().unwrap_or(0);
-                    self.add_request(ctx, &r, agent, node, day_rows);
+                    self.add_request(ctx, (&r, &fields), agent, node, day_rows);
                 }
             }
         }
@@ -631,11 +670,6 @@ impl Aggregate {
             self.agent_clients.push(client);
         }
         id
-    }
-
-    fn is_crawler(&self, agent: u32) -> bool {
-        self.clients.get(self.agent_clients[agent as usize])
-            == client::Kind::Crawler.name().as_bytes()
     }
 
     fn fail(&mut self, pos: LinePos, reason: Failure, line: &[u8]) {
@@ -674,7 +708,7 @@ impl Aggregate {
     fn add_request(
         &mut self,
         ctx: &Context<'_>,
-        r: &Request<'_>,
+        (r, f): (&Request<'_>, &Fields<'_>),
         agent: Option<u32>,
         node: u32,
         rows: Option<&mut Rows>,
@@ -711,7 +745,7 @@ impl Aggregate {
         let location = self.ip_stats[ip as usize].location;
         if let Some(rows) = rows {
             let org = self.asn_orgs.get(&location.asn).map(String::as_str);
-            rows.push(r, self.projects.get(project), &location, org);
+            rows.push(r, f, self.projects.get(project), &location, org);
         }
         if !ctx.report {
             return;
@@ -722,10 +756,9 @@ impl Aggregate {
         self.hours[hour as usize].add(r.bytes);
         let stats = &mut self.url_stats[url as usize];
         stats.counts.add(r.bytes);
+        let kind = crate::parse::request::kind(r.method, r.protocol);
+        let is_static = stats.files == FileKinds::Static;
         if !r.not_found {
-            let m = r.method.map_or(u8::MAX, |m| m.index());
-            let p = r.protocol.map_or(u8::MAX, |p| p.index());
-            let kind = u16::from_be_bytes([m, p]);
             add_file(stats, url, kind, &mut self.more_files);
         }
         let client = &mut self.ip_stats[ip as usize];
@@ -748,6 +781,8 @@ impl Aggregate {
         let client = self.agent_clients[agent as usize];
         grow(&mut self.client_counts, client as usize).add(r.bytes);
         if r.client_error {
+            self.panels
+                .add(f, (url, kind, is_static), Some(agent), None);
             return;
         }
         let visitor = new_or_known(
@@ -768,6 +803,8 @@ impl Aggregate {
             let d = self.downloads.entry(pair(url, visitor)).or_default();
             d.add(r.status == 200, r.bytes);
         }
+        self.panels
+            .add(f, (url, kind, is_static), Some(agent), Some(visitor));
     }
 
     /// Combines two states. The smaller is folded into the larger, renumbering its ids.
@@ -890,6 +927,12 @@ impl Aggregate {
             self.url_visitors
                 .push(urls[u as usize], visitors[v as usize]);
         }
+        self.panels.merge(
+            &std::mem::take(&mut other.panels),
+            &urls,
+            &agents,
+            &visitors,
+        );
 
         for (&p, &d) in &other.downloads {
             let (u, v) = unpair(p);

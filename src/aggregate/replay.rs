@@ -6,6 +6,7 @@
 //! address (its hash) with the empty agent, located where the row says. Requests and bytes
 //! per location come from `traffic` rows, credited to one pseudo address per location.
 
+use super::panels::{Panels, StoredKey};
 use super::{
     Aggregate, Counts, Download, FileKinds, HOUR_BITS, IpStats, LineCounts, UrlStats, Visitor,
     add_file, add_node, add_project, grow, new_or_known,
@@ -13,7 +14,7 @@ use super::{
 use crate::enrich::files::Content;
 use crate::enrich::geo::Location;
 use crate::parse::Failure;
-use crate::parse::request::{Method, Protocol};
+use crate::parse::request;
 use crate::parse::time::Day;
 
 impl Aggregate {
@@ -158,17 +159,49 @@ impl Aggregate {
         self.url_stats[id as usize].counts.merge(counts);
     }
 
+    /// A `panels` row: a key of one of GoAccess's other panels, with its counts and, in a
+    /// roll-up, its visitors.
+    pub fn replay_panel(&mut self, k: &StoredKey<'_>, counts: Counts, visitors: Option<u64>) {
+        let url = |u: &[u8]| Some(self.url_id(std::str::from_utf8(u).unwrap_or_default()));
+        let Some((panel, key)) = Panels::key_of(k, url) else {
+            return;
+        };
+        let t = self.panels.table_mut(panel);
+        let id = t.add_counts(&key, counts);
+        if let Some(n) = visitors {
+            t.add_counted(id, n);
+        }
+    }
+
+    /// A `panel_visitors` row of a key among the `wanted` ones (by panel, then key id: see
+    /// [`super::keyed::Keyed::top_candidates`]); its visitor's `visitors` rows must have been replayed.
+    pub fn replay_panel_visitor(
+        &mut self,
+        day: Day,
+        k: &StoredKey<'_>,
+        visitor: u64,
+        wanted: &[Vec<bool>],
+    ) {
+        let urls = &self.urls;
+        let Some((panel, key)) = Panels::key_of(k, |u| urls.lookup(u)) else {
+            return;
+        };
+        let Some(id) = self.panels.tables()[panel].keys.lookup(&key) else {
+            return;
+        };
+        if !wanted[panel].get(id as usize).copied().unwrap_or(false) {
+            return;
+        }
+        if let Some(v) = self.replayed_visitor(day, visitor) {
+            self.panels.table_mut(panel).visit(id, v);
+        }
+    }
+
     /// Which URLs can be among the `top` files by requests and bytes (ties included): the
     /// only ones whose visitors a report shows, so the only `file_visitors` rows to replay.
     pub fn top_file_candidates(&self, top: usize) -> Vec<bool> {
-        let key = |s: &UrlStats| (s.counts.requests, s.counts.bytes);
-        let mut keys: Vec<(u64, u64)> = self.url_stats.iter().map(key).collect();
-        let cut = match top {
-            0 => return vec![false; keys.len()],
-            t if t >= keys.len() => (0, 0),
-            t => *keys.select_nth_unstable_by(t - 1, |a, b| b.cmp(a)).1,
-        };
-        self.url_stats.iter().map(|s| key(s) >= cut).collect()
+        let counts: Vec<Counts> = self.url_stats.iter().map(|s| s.counts).collect();
+        super::top_candidates(&counts, top)
     }
 
     /// A `file_visitors` row of URL `url`; its visitor's `visitors` rows must have been
@@ -190,21 +223,14 @@ impl Aggregate {
         first
             .chain(self.more_files.iter().copied())
             .map(|(url, kind)| {
-                let [m, p] = kind.to_be_bytes();
-                let method = Method::from_index(m).map(Method::name);
-                (url, method, Protocol::from_index(p).map(Protocol::name))
+                let (method, protocol) = request::kind_names(kind);
+                (url, method, protocol)
             })
     }
 
     /// A `requested_files` row of URL `id`.
     pub fn replay_requested_file(&mut self, id: u32, method: Option<&str>, protocol: Option<&str>) {
-        let m = method
-            .and_then(|m| Method::from_prefix(m.as_bytes()))
-            .map_or(u8::MAX, |(m, _)| m.index());
-        let p = protocol
-            .and_then(|p| Protocol::from_prefix(p.as_bytes()))
-            .map_or(u8::MAX, |p| p.index());
-        let kind = u16::from_be_bytes([m, p]);
+        let kind = request::kind_of_names(method, protocol);
         add_file(
             &mut self.url_stats[id as usize],
             id,

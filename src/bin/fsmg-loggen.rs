@@ -326,6 +326,22 @@ impl Truth {
     }
 }
 
+/// Pages that link to the mirror: its own, search engines (Google's with a query GoAccess
+/// cuts at its `&`), a wiki, a forum, an app.
+const REFERRERS: [&str; 8] = [
+    "https://mirror.fsmg.org.nz/",
+    "https://www.google.com/search?q=debian+iso+nz&ie=utf-8&oe=utf-8",
+    "https://www.google.co.nz/url?sa=t&rct=j&q=&esrc=s&source=web",
+    "https://wiki.debian.org/DebianMirrors",
+    "https://forums.raspberrypi.com/viewtopic.php?t=1234#p5678",
+    "https://duckduckgo.com/?q=ubuntu+mirror+new+zealand&t=h_",
+    "https://www.kali.org/get-kali/",
+    "android-app://com.google.android.gm/",
+];
+
+/// Users of the password-protected sync area.
+const USERS: [&str; 3] = ["mirror-sync", "ftpmaster", "alice"];
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
@@ -354,6 +370,8 @@ struct Entry<'a> {
     status: &'a str,
     size: &'a str,
     referer: &'a str,
+    /// The authenticated user (`%u`), `-` for none.
+    user: &'a str,
     agent: &'a [u8],
     crlf: bool,
 }
@@ -628,10 +646,16 @@ impl Gen {
             0 => (true, String::new()),
             _ => (false, agent.clone()),
         };
+        // Which referrer and user are picked from the time and agent, not drawn, so that
+        // the requests stay those of earlier versions.
         let referer = if self.rng.u32(..10) == 0 {
-            "https://mirror.fsmg.org.nz/"
+            REFERRERS[(secs as usize + i) % REFERRERS.len()]
         } else {
             "-"
+        };
+        let user = match secs % 29 {
+            0 => USERS[(secs as usize / 29 + i) % USERS.len()],
+            _ => "-",
         };
         let crlf = self.rng.u32(..50) == 0;
         self.emit(
@@ -644,6 +668,7 @@ impl Gen {
                 status: &status.to_string(),
                 size: &size_text,
                 referer,
+                user,
                 agent: agent_text.as_bytes(),
                 crlf,
             },
@@ -707,6 +732,7 @@ impl Gen {
                     status: &status.to_string(),
                     size: &bytes.to_string(),
                     referer: "-",
+                    user: "-",
                     agent: agent.as_bytes(),
                     crlf: false,
                 },
@@ -839,6 +865,7 @@ impl Gen {
                         status: "404",
                         size: "196",
                         referer: "-",
+                        user: "-",
                         agent: b"bad\xc3(agent",
                         crlf: false,
                     },
@@ -873,6 +900,7 @@ impl Gen {
                         status: "200",
                         size: "1000",
                         referer: "-",
+                        user: "-",
                         agent: agent.as_bytes(),
                         crlf: false,
                     },
@@ -991,7 +1019,7 @@ impl Gen {
         let served_ms = self.extra.u32(1..5000);
         let split = split_request(e.request);
         let combined = |out: &mut Vec<u8>, with_agent: bool| {
-            out.extend(format!("{} - - [{clf}] \"", e.ip).as_bytes());
+            out.extend(format!("{} - {} [{clf}] \"", e.ip, e.user).as_bytes());
             out.extend(e.request);
             out.extend(format!("\" {} {}", e.status, e.size).as_bytes());
             if with_agent {

@@ -18,6 +18,10 @@ pub struct GoAccessConf {
     /// `geoip-database`, relative to the file.
     pub geoip: Vec<PathBuf>,
     pub ignore_crawlers: bool,
+    pub exclude_ips: Vec<String>,
+    pub ignore_statuses: Vec<String>,
+    pub ignore_referrers: Vec<String>,
+    pub title: Option<String>,
     /// Keys read and not used (GoAccess options with no counterpart here).
     pub ignored: Vec<String>,
 }
@@ -51,6 +55,10 @@ impl GoAccessConf {
                 "log-file" => conf.log_files.push(value.to_string()),
                 "geoip-database" => conf.geoip.push(base.join(value)),
                 "ignore-crawlers" => conf.ignore_crawlers = value.is_empty() || value == "true",
+                "exclude-ip" => conf.exclude_ips.push(value.to_string()),
+                "ignore-status" => conf.ignore_statuses.push(value.to_string()),
+                "ignore-referrer" => conf.ignore_referrers.push(value.to_string()),
+                "html-report-title" => conf.title = Some(value.to_string()),
                 _ => conf.ignored.push(key),
             }
         }
@@ -70,6 +78,11 @@ date_format %d/%b/%Y
 	time-format %H:%M:%S
 ignore-crawlers true
 geoip-database GeoLite2-Country.mmdb
+exclude-ip 10.0.0.1
+exclude-ip 10.0.0.5-10.0.0.9
+ignore-status 404
+ignore-referrer *.example.com/*
+html-report-title Mirror stats
 static-file .css
 no-color false
 "#;
@@ -85,6 +98,10 @@ no-color false
             c.geoip,
             vec![PathBuf::from("/etc/goaccess/GeoLite2-Country.mmdb")]
         );
+        assert_eq!(c.exclude_ips, ["10.0.0.1", "10.0.0.5-10.0.0.9"]);
+        assert_eq!(c.ignore_statuses, ["404"]);
+        assert_eq!(c.ignore_referrers, ["*.example.com/*"]);
+        assert_eq!(c.title.as_deref(), Some("Mirror stats"));
         assert_eq!(c.ignored, vec!["static-file"]);
     }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
+use crate::aggregate::filter::Filters;
 use crate::cli::{Args, Command};
 use crate::enrich::geo::Geo;
 use crate::enrich::project::Projects;
@@ -58,6 +59,18 @@ pub struct FileConfig {
     pub top: Option<usize>,
     /// Geo databases, relative to the config file; see `--geoip-db`.
     pub geoip: Option<Vec<PathBuf>>,
+    /// Filters, as `--exclude-ip`, `--ignore-status`, `--ignore-referrer` (the flags add
+    /// to them) and `--ignore-crawlers`.
+    #[serde(default)]
+    pub exclude_ip: Vec<String>,
+    #[serde(default)]
+    pub ignore_status: Vec<u16>,
+    #[serde(default)]
+    pub ignore_referrer: Vec<String>,
+    #[serde(default)]
+    pub ignore_crawlers: bool,
+    /// As `--title`.
+    pub title: Option<String>,
 }
 
 pub struct Config {
@@ -88,7 +101,9 @@ pub struct Config {
     /// `--node` for a report of logs: the node of every input.
     pub node: Option<String>,
     pub by_node: bool,
-    pub ignore_crawlers: bool,
+    pub filters: Filters,
+    /// `--title`: of the HTML dashboard and the sponsor report.
+    pub title: Option<String>,
     pub show_ips: bool,
 }
 
@@ -127,6 +142,64 @@ fn geo_layers(args: &Args, file: &FileConfig, base: &Path, ga: &GoAccessConf) ->
         .filter(|p| p.is_file())
         .collect();
     vec![args.geoip_db.clone(), env, from_file, installed]
+}
+
+/// The filters of flags, config file and goaccess.conf, together. The files' apply to
+/// reports of logs only (`logs`): a store's daily tables keep no addresses, referrers or
+/// clients to filter by, and `ingest` stores every request.
+fn filters(
+    args: &Args,
+    file: &FileConfig,
+    ga: &GoAccessConf,
+    logs: bool,
+) -> anyhow::Result<Filters> {
+    let given: Vec<&str> = [
+        ("--exclude-ip", !args.exclude_ips.is_empty()),
+        ("--ignore-status", !args.ignore_statuses.is_empty()),
+        ("--ignore-referrer", !args.ignore_referrers.is_empty()),
+        ("--ignore-crawlers", args.ignore_crawlers),
+    ]
+    .iter()
+    .filter_map(|(flag, on)| on.then_some(*flag))
+    .collect();
+    if !given.is_empty() && args.store.is_some() {
+        let verb = if given.len() == 1 { "needs" } else { "need" };
+        bail!(
+            "{} {verb} log paths: a store's daily tables do not keep the addresses, referrers and clients of requests",
+            given.join(", ")
+        );
+    }
+    if !logs {
+        return Ok(Filters::default());
+    }
+    let ips = (args.exclude_ips.iter())
+        .chain(&file.exclude_ip)
+        .chain(&ga.exclude_ips)
+        .map(|s| s.parse().map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut statuses: Vec<u16> = args
+        .ignore_statuses
+        .iter()
+        .chain(&file.ignore_status)
+        .copied()
+        .collect();
+    for s in &ga.ignore_statuses {
+        let code = s.parse().map_err(|_| {
+            anyhow::anyhow!("goaccess.conf: ignore-status {s:?} is not a status code")
+        })?;
+        statuses.push(code);
+    }
+    let referrers = (args.ignore_referrers.iter())
+        .chain(&file.ignore_referrer)
+        .chain(&ga.ignore_referrers)
+        .cloned()
+        .collect();
+    Ok(Filters {
+        ips,
+        statuses,
+        referrers,
+        crawlers: args.ignore_crawlers || file.ignore_crawlers || ga.ignore_crawlers,
+    })
 }
 
 fn config_path(args: &Args) -> Option<PathBuf> {
@@ -192,6 +265,10 @@ impl Config {
                     || args.top.is_some()
                     || args.by_node
                     || args.ignore_crawlers
+                    || !args.exclude_ips.is_empty()
+                    || !args.ignore_statuses.is_empty()
+                    || !args.ignore_referrers.is_empty()
+                    || args.title.is_some()
                     || args.show_ips
                     || !args.paths.is_empty()
                 {
@@ -258,14 +335,7 @@ impl Config {
             found
         };
 
-        // A goaccess.conf's `ignore-crawlers` applies where the flag could.
-        let ignore_crawlers =
-            args.ignore_crawlers || (ga.ignore_crawlers && store.is_none() && ingest.is_none());
-        if store.is_some() && ignore_crawlers {
-            bail!(
-                "--ignore-crawlers needs log paths: a store's daily tables do not split traffic by client"
-            );
-        }
+        let filters = filters(&args, &file, &ga, store.is_none() && ingest.is_none())?;
         if paths.is_empty() && store.is_none() {
             bail!("no log files given: pass paths or set `paths` in the config file");
         }
@@ -401,7 +471,8 @@ impl Config {
             store,
             sponsor,
             by_node: args.by_node,
-            ignore_crawlers,
+            filters,
+            title: args.title.or(file.title).or(ga.title),
             show_ips: args.show_ips,
         })
     }

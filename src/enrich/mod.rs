@@ -2,6 +2,7 @@
 //! distribution), file kinds, clients (which program asked) and country, continent and
 //! network (geo).
 
+pub mod agents;
 pub mod client;
 pub mod files;
 pub mod geo;

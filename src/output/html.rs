@@ -116,6 +116,7 @@ fn chart(title: &'static str, points: &[(String, u64, u64)]) -> Chart {
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard<'a> {
+    title: &'a str,
     period: String,
     cards: Vec<(&'static str, String)>,
     charts: Vec<Chart>,
@@ -342,6 +343,7 @@ pub fn render(r: &Report) -> String {
         line
     }));
     let page = Dashboard {
+        title: r.title.as_deref().unwrap_or("Traffic insights"),
         period: period(r),
         cards,
         charts: vec![

@@ -1,9 +1,11 @@
 //! The mirror-insight panels (clients, nodes, IPv6 share, metadata vs payload, downloads,
-//! heavy hitters, transfer speed) as plain cells, built once for the terminal and the HTML
-//! dashboard alike.
+//! heavy hitters, transfer speed) and GoAccess's other panels (vhosts, referrers, 404s,
+//! static files, operating systems, browsers...) as plain cells, built once for the
+//! terminal and the HTML dashboard alike.
 
 use super::fmt::{human_bytes, percent, shares, shares_header, thousands};
 use crate::report::Report;
+use crate::report::panels::{NameRow, RequestRow, VersionRow};
 
 pub struct Panel {
     pub id: &'static str,
@@ -33,6 +35,116 @@ fn rate(n: u64) -> String {
     format!("{}/s", human_bytes(n))
 }
 
+/// GoAccess's other panels that have rows.
+fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
+    let t = &r.panels;
+    let mut add = |id, title, labels: &[&'static str], rows: Vec<(Vec<String>, [u64; 3])>| {
+        if rows.is_empty() {
+            return;
+        }
+        let mut p = panel(id, title, &shares_header(labels));
+        for (labels, [requests, visitors, bytes]) in rows {
+            p.rows.push(shares(r, labels, requests, visitors, bytes));
+        }
+        out.push(p);
+    };
+    let n = |x: u64, v: u64, b: u64| [x, v, b];
+    let named = |rows: &[NameRow]| -> Vec<_> {
+        (rows
+            .iter()
+            .map(|x| (vec![x.name.clone()], n(x.requests, x.visitors, x.bytes))))
+        .collect()
+    };
+    let requests = |rows: &[RequestRow]| -> Vec<_> {
+        (rows.iter())
+            .map(|x| {
+                let kind = [x.method.as_deref(), x.protocol].map(Option::unwrap_or_default);
+                (
+                    vec![x.path.clone(), kind.join(" ")],
+                    n(x.requests, x.visitors, x.bytes),
+                )
+            })
+            .collect()
+    };
+    let versions = |rows: &[VersionRow]| -> Vec<_> {
+        (rows.iter())
+            .map(|x| {
+                (
+                    vec![x.name.clone(), x.version.clone()],
+                    n(x.requests, x.visitors, x.bytes),
+                )
+            })
+            .collect()
+    };
+    add(
+        "vhosts",
+        "Virtual hosts",
+        &["Virtual host"],
+        named(&t.vhosts),
+    );
+    let referrers = t.referrers.iter();
+    let referrers = referrers.map(|x| (vec![x.url.clone()], n(x.requests, x.visitors, x.bytes)));
+    add("referrers", "Referrers", &["Referrer"], referrers.collect());
+    let sites = t.referring_sites.iter();
+    let sites = sites.map(|x| (vec![x.site.clone()], n(x.requests, x.visitors, x.bytes)));
+    add(
+        "referring-sites",
+        "Referring sites",
+        &["Site"],
+        sites.collect(),
+    );
+    add(
+        "not-found",
+        "Not found (404)",
+        &["Path", "Request"],
+        requests(&t.not_found),
+    );
+    add(
+        "static-files",
+        "Static files",
+        &["Path", "Request"],
+        requests(&t.static_files),
+    );
+    let os = versions(&t.operating_systems);
+    add(
+        "operating-systems",
+        "Operating systems",
+        &["System", "Version"],
+        os,
+    );
+    add(
+        "browsers",
+        "Browsers",
+        &["Browser", "Version"],
+        versions(&t.browsers),
+    );
+    add(
+        "remote-users",
+        "Remote users",
+        &["User"],
+        named(&t.remote_users),
+    );
+    if let Some(m) = &t.mime_types {
+        let rows = m
+            .iter()
+            .map(|x| (vec![x.name.clone()], n(x.requests, x.visitors, x.bytes)));
+        add("mime-types", "MIME types", &["Type"], rows.collect());
+    }
+    if let Some(tls) = &t.tls {
+        let rows = tls.iter().map(|x| {
+            let labels = vec![x.version.clone(), x.cipher.clone().unwrap_or_default()];
+            (labels, n(x.requests, x.visitors, x.bytes))
+        });
+        add("tls", "TLS", &["Version", "Cipher"], rows.collect());
+    }
+    if let Some(c) = &t.cache_status {
+        let rows = c
+            .iter()
+            .map(|x| (vec![x.status.clone()], n(x.requests, x.visitors, x.bytes)));
+        add("cache-status", "Cache status", &["Status"], rows.collect());
+    }
+}
+
 /// The panels a report has data for, in the order they are shown.
 pub fn panels(r: &Report) -> Vec<Panel> {
     let mut out = Vec::new();
@@ -58,6 +170,8 @@ pub fn panels(r: &Report) -> Vec<Panel> {
         }
         out.push(p);
     }
+
+    goaccess_panels(r, &mut out);
 
     let mut p = panel(
         "ipv6",

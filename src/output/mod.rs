@@ -1,6 +1,7 @@
 //! Output: renderings of the [`Report`] (text, JSON, HTML) and writing them atomically, so that
 //! a killed run or a full disk leaves the previous report in place.
 
+pub mod csv;
 pub mod fmt;
 pub mod html;
 pub mod insights;
@@ -22,6 +23,8 @@ pub enum Format {
     Html,
     /// The headline numbers as Markdown (the sponsor report without a comparison).
     Markdown,
+    /// One row per item of every panel, for spreadsheets.
+    Csv,
 }
 
 impl Format {
@@ -32,6 +35,7 @@ impl Format {
             "txt" | "text" => Some(Format::Text),
             "html" | "htm" => Some(Format::Html),
             "md" | "markdown" => Some(Format::Markdown),
+            "csv" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -42,6 +46,7 @@ impl Format {
             Format::Json => json::render(report),
             Format::Html => html::render(report),
             Format::Markdown => sponsor::markdown(&sponsor::blocks(report, None)),
+            Format::Csv => csv::render(report),
         }
     }
 }

@@ -59,7 +59,8 @@ pub fn blocks(now: &Report, before: Option<&Report>) -> Vec<Block> {
     let s = &now.summary;
     let mut out = Vec::new();
     let (first, last, days) = period(now);
-    out.push(Block::Heading(format!("Mirror traffic, {first} to {last}")));
+    let title = now.title.as_deref().unwrap_or("Mirror traffic");
+    out.push(Block::Heading(format!("{title}, {first} to {last}")));
     let v6 = now.ip_versions.iter().find(|v| v.version == 6);
     let v6_share = percent(v6.map_or(0, |v| v.requests), s.valid_requests);
     out.push(Block::Para(format!(

@@ -70,6 +70,26 @@ pub enum Field {
 const SLOTS: usize = 17;
 
 impl Field {
+    /// Whether a lone `-` can only mean "not logged" for this field. For the referrer,
+    /// agent, user, host name and the like, `-` is a value GoAccess counts (the referrer
+    /// `-` is an item of its panel), and a request of `-` is a connection that sent none.
+    pub fn dash_is_unset(&self) -> bool {
+        matches!(
+            self,
+            Field::Host
+                | Field::HostPort
+                | Field::Time(_)
+                | Field::AnyTime
+                | Field::Method
+                | Field::Path
+                | Field::Query(_)
+                | Field::Protocol
+                | Field::Status
+                | Field::Size
+                | Field::Serve(_)
+        )
+    }
+
     pub(crate) fn slot(&self) -> Option<usize> {
         Some(match self {
             Field::Host | Field::HostPort => 0,
@@ -149,6 +169,7 @@ pub(crate) struct Fields<'a> {
     status: Option<(u16, bool, bool)>,
     bytes: u64,
     referer: Option<Cow<'a, [u8]>>,
+    referer_seen: bool,
     agent: Option<Cow<'a, [u8]>>,
     vhost: Option<Cow<'a, [u8]>>,
     user: Option<Cow<'a, [u8]>>,
@@ -175,6 +196,7 @@ impl Default for Fields<'_> {
             status: None,
             bytes: 0,
             referer: None,
+            referer_seen: false,
             agent: None,
             vhost: None,
             user: None,
@@ -341,7 +363,10 @@ impl<'a> Fields<'a> {
                 self.status = Some((code, tok.first() == Some(&b'4'), tok.starts_with(b"404")));
             }
             Field::Size => self.bytes = parse_size(&tok),
-            Field::Referer => self.referer = Some(tok).filter(|t| !t.is_empty()),
+            Field::Referer => {
+                self.referer_seen = true;
+                self.referer = Some(tok).filter(|t| !t.is_empty());
+            }
             Field::Agent => self.agent = Some(tok),
             Field::Vhost => self.vhost = Some(tok),
             Field::User => self.user = Some(tok),
@@ -427,6 +452,7 @@ impl<'a> Fields<'a> {
             not_found,
             bytes: self.bytes,
             referer: self.referer.take().unwrap_or(Cow::Borrowed(b"-")),
+            referer_seen: self.referer_seen,
             agent,
             raw_agent: self.agent.take(),
             raw_url,

@@ -351,11 +351,10 @@ pub fn nginx_style() -> Program {
     for (name, keys) in NGINX_STYLE {
         let field = field_named(name).expect("known names");
         for (i, key) in keys.iter().enumerate() {
-            // The first key listed ranks highest; unset values (`-`) give way, but for the
-            // request, whose `-` is a request line (a connection that sent none).
+            // The first key listed ranks highest; unset values (`-`) give way.
             let mut steps = whole(field.clone(), 8 - i as u8);
             if let Step::Field { pick, .. } = &mut steps[0] {
-                pick.dash_absent = field != Field::Request;
+                pick.dash_absent = field.dash_is_unset();
             }
             rows.push((*key, steps));
         }

@@ -127,6 +127,9 @@ pub struct Request<'a> {
     pub bytes: u64,
     /// As logged; `-` when there is none.
     pub referer: Cow<'a, [u8]>,
+    /// The line had a referrer field (empty or `-` included); a JSON line without the
+    /// key has none, and GoAccess counts no referrer for it.
+    pub referer_seen: bool,
     /// User agent as GoAccess keys visitors on it: decoded, trimmed, `-` when empty.
     pub agent: Cow<'a, [u8]>,
     /// The agent as logged, if the format has one.

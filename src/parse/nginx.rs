@@ -180,8 +180,8 @@ fn steps(fmt: &str) -> Result<Vec<Step>, String> {
                     _ => 1,
                 };
                 let joined = matches!(pieces.get(i + 1), Some(Piece::Var(n)) if n == "is_args");
-                // Unset variables are `-`; a request of `-` is one that sent none.
-                let dash_absent = field != Field::Request;
+                // Unset variables are `-`, where `-` cannot be a value.
+                let dash_absent = field.dash_is_unset();
                 steps.push(Step::Field {
                     field,
                     delim: if joined {

@@ -79,7 +79,17 @@ impl Method {
         METHODS
             .iter()
             .position(|m| line.starts_with(m.as_bytes()))
-            .map(|i| (Method(i as u8), METHODS[i].len()))
+            .map(|i| (Method::upper(i), METHODS[i].len()))
+    }
+
+    /// The method at `i`, as its upper-case entry when it has one (GoAccess keys `get`
+    /// and `GET` alike).
+    fn upper(i: usize) -> Method {
+        let same = METHODS
+            .iter()
+            .position(|m| m.eq_ignore_ascii_case(METHODS[i]))
+            .unwrap_or(i);
+        Method(same as u8)
     }
 
     /// A method field on its own (`%m`): a known method as a prefix, any case, as
@@ -88,7 +98,7 @@ impl Method {
         METHODS
             .iter()
             .position(|m| tok.len() >= m.len() && tok[..m.len()].eq_ignore_ascii_case(m.as_bytes()))
-            .map(|i| Method(i as u8))
+            .map(Method::upper)
     }
 
     pub fn index(self) -> u8 {
@@ -139,6 +149,32 @@ impl Protocol {
     pub fn name(self) -> &'static str {
         PROTOCOLS[self.0 as usize]
     }
+}
+
+/// A request's method and protocol as one key, as requested files are counted by them
+/// (`u8::MAX` for none).
+pub fn kind(method: Option<Method>, protocol: Option<Protocol>) -> u16 {
+    let m = method.map_or(u8::MAX, Method::index);
+    u16::from_be_bytes([m, protocol.map_or(u8::MAX, Protocol::index)])
+}
+
+/// The [`kind`] of a method and protocol by name, as request rows hold them.
+pub fn kind_of_names(method: Option<&str>, protocol: Option<&str>) -> u16 {
+    kind(
+        method
+            .and_then(|m| Method::from_prefix(m.as_bytes()))
+            .map(|(m, _)| m),
+        protocol.and_then(|p| Protocol::from_prefix(p.as_bytes())),
+    )
+}
+
+/// The method and protocol names of a [`kind`].
+pub fn kind_names(kind: u16) -> (Option<String>, Option<&'static str>) {
+    let [m, p] = kind.to_be_bytes();
+    (
+        Method::from_index(m).map(Method::name),
+        Protocol::from_index(p).map(Protocol::name),
+    )
 }
 
 /// A request line taken apart.

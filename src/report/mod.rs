@@ -3,6 +3,7 @@
 
 pub mod geo;
 pub mod insights;
+pub mod panels;
 
 use serde::Serialize;
 
@@ -16,6 +17,9 @@ use crate::parse::time::day_to_string;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
+    /// `--title`, for the HTML and sponsor pages (not a JSON field).
+    #[serde(skip)]
+    pub title: Option<String>,
     pub generator: Generator,
     pub log_format: String,
     pub period: Period,
@@ -38,6 +42,9 @@ pub struct Report {
     /// Geo databases and tables, inline in the JSON.
     #[serde(flatten)]
     pub geo: GeoTables,
+    /// GoAccess's other panels (vhosts, referrers, 404s, static files, browsers...).
+    #[serde(flatten)]
+    pub panels: panels::PanelTables,
     /// `--by-node`: the same report for each node's inputs alone.
     pub by_node: Vec<NodeReport>,
 }
@@ -73,6 +80,10 @@ pub struct Summary {
     pub excluded_requests: u64,
     pub unique_visitors: u64,
     pub requested_files: u64,
+    /// Distinct referrers (`-` is one), not-found requests and static requests.
+    pub unique_referrers: u64,
+    pub unique_not_found: u64,
+    pub unique_static_files: u64,
     pub bandwidth_bytes: u64,
     pub log_size_bytes: u64,
     pub first_date: Option<String>,
@@ -183,12 +194,16 @@ pub struct Meta<'a> {
     pub errors: &'a [InputError],
     /// How each input was read.
     pub input_formats: &'a [crate::parse::sniff::InputFormat],
+    /// Which optional fields the formats log (which panels they can fill).
+    pub logs: crate::aggregate::panels::Logs,
     pub top: usize,
     pub geo: &'a [crate::enrich::geo::DbInfo],
     /// Node names, by node id.
     pub nodes: &'a [String],
     /// `--show-ips`: client addresses in heavy hitters and failed-line samples.
     pub show_ips: bool,
+    /// `--title`.
+    pub title: Option<&'a str>,
     /// The log format has the serve time: transfer speeds are measured.
     pub timed: bool,
 }
@@ -408,6 +423,9 @@ impl Report {
                 excluded_requests: lines.excluded,
                 unique_visitors: agg.unique_visitors(),
                 requested_files: agg.requested_files(),
+                unique_referrers: agg.panels.referrers.len() as u64,
+                unique_not_found: agg.panels.not_found.len() as u64,
+                unique_static_files: agg.panels.static_files.len() as u64,
                 bandwidth_bytes: agg.bandwidth,
                 log_size_bytes: meta.sizes.iter().sum(),
                 first_date: agg.first_day.map(day_to_string),
@@ -432,7 +450,9 @@ impl Report {
             },
             inputs,
             geo,
+            panels: panels::build(agg, meta.logs, meta.top),
             by_node: Vec::new(),
+            title: meta.title.map(str::to_string),
         }
     }
 }

@@ -37,11 +37,13 @@ use arrow_schema::{DataType, Field, Schema};
 use siphasher::sip::SipHasher13;
 
 use super::ParquetSink;
-use super::read::{Columns, DictIds, NULL, batches};
+use super::read::{Columns, DictIds, NULL, Strings, batches, opt};
 use crate::aggregate::intern::Interner;
+use crate::aggregate::panels::{Fields, Panels, StoredKey};
 use crate::aggregate::{Download, Transfer};
 use crate::enrich::client;
 use crate::enrich::files::{self, Content};
+use crate::parse::request;
 
 /// Requests and bytes.
 type Counts = (u64, u64);
@@ -84,8 +86,8 @@ struct Day {
     /// (url, method, protocol).
     requested: Set<(u32, u32, u32)>,
     clients: Map<u32, Counts>,
-    /// URL → (content kind, image, static), worked out once per URL.
-    url_kinds: Map<u32, (Content, bool, bool)>,
+    /// URL → (content kind, image), worked out once per URL.
+    url_kinds: Map<u32, (Content, bool)>,
     content: Map<(u32, Content), Counts>,
     /// ip → (counts, 404s, country, continent, asn, ip_version).
     addresses: Map<u32, (Counts, u64, u32, u32, u32, u8)>,
@@ -93,6 +95,13 @@ struct Day {
     downloads: Map<(u32, u64), (Download, u32)>,
     /// Large responses' speeds, when the rows have serve times (`None`: they have none).
     transfers: Option<Vec<Transfer>>,
+    /// GoAccess's other panels, counted as a log run counts them; URL and agent ids are
+    /// `strs` ids, visitor ids index `visitor_keys`.
+    panels: Panels,
+    visitor_ids: Map<u64, u32>,
+    visitor_keys: Vec<u64>,
+    /// (method, protocol) ids → their [`request::kind`].
+    kinds: Map<(u32, u32), u16>,
 }
 
 /// Resolvers of one part's string columns to the day's ids.
@@ -108,6 +117,8 @@ struct Dicts {
     ip: DictIds,
     /// User agents, resolved to their client's key.
     agent: DictIds,
+    /// User agents, resolved to themselves.
+    agent_text: DictIds,
 }
 
 impl Day {
@@ -144,6 +155,13 @@ impl Day {
         let protocol = ids(&mut dicts.protocol, "protocol")?;
         let path = ids(&mut dicts.path, "path")?;
         let ips = ids(&mut dicts.ip, "ip")?;
+        let agents = ids(&mut dicts.agent_text, "user_agent")?;
+        let (referer, referer_logged) = (c.str("referer")?, c.bool("referer_logged")?);
+        let static_file = c.bool("static_file")?;
+        let agent_logged = c.bool("user_agent_logged")?;
+        let (vhost, user, mime) = (c.str("vhost")?, c.str("remote_user")?, c.str("mime_type")?);
+        let (tls_version, tls_cipher) = (c.str("tls_version")?, c.str("tls_cipher")?);
+        let cache = c.str("cache_status")?;
         // Each distinct agent is classified once per dictionary.
         let client_of = dicts
             .agent
@@ -187,10 +205,9 @@ impl Day {
             };
             add(self.files.entry(url).or_default(), n);
             let strs = &self.strs;
-            let &mut (content, image, is_static) = self.url_kinds.entry(url).or_insert_with(|| {
-                let (content, image) = files::kind(strs.get(url));
-                (content, image, files::is_static(strs.get(url)))
-            });
+            let &mut (content, image) =
+                (self.url_kinds.entry(url)).or_insert_with(|| files::kind(strs.get(url)));
+            let is_static = static_file.value(i);
             add(self.content.entry((proj, content)).or_default(), n);
             let addr = self.addresses.entry(ips[i]).or_insert((
                 (0, 0),
@@ -207,8 +224,44 @@ impl Day {
             if st != 404 && !is_static {
                 self.requested.insert((url, method[i], protocol[i]));
             }
-            if !(400..500).contains(&st) {
-                let v = visitor_key(hasher, &mut key_buf, ip.value(i), agent.value(i));
+            let visitor = (!(400..500).contains(&st))
+                .then(|| visitor_key(hasher, &mut key_buf, ip.value(i), agent.value(i)));
+            let strs = &self.strs;
+            let kind = *self
+                .kinds
+                .entry((method[i], protocol[i]))
+                .or_insert_with(|| {
+                    let name = |id: u32| {
+                        (id != NULL).then(|| std::str::from_utf8(strs.get(id)).unwrap_or_default())
+                    };
+                    request::kind_of_names(name(method[i]), name(protocol[i]))
+                });
+            let id = visitor.map(|v| {
+                *self.visitor_ids.entry(v).or_insert_with(|| {
+                    self.visitor_keys.push(v);
+                    self.visitor_keys.len() as u32 - 1
+                })
+            });
+            fn field<'a>(a: &Strings<'a>, i: usize) -> Option<&'a [u8]> {
+                opt(a, i).map(str::as_bytes)
+            }
+            let fields = Fields {
+                bytes: n,
+                not_found: st == 404,
+                vhost: field(&vhost, i),
+                referer: referer_logged
+                    .value(i)
+                    .then(|| opt(&referer, i).unwrap_or("-").as_bytes()),
+                agent: agent_logged.value(i).then(|| agent.value(i).as_bytes()),
+                user: field(&user, i),
+                mime: field(&mime, i),
+                tls_version: field(&tls_version, i),
+                tls_cipher: field(&tls_cipher, i),
+                cache: field(&cache, i),
+            };
+            self.panels
+                .add(&fields, (url, kind, is_static), Some(agents[i]), id);
+            if let Some(v) = visitor {
                 self.seen.entry(v).or_insert((0, client)).0 |= 1 << hour;
                 let version = ip_version.value(i);
                 self.visitors
@@ -420,6 +473,43 @@ pub(super) mod shared {
         batch(&fields, columns)
     }
 
+    /// The key columns of `panels` and `panel_visitors`.
+    pub fn panel_keys(
+        keys: &[&StoredKey<'_>],
+    ) -> (Vec<(&'static str, DataType, bool)>, Vec<ArrayRef>) {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let key: Vec<String> = keys.iter().map(|k| text(k.key)).collect();
+        let item: Vec<Option<String>> = keys.iter().map(|k| k.item.map(text)).collect();
+        let fields = vec![
+            ("panel", UTF8, false),
+            ("key", UTF8, false),
+            ("item", UTF8, true),
+            ("method", UTF8, true),
+            ("protocol", UTF8, true),
+        ];
+        let columns = vec![
+            strings(keys.iter().map(|k| k.panel)),
+            strings(key.iter().map(String::as_str)),
+            optional(item.iter().map(Option::as_deref)),
+            optional(keys.iter().map(|k| k.method.as_deref())),
+            optional(keys.iter().map(|k| k.protocol)),
+        ];
+        (fields, columns)
+    }
+
+    /// `panels`: every key of GoAccess's other panels with its counts, and in a roll-up
+    /// its visitors (a daily part's are in `panel_visitors`).
+    pub fn panels(rows: &[(StoredKey<'_>, Counts, Option<u64>)]) -> RecordBatch {
+        let keys: Vec<&StoredKey> = rows.iter().map(|r| &r.0).collect();
+        let (mut fields, mut columns) = panel_keys(&keys);
+        if rows.iter().any(|r| r.2.is_some()) {
+            fields.push(("visitors", U64, false));
+            columns.push(u64s(rows.iter().map(|r| r.2.unwrap_or(0))));
+        }
+        let c: Vec<Counts> = rows.iter().map(|r| r.1).collect();
+        counts(&fields, columns, &c)
+    }
+
     pub fn transfers(rows: &[Transfer]) -> RecordBatch {
         batch(
             &[
@@ -537,6 +627,29 @@ impl Day {
         let by = u64s(d.iter().map(|(k, _)| k.1));
         let d: Vec<_> = d.iter().map(|(k, x)| (s(k.0), s(x.1), x.0)).collect();
         let downloads = shared::downloads(&d, Some(by));
+        let mut keys = self.panels.stored(|id| self.strs.get(id));
+        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let p: Vec<_> = (keys.iter())
+            .map(|(k, t, id)| {
+                let c = t.counts[*id as usize];
+                (k.clone(), (c.requests, c.bytes), None)
+            })
+            .collect();
+        let panels = shared::panels(&p);
+        let mut pv: Vec<(&StoredKey, u64)> = Vec::new();
+        for (k, t, id) in &keys {
+            let mut vs: Vec<u64> = t
+                .visitors(*id)
+                .map(|v| self.visitor_keys[v as usize])
+                .collect();
+            vs.sort_unstable();
+            pv.extend(vs.into_iter().map(|v| (k, v)));
+        }
+        let pk: Vec<&StoredKey> = pv.iter().map(|p| p.0).collect();
+        let (mut fields, mut columns) = shared::panel_keys(&pk);
+        fields.push(("visitor", U64, false));
+        columns.push(u64s(pv.iter().map(|p| p.1)));
+        let panel_visitors = batch(&fields, columns);
         let mut tables = vec![
             ("traffic", traffic),
             ("visitors", visitors),
@@ -549,6 +662,8 @@ impl Day {
             ("content", content),
             ("addresses", addresses),
             ("downloads", downloads),
+            ("panels", panels),
+            ("panel_visitors", panel_visitors),
         ];
         if let Some(t) = &self.transfers {
             tables.push(("transfers", shared::transfers(t)));

@@ -26,6 +26,7 @@ use siphasher::sip::SipHasher13;
 
 use super::{ParquetSink, RowSink, daily, rollup};
 use crate::aggregate::LineCounts;
+use crate::aggregate::panels::Logs;
 use crate::config::{Config, Target};
 use crate::input::{self, InputError, Source};
 use crate::parse::Failure;
@@ -76,6 +77,9 @@ pub struct RunRecord {
     /// were sniffed).
     #[serde(default)]
     pub log_formats: Vec<String>,
+    /// Which optional fields those formats log (absent from older stores: none).
+    #[serde(default)]
+    pub logs: Logs,
 }
 
 /// A geo database as a run recorded it.
@@ -418,6 +422,7 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
             })
             .collect(),
         log_formats: formats.names(),
+        logs: Logs::of_all((0..sources.len()).map(|i| formats.program(i))),
     });
     let json = serde_json::to_vec_pretty(&state).context("state")?;
     crate::output::write_atomic(&state_path, &json)?;

@@ -7,10 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
+use arrow_array::ArrayAccessor;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{ArrowPrimitiveType, Int32Type};
 use arrow_array::{
-    Array, ArrayRef, DictionaryArray, PrimitiveArray, RecordBatch, StringArray,
+    Array, ArrayRef, BooleanArray, DictionaryArray, PrimitiveArray, RecordBatch, StringArray,
     TypedDictionaryArray,
 };
 use arrow_schema::{DataType, Field, Schema};
@@ -49,6 +50,11 @@ pub fn batches(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
 /// A string column's values by row.
 pub type Strings<'a> = TypedDictionaryArray<'a, Int32Type, StringArray>;
 
+/// Row `i` of a string column, `None` if null.
+pub fn opt<'a>(a: &Strings<'a>, i: usize) -> Option<&'a str> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
 /// Typed access to a batch's columns by name, with the file named in errors.
 pub struct Columns<'a>(pub &'a RecordBatch, pub &'a Path);
 
@@ -74,6 +80,12 @@ impl<'a> Columns<'a> {
         self.dict(name)?
             .downcast_dict::<StringArray>()
             .with_context(|| format!("{}: `{name}` is not a string column", self.1.display()))
+    }
+
+    pub fn bool(&self, name: &str) -> anyhow::Result<&'a BooleanArray> {
+        self.get(name)?
+            .as_boolean_opt()
+            .with_context(|| format!("{}: `{name}` is not a boolean column", self.1.display()))
     }
 
     pub fn int<T: ArrowPrimitiveType>(&self, name: &str) -> anyhow::Result<&'a PrimitiveArray<T>> {

@@ -9,13 +9,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use arrow_array::ArrayAccessor;
 use arrow_array::types::{UInt8Type, UInt16Type, UInt32Type, UInt64Type};
-use arrow_array::{Array, ArrayAccessor};
 
 use super::ingest;
 use super::ingest::RunRecord;
-use super::read::{Columns, DictIds, NULL, Strings, batches};
+use super::read::{Columns, DictIds, NULL, batches, opt};
 use super::rollup::{self, Month, TrafficRow};
+use crate::aggregate::panels::{Logs, StoredKey};
 use crate::aggregate::{Aggregate, Counts, Download, LineCounts, Transfer, grow, node_id};
 pub use crate::config::Query;
 use crate::enrich::geo::{DbInfo, Location, kind_name};
@@ -73,6 +74,19 @@ impl<'a> Columns<'a> {
             ip_version: version.map_or(0, |v| v.value(i)),
         })
     }
+    /// Each row's panel key (`panels`, `panel_visitors`).
+    fn panel_keys(&self) -> anyhow::Result<impl Fn(usize) -> StoredKey<'a> + 'a> {
+        let (panel, key, item) = (self.str("panel")?, self.str("key")?, self.str("item")?);
+        let (method, protocol) = (self.str("method")?, self.str("protocol")?);
+        Ok(move |i| StoredKey {
+            panel: panel.value(i),
+            key: key.value(i).as_bytes(),
+            item: opt(&item, i).map(str::as_bytes),
+            method: opt(&method, i).map(Into::into),
+            protocol: opt(&protocol, i),
+        })
+    }
+
     /// Each row's `requests` and `bytes`.
     fn counts(&self) -> anyhow::Result<impl Fn(usize) -> Counts + 'a> {
         let (requests, bytes) = (
@@ -91,10 +105,6 @@ fn code(s: &str) -> [u8; 2] {
         &[a, b] => [a, b],
         _ => *b"--",
     }
-}
-
-fn opt<'a>(a: &Strings<'a>, i: usize) -> Option<&'a str> {
-    a.is_valid(i).then(|| a.value(i))
 }
 
 /// Where a replayed file's rows come from.
@@ -173,6 +183,8 @@ pub struct Replayed {
     pub warning: Option<String>,
     /// The formats the runs read their logs with, as a log report names them.
     pub log_format: String,
+    /// Which optional fields the runs' formats logged.
+    pub logs: Logs,
 }
 
 /// The aggregate of a store's window and node, from the roll-ups of the whole months it
@@ -449,6 +461,29 @@ fn replay(
         }
         Ok(())
     })?;
+    t.replay(&mut agg, "panels", |agg, _, c| {
+        let keys = c.panel_keys()?;
+        let counts = c.counts()?;
+        // Roll-ups count each key's visitors; daily parts list them in `panel_visitors`.
+        let visitors = c.int::<UInt64Type>("visitors").ok();
+        for i in 0..c.rows() {
+            agg.replay_panel(&keys(i), counts(i), visitors.map(|v| v.value(i)));
+        }
+        Ok(())
+    })?;
+    let wanted: Vec<Vec<bool>> = (agg.panels.tables().iter())
+        .map(|t| t.top_candidates(top))
+        .collect();
+    t.replay(&mut agg, "panel_visitors", |agg, from, c| {
+        let From::Part(day, _) = from else {
+            return Ok(());
+        };
+        let (keys, visitor) = (c.panel_keys()?, c.int::<UInt64Type>("visitor")?);
+        for i in 0..c.rows() {
+            agg.replay_panel_visitor(day, &keys(i), visitor.value(i), &wanted);
+        }
+        Ok(())
+    })?;
     t.replay(&mut agg, "requested_files", |agg, _, c| {
         let (method, protocol) = (c.str("method")?, c.str("protocol")?);
         let u = urls.rows(agg, c.dict("url")?, Aggregate::url_id);
@@ -460,6 +495,7 @@ fn replay(
 
     let mut dbs: Vec<DbInfo> = Vec::new();
     let mut formats: Vec<&str> = Vec::new();
+    let mut logs = Logs::default();
     for run in log
         .iter()
         .filter(|r| q.node.as_ref().is_none_or(|n| *n == r.node))
@@ -474,6 +510,7 @@ fn replay(
         };
         agg.replay_lines(lines, &failures);
         formats.extend(run.log_formats.iter().map(String::as_str));
+        logs = logs.union(run.logs);
         for d in &run.geoip {
             let info = DbInfo {
                 source: d.source.clone(),
@@ -494,5 +531,6 @@ fn replay(
         nodes: t.nodes,
         warning: None,
         log_format: crate::parse::sniff::run_name(&formats),
+        logs,
     })
 }

@@ -40,7 +40,7 @@ use crate::enrich::geo::Location;
 use crate::parse::time::{Day, day_to_string};
 
 /// Changes whenever the tables change, so that older roll-ups are rebuilt.
-const VERSION: &str = "rollup-1";
+const VERSION: &str = "rollup-2";
 
 /// A month: `YYYYMM`, the [`Day`] key divided by 100.
 pub type Month = u32;
@@ -353,6 +353,12 @@ fn tables(agg: &Aggregate, nodes: &[String]) -> Vec<(&'static str, arrow_array::
         .map(|(d, p)| (url(d.0), p.as_str(), *d.1))
         .collect();
     let downloads = shared::downloads(&dl, None);
+    let mut keys = agg.panels.stored(|id| agg.urls.get(id));
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let p: Vec<_> = (keys.into_iter())
+        .map(|(k, t, id)| (k, pair(&t.counts[id as usize]), Some(t.visitors_of(id))))
+        .collect();
+    let panels = shared::panels(&p);
     let mut t = vec![
         ("visitor_counts", visitor_counts),
         ("location_visitors", location_visitors),
@@ -364,6 +370,7 @@ fn tables(agg: &Aggregate, nodes: &[String]) -> Vec<(&'static str, arrow_array::
         ("content", content),
         ("addresses", addresses),
         ("downloads", downloads),
+        ("panels", panels),
     ];
     if agg.timed {
         t.push(("transfers", shared::transfers(&agg.transfers)));

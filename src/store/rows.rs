@@ -5,12 +5,13 @@
 use std::sync::{Arc, LazyLock};
 
 use arrow_array::builder::{
-    Date32Builder, Int16Builder, StringBuilder, TimestampMicrosecondBuilder, UInt8Builder,
-    UInt16Builder, UInt32Builder, UInt64Builder,
+    BooleanBuilder, Date32Builder, Int16Builder, StringBuilder, TimestampMicrosecondBuilder,
+    UInt8Builder, UInt16Builder, UInt32Builder, UInt64Builder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
+use crate::aggregate::panels::Fields;
 use crate::enrich::geo::Location;
 use crate::parse::Request;
 use crate::parse::time::Day;
@@ -41,6 +42,16 @@ static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
         Field::new("asn", DataType::UInt32, false),
         utf8("as_org", true),
         Field::new("serve_us", DataType::UInt64, true),
+        // What GoAccess's other panels read, when the format logs it.
+        Field::new("static_file", DataType::Boolean, false),
+        Field::new("referer_logged", DataType::Boolean, false),
+        Field::new("user_agent_logged", DataType::Boolean, false),
+        utf8("vhost", true),
+        utf8("remote_user", true),
+        utf8("mime_type", true),
+        utf8("tls_version", true),
+        utf8("tls_cipher", true),
+        utf8("cache_status", true),
     ]))
 });
 
@@ -87,12 +98,29 @@ pub struct Rows {
     asn: UInt32Builder,
     as_org: StringBuilder,
     serve_us: UInt64Builder,
+    static_file: BooleanBuilder,
+    referer_logged: BooleanBuilder,
+    user_agent_logged: BooleanBuilder,
+    vhost: StringBuilder,
+    remote_user: StringBuilder,
+    mime_type: StringBuilder,
+    tls_version: StringBuilder,
+    tls_cipher: StringBuilder,
+    cache_status: StringBuilder,
     /// The last logged day and its days since the epoch: a builder gets one day's rows.
     epoch: Option<(Day, i32)>,
 }
 
 impl Rows {
-    pub fn push(&mut self, r: &Request<'_>, project: &[u8], loc: &Location, org: Option<&str>) {
+    /// One request; `panels` what GoAccess's other panels read of it.
+    pub fn push(
+        &mut self,
+        r: &Request<'_>,
+        panels: &Fields<'_>,
+        project: &[u8],
+        loc: &Location,
+        org: Option<&str>,
+    ) {
         let days = match self.epoch {
             Some((day, days)) if day == r.day => days,
             _ => {
@@ -130,6 +158,22 @@ impl Rows {
         self.asn.append_value(loc.asn);
         self.as_org.append_option(org);
         self.serve_us.append_option(r.serve_micros);
+        // By the path alone when the format logs the query apart (W3C), as GoAccess.
+        let url = &r.url[..r.static_len.min(r.url.len())];
+        self.static_file
+            .append_value(crate::enrich::files::is_static(url));
+        self.referer_logged.append_value(panels.referer.is_some());
+        self.user_agent_logged.append_value(panels.agent.is_some());
+        for (column, value) in [
+            (&mut self.vhost, panels.vhost),
+            (&mut self.remote_user, panels.user),
+            (&mut self.mime_type, panels.mime),
+            (&mut self.tls_version, panels.tls_version),
+            (&mut self.tls_cipher, panels.tls_cipher),
+            (&mut self.cache_status, panels.cache),
+        ] {
+            column.append_option(value.map(|v| r.escapes.undo(v)).as_deref().map(lossy));
+        }
     }
 
     /// The rows so far as one batch; the builder is empty again afterwards.
@@ -154,6 +198,15 @@ impl Rows {
             Arc::new(self.asn.finish()),
             Arc::new(self.as_org.finish()),
             Arc::new(self.serve_us.finish()),
+            Arc::new(self.static_file.finish()),
+            Arc::new(self.referer_logged.finish()),
+            Arc::new(self.user_agent_logged.finish()),
+            Arc::new(self.vhost.finish()),
+            Arc::new(self.remote_user.finish()),
+            Arc::new(self.mime_type.finish()),
+            Arc::new(self.tls_version.finish()),
+            Arc::new(self.tls_cipher.finish()),
+            Arc::new(self.cache_status.finish()),
         ];
         RecordBatch::try_new(schema(), columns).expect("columns match the schema")
     }

@@ -348,6 +348,74 @@ fn store_reports_equal_log_reports() {
     assert!(from_store["summary"]["valid_requests"].as_u64().unwrap() > 0);
 }
 
+/// The panels only some formats fill (vhosts, remote users, MIME types, TLS, cache
+/// status), through a store, by format: each store's report equals its log's.
+#[test]
+fn store_reports_equal_log_reports_in_every_panel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let users = r#"%v:%^ %h %^ %e [%d:%t %^] "%r" %s %b "%R" "%u""#;
+    for (generated, format) in [
+        ("caddy", "CADDY"),
+        ("cloudfront", "CLOUDFRONT"),
+        ("vcombined", users),
+    ] {
+        let log = tmp.path().join(format!("{generated}.log"));
+        loggen()
+            .args([
+                "--seed", "11", "single", "--lines", "4000", "--format", generated,
+            ])
+            .arg(&log)
+            .assert()
+            .success();
+        let store = tmp.path().join(format!("{generated}-store"));
+        fsmg()
+            .args([
+                "ingest",
+                "-q",
+                "--node",
+                "n",
+                "--log-format",
+                format,
+                "--store",
+            ])
+            .arg(&store)
+            .arg(&log)
+            .assert()
+            .success();
+        let from_logs = comparable(json(&[
+            "--log-format".as_ref(),
+            format.as_ref(),
+            format!("n={}", log.display()).as_ref(),
+        ]));
+        let from_store = json(&["--store".as_ref(), store.as_os_str()]);
+        for panel in [
+            "vhosts",
+            "referrers",
+            "referring_sites",
+            "not_found",
+            "static_files",
+            "operating_systems",
+            "browsers",
+            "remote_users",
+            "mime_types",
+            "tls",
+            "cache_status",
+        ] {
+            assert_eq!(from_store[panel], from_logs[panel], "{generated}: {panel}");
+        }
+        assert_eq!(from_store, from_logs, "{generated}");
+        let filled = |p: &str| from_logs[p].as_array().is_some_and(|a| !a.is_empty());
+        let expected: &[&str] = match generated {
+            "caddy" => &["vhosts", "mime_types"],
+            "cloudfront" => &["vhosts", "tls", "cache_status"],
+            _ => &["vhosts", "remote_users", "referring_sites"],
+        };
+        for p in expected {
+            assert!(filled(p), "{generated}: {p} is empty");
+        }
+    }
+}
+
 /// Every roll-up directory of a store: `month=YYYY-MM/FINGERPRINT` (all nodes) and
 /// `month=YYYY-MM/node=NAME/FINGERPRINT`.
 fn rollups(store: &Path) -> Vec<String> {

@@ -9,6 +9,7 @@ mod html;
 mod ingest;
 mod insights;
 mod logformat_cases;
+mod panels;
 mod parallel;
 mod snapshots;
 mod sponsor;

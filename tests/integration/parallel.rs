@@ -36,6 +36,7 @@ fn build(cfg: &Config, found: &input::Found, nodes: &[u32], chunk: usize) -> Rep
             sources,
             sizes: &sizes,
             errors: &errors,
+            logs: Default::default(),
             input_formats: &(0..sources.len())
                 .map(|i| formats.describe(i))
                 .collect::<Vec<_>>(),
@@ -43,6 +44,7 @@ fn build(cfg: &Config, found: &input::Found, nodes: &[u32], chunk: usize) -> Rep
             geo: &cfg.geo.infos,
             nodes: &["hlz".into(), "wlg".into(), "tmp".into()],
             show_ips: true,
+            title: None,
             timed: false,
         },
     )

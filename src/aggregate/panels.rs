@@ -1,0 +1,503 @@
+//! GoAccess's panels beside the requested files, each a [`Keyed`] table: virtual hosts,
+//! referrers and referring sites, not-found and static requests, operating systems and
+//! browsers, remote users, MIME types, TLS and cache status. What goes in and under which
+//! key is GoAccess 1.7's (docs/json.md), so that every item equals its item.
+
+use super::NONE;
+use super::keyed::Keyed;
+use crate::enrich::agents;
+use crate::parse::Request;
+use crate::parse::format::{Field, Program};
+
+/// The panels of one state.
+#[derive(Default, Clone)]
+pub struct Panels {
+    pub vhosts: Keyed,
+    pub referrers: Keyed,
+    pub sites: Keyed,
+    /// Keyed by [`request_key`]: a URL id and its (method, protocol) kind.
+    pub not_found: Keyed,
+    pub static_files: Keyed,
+    /// Keyed `family\0item`.
+    pub browsers: Keyed,
+    pub systems: Keyed,
+    pub users: Keyed,
+    /// Keyed `family\0item`.
+    pub mime: Keyed,
+    pub tls: Keyed,
+    pub cache: Keyed,
+    /// Per agent id: its browser and OS ids (`NONE`: not looked at yet, or empty).
+    agent_ids: Vec<(u32, u32)>,
+}
+
+/// Which of the panels' optional fields a format logs, so that a panel is fed (and shown)
+/// only when its field can be there: GoAccess has no referrer panel for COMMON, and no MIME,
+/// TLS or cache panel for a format without `%M`, `%K` or `%C`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Logs {
+    pub referer: bool,
+    pub mime: bool,
+    pub tls: bool,
+    pub cache: bool,
+}
+
+impl Logs {
+    pub fn of(program: &Program) -> Logs {
+        Logs {
+            referer: program.has(&Field::Referer),
+            mime: program.has(&Field::Mime),
+            tls: program.has(&Field::TlsVersion),
+            cache: program.has(&Field::Cache),
+        }
+    }
+
+    /// What any of `self` and `b` logs.
+    pub fn union(self, b: Logs) -> Logs {
+        Logs {
+            referer: self.referer || b.referer,
+            mime: self.mime || b.mime,
+            tls: self.tls || b.tls,
+            cache: self.cache || b.cache,
+        }
+    }
+
+    /// What any of `programs` logs.
+    pub fn of_all<'p>(programs: impl IntoIterator<Item = &'p Program>) -> Logs {
+        programs
+            .into_iter()
+            .fold(Logs::default(), |l, p| l.union(Logs::of(p)))
+    }
+}
+
+/// What the panels read of one request (from a parsed line, or from a request row).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Fields<'a> {
+    pub bytes: u64,
+    /// The status as written starts with `404`.
+    pub not_found: bool,
+    pub vhost: Option<&'a [u8]>,
+    /// `None` when the line has no referrer field; `-` for an empty one.
+    pub referer: Option<&'a [u8]>,
+    /// The user agent as visitors key on it; `None` when none or an empty one was logged.
+    pub agent: Option<&'a [u8]>,
+    pub user: Option<&'a [u8]>,
+    pub mime: Option<&'a [u8]>,
+    pub tls_version: Option<&'a [u8]>,
+    pub tls_cipher: Option<&'a [u8]>,
+    pub cache: Option<&'a [u8]>,
+}
+
+impl<'a> Fields<'a> {
+    /// A parsed request's fields, in a format that logs `logs`.
+    pub fn of(r: &'a Request<'_>, logs: Logs) -> Fields<'a> {
+        Fields {
+            bytes: r.bytes,
+            not_found: r.not_found,
+            vhost: r.vhost.as_deref(),
+            referer: (logs.referer && r.referer_seen).then_some(&*r.referer),
+            agent: r
+                .raw_agent
+                .as_deref()
+                .filter(|a| !a.is_empty())
+                .map(|_| &*r.agent),
+            user: r.user.as_deref(),
+            mime: r.mime.as_deref(),
+            tls_version: r.tls_version.as_deref(),
+            tls_cipher: r.tls_cipher.as_deref(),
+            cache: r.cache.as_deref(),
+        }
+    }
+}
+
+/// The key of a request in the not-found and static panels: its URL and its method and
+/// protocol (GoAccess's `url|method|protocol`).
+pub fn request_key(url: u32, kind: u16) -> [u8; 6] {
+    let u = url.to_be_bytes();
+    let k = kind.to_be_bytes();
+    [u[0], u[1], u[2], u[3], k[0], k[1]]
+}
+
+/// The URL id and kind of a [`request_key`].
+pub fn unkey(key: &[u8]) -> (u32, u16) {
+    let url = u32::from_be_bytes([key[0], key[1], key[2], key[3]]);
+    (url, u16::from_be_bytes([key[4], key[5]]))
+}
+
+/// `family\0item`.
+pub fn family_key(family: &[u8], item: &[u8]) -> Vec<u8> {
+    [family, b"\0", item].concat()
+}
+
+/// The family and item of a [`family_key`].
+pub fn split_family(key: &[u8]) -> (&[u8], &[u8]) {
+    match memchr::memchr(0, key) {
+        Some(i) => (&key[..i], &key[i + 1..]),
+        None => (key, b""),
+    }
+}
+
+/// A referrer as GoAccess keeps it: as logged, but a Google search referrer cut at the `&`
+/// after its query (GoAccess cuts there while taking the search phrase out).
+pub fn referrer_key(r: &[u8]) -> &[u8] {
+    const GOOGLE: [&[u8]; 6] = [
+        b"http://www.google.",
+        b"http://webcache.googleusercontent.com/",
+        b"http://translate.googleusercontent.com/",
+        b"https://www.google.",
+        b"https://webcache.googleusercontent.com/",
+        b"https://translate.googleusercontent.com/",
+    ];
+    let find = |n: &[u8]| memchr::memmem::find(r, n);
+    if !GOOGLE.iter().any(|g| find(g).is_some()) || find(b"/+&").is_some() {
+        return r;
+    }
+    let (start, encoded) = if let Some(i) = find(b"/+") {
+        (i + 2, false)
+    } else if let Some(i) = find(b"q=cache:") {
+        let plus = memchr::memchr(b'+', &r[i..]).map_or(0, |p| p + 1);
+        (i + plus, false)
+    } else if let Some(i) = find(b"&q=").or_else(|| find(b"?q=")) {
+        (i + 3, false)
+    } else if let Some(i) = find(b"%26q%3D").or_else(|| find(b"%3Fq%3D")) {
+        (i + 7, true)
+    } else {
+        return r;
+    };
+    let cut = match encoded {
+        false => memchr::memchr(b'&', &r[start..]),
+        true => memchr::memmem::find(&r[start..], b"%26"),
+    };
+    cut.map_or(r, |c| &r[..start + c])
+}
+
+/// The host of a referrer: after its first `//`, up to the next `/` (port and user kept,
+/// as GoAccess keeps them); `None` without one.
+pub fn referring_site(r: &[u8]) -> Option<&[u8]> {
+    let at = memchr::memmem::find(r, b"//")? + 2;
+    let rest = &r[at..];
+    let host = &rest[..memchr::memchr(b'/', rest).unwrap_or(rest.len())];
+    (!host.is_empty()).then_some(&host[..host.len().min(511)])
+}
+
+/// The MIME panel's family of a content type: its major type, if GoAccess knows it.
+fn mime_family(m: &[u8]) -> Option<&'static str> {
+    const MAJOR: [&str; 10] = [
+        "application",
+        "audio",
+        "font",
+        "example",
+        "image",
+        "message",
+        "model",
+        "multipart",
+        "text",
+        "video",
+    ];
+    MAJOR.iter().find(|t| m.starts_with(t.as_bytes())).copied()
+}
+
+/// The TLS panel's family of a protocol name, if GoAccess knows it.
+fn tls_family(v: &[u8]) -> Option<&'static str> {
+    const KNOWN: [&str; 9] = [
+        "SSLv3", "TLSv1.1", "TLSv1.2", "TLSv1.3", "TLS1.1", "TLS1.2", "TLS1.3", "TLSv1", "TLS1",
+    ];
+    KNOWN.iter().find(|t| v.starts_with(t.as_bytes())).copied()
+}
+
+impl Panels {
+    /// The browser and OS ids of agent `agent` (decoded: `text`), looked at once.
+    fn agent_ids(&mut self, agent: u32, text: &[u8]) -> Option<(u32, u32)> {
+        let slot = super::grow_with(&mut self.agent_ids, agent as usize, (NONE, NONE));
+        if slot.0 == NONE {
+            let d = agents::detect(text)?;
+            let b = self.browsers.keys.intern(&family_key(
+                d.browser.family.as_bytes(),
+                d.browser.item.as_bytes(),
+            ));
+            let o = self
+                .systems
+                .keys
+                .intern(&family_key(d.os.family.as_bytes(), d.os.item.as_bytes()));
+            *slot = (b, o);
+        }
+        Some(*slot)
+    }
+
+    /// Whether agent `agent` (decoded: `text`) is a crawler by GoAccess's tables.
+    pub fn is_crawler(&mut self, agent: u32, text: &[u8]) -> bool {
+        self.agent_ids(agent, text)
+            .is_some_and(|(b, _)| split_family(self.browsers.keys.get(b)).0 == b"Crawlers")
+    }
+
+    /// Counts one request: `url` and `kind` its requested-file key, `is_static` by its
+    /// path, `agent` its agent id, `visitor` its visitor unless a 4xx made none.
+    pub fn add(
+        &mut self,
+        f: &Fields<'_>,
+        (url, kind, is_static): (u32, u16, bool),
+        agent: Option<u32>,
+        visitor: Option<u32>,
+    ) {
+        let bytes = f.bytes;
+        let count = |t: &mut Keyed, key: &[u8]| {
+            let id = t.add(key, bytes);
+            if let Some(v) = visitor {
+                t.visit(id, v);
+            }
+        };
+        if let Some(v) = f.vhost {
+            count(&mut self.vhosts, v);
+        }
+        if let Some(r) = f.referer {
+            let key = referrer_key(r);
+            count(&mut self.referrers, key);
+            if r != b"-"
+                && let Some(site) = referring_site(key)
+            {
+                count(&mut self.sites, site);
+            }
+        }
+        if f.not_found {
+            count(&mut self.not_found, &request_key(url, kind));
+        } else if is_static {
+            count(&mut self.static_files, &request_key(url, kind));
+        }
+        if let (Some(agent), Some(text)) = (agent, f.agent)
+            && let Some((b, o)) = self.agent_ids(agent, text)
+        {
+            for (t, id) in [(&mut self.browsers, b), (&mut self.systems, o)] {
+                super::grow(&mut t.counts, id as usize).add(bytes);
+                if let Some(v) = visitor {
+                    t.visit(id, v);
+                }
+            }
+        }
+        if let Some(u) = f.user {
+            count(&mut self.users, u);
+        }
+        if let Some(m) = f.mime
+            && let Some(family) = mime_family(m)
+        {
+            count(&mut self.mime, &family_key(family.as_bytes(), m));
+        }
+        if let Some(v) = f.tls_version
+            && let Some(family) = tls_family(v)
+        {
+            let item = match f.tls_cipher {
+                Some(c) => [family.as_bytes(), b"/", c].concat(),
+                None => family.as_bytes().to_vec(),
+            };
+            count(&mut self.tls, &family_key(family.as_bytes(), &item));
+        }
+        if let Some(c) = f.cache {
+            count(&mut self.cache, c);
+        }
+    }
+
+    /// Folds `other` in: its URL `u` is `urls[u]` here, its agent `a` is `agents[a]`, its
+    /// visitor `v` is `visitors[v]`.
+    pub fn merge(&mut self, other: &Panels, urls: &[u32], agents: &[u32], visitors: &[u32]) {
+        for (ours, theirs) in [
+            (&mut self.vhosts, &other.vhosts),
+            (&mut self.referrers, &other.referrers),
+            (&mut self.sites, &other.sites),
+            (&mut self.users, &other.users),
+            (&mut self.mime, &other.mime),
+            (&mut self.tls, &other.tls),
+            (&mut self.cache, &other.cache),
+        ] {
+            ours.merge(theirs, visitors);
+        }
+        let browsers = self.browsers.merge(&other.browsers, visitors);
+        let systems = self.systems.merge(&other.systems, visitors);
+        for (a, &(b, o)) in other.agent_ids.iter().enumerate() {
+            if b != NONE {
+                *super::grow_with(&mut self.agent_ids, agents[a] as usize, (NONE, NONE)) =
+                    (browsers[b as usize], systems[o as usize]);
+            }
+        }
+        let rekey = |key: &[u8]| {
+            let (u, k) = unkey(key);
+            request_key(urls[u as usize], k).to_vec()
+        };
+        self.not_found
+            .merge_rekeyed(&other.not_found, visitors, rekey);
+        self.static_files
+            .merge_rekeyed(&other.static_files, visitors, rekey);
+    }
+}
+
+/// How a panel's keys are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// The text itself (a vhost, a referrer, a user).
+    Text,
+    /// [`family_key`]: a family and an item (a browser and its version).
+    Family,
+    /// [`request_key`]: a URL id and a method and protocol.
+    Request,
+}
+
+/// The panels by their names in JSON and in the store, in [`Panels::tables`] order.
+pub const NAMES: [&str; 11] = [
+    "vhosts",
+    "referrers",
+    "referring_sites",
+    "not_found",
+    "static_files",
+    "operating_systems",
+    "browsers",
+    "remote_users",
+    "mime_types",
+    "tls",
+    "cache_status",
+];
+
+const SHAPES: [Shape; 11] = [
+    Shape::Text,
+    Shape::Text,
+    Shape::Text,
+    Shape::Request,
+    Shape::Request,
+    Shape::Family,
+    Shape::Family,
+    Shape::Text,
+    Shape::Family,
+    Shape::Family,
+    Shape::Text,
+];
+
+/// A panel key as a store's `panels` tables hold it: `key` (a name, a URL, a family),
+/// `item` (a version, a MIME type, a TLS cipher) and a request's method and protocol.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StoredKey<'a> {
+    pub panel: &'a str,
+    pub key: &'a [u8],
+    pub item: Option<&'a [u8]>,
+    pub method: Option<std::borrow::Cow<'a, str>>,
+    pub protocol: Option<&'a str>,
+}
+
+impl Panels {
+    /// Every panel's table, as [`NAMES`] names them.
+    pub fn tables(&self) -> [&Keyed; 11] {
+        [
+            &self.vhosts,
+            &self.referrers,
+            &self.sites,
+            &self.not_found,
+            &self.static_files,
+            &self.systems,
+            &self.browsers,
+            &self.users,
+            &self.mime,
+            &self.tls,
+            &self.cache,
+        ]
+    }
+
+    pub fn table_mut(&mut self, panel: usize) -> &mut Keyed {
+        match panel {
+            0 => &mut self.vhosts,
+            1 => &mut self.referrers,
+            2 => &mut self.sites,
+            3 => &mut self.not_found,
+            4 => &mut self.static_files,
+            5 => &mut self.systems,
+            6 => &mut self.browsers,
+            7 => &mut self.users,
+            8 => &mut self.mime,
+            9 => &mut self.tls,
+            _ => &mut self.cache,
+        }
+    }
+
+    /// Every key of every panel with requests, as stored: its table and id beside it;
+    /// `url` gives a URL id's text.
+    pub fn stored<'a>(
+        &'a self,
+        url: impl Fn(u32) -> &'a [u8],
+    ) -> Vec<(StoredKey<'a>, &'a Keyed, u32)> {
+        let mut keys = Vec::new();
+        for (i, t) in self.tables().into_iter().enumerate() {
+            for id in 0..t.len() as u32 {
+                if t.counts.get(id as usize).is_none_or(|c| c.requests == 0) {
+                    continue;
+                }
+                let key = t.keys.get(id);
+                let mut k = StoredKey {
+                    panel: NAMES[i],
+                    key,
+                    item: None,
+                    method: None,
+                    protocol: None,
+                };
+                match SHAPES[i] {
+                    Shape::Text => {}
+                    Shape::Family => {
+                        let (family, item) = split_family(key);
+                        (k.key, k.item) = (family, Some(item));
+                    }
+                    Shape::Request => {
+                        let (u, kind) = unkey(key);
+                        k.key = url(u);
+                        let (method, protocol) = crate::parse::request::kind_names(kind);
+                        (k.method, k.protocol) = (method.map(Into::into), protocol);
+                    }
+                }
+                keys.push((k, t, id));
+            }
+        }
+        keys
+    }
+
+    /// The table (index in [`NAMES`]) of a stored key and the key's bytes there; `url_id`
+    /// gives a URL's id (`None`: unknown, so the key is too).
+    pub fn key_of(
+        k: &StoredKey<'_>,
+        url_id: impl FnOnce(&[u8]) -> Option<u32>,
+    ) -> Option<(usize, Vec<u8>)> {
+        let i = NAMES.iter().position(|n| *n == k.panel)?;
+        let key = match SHAPES[i] {
+            Shape::Text => k.key.to_vec(),
+            Shape::Family => family_key(k.key, k.item.unwrap_or_default()),
+            Shape::Request => {
+                let kind = crate::parse::request::kind_of_names(k.method.as_deref(), k.protocol);
+                request_key(url_id(k.key)?, kind).to_vec()
+            }
+        };
+        Some((i, key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn referrers_and_sites_as_goaccess_keys_them() {
+        assert_eq!(
+            referrer_key(b"https://www.google.com/search?q=hello+world%21&ie=utf-8"),
+            b"https://www.google.com/search?q=hello+world%21"
+        );
+        assert_eq!(
+            referrer_key(b"https://www.google.com/url?sa=t&rct=j&q=&esrc=s"),
+            b"https://www.google.com/url?sa=t&rct=j&q="
+        );
+        assert_eq!(
+            referrer_key(b"https://duckduckgo.com/?q=a&b=c"),
+            b"https://duckduckgo.com/?q=a&b=c"
+        );
+        assert_eq!(
+            referring_site(b"HTTP://Sub.Example.COM"),
+            Some(&b"Sub.Example.COM"[..])
+        );
+        assert_eq!(
+            referring_site(b"http://user:pw@host.example:8080/x"),
+            Some(&b"user:pw@host.example:8080"[..])
+        );
+        assert_eq!(referring_site(b"example.net/nohost"), None);
+        assert_eq!(referring_site(b"http:///x"), None);
+    }
+}

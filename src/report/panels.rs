@@ -1,0 +1,196 @@
+//! The report's rows of GoAccess's other panels: virtual hosts, referrers, referring
+//! sites, not-found and static requests, operating systems, browsers, remote users, MIME
+//! types, TLS and cache status. Each lists its top `--top` keys by requests.
+
+use serde::Serialize;
+
+use super::text;
+use crate::aggregate::Aggregate;
+use crate::aggregate::keyed::{Keyed, KeyedRow};
+use crate::aggregate::panels::{Logs, split_family, unkey};
+use crate::parse::request::kind_names;
+
+/// A key with its numbers; serialised under the panel's own name for the key.
+macro_rules! row {
+    ($name:ident, $key:ident) => {
+        #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+        pub struct $name {
+            pub $key: String,
+            pub requests: u64,
+            pub visitors: u64,
+            pub bytes: u64,
+        }
+
+        impl From<KeyedRow<'_>> for $name {
+            fn from(r: KeyedRow<'_>) -> Self {
+                $name {
+                    $key: text(r.key),
+                    requests: r.counts.requests,
+                    visitors: r.visitors,
+                    bytes: r.counts.bytes,
+                }
+            }
+        }
+    };
+}
+
+row!(NameRow, name);
+row!(UrlRow, url);
+row!(SiteRow, site);
+row!(CacheRow, status);
+
+/// A not-found or static request: GoAccess keys them by path, method and protocol.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RequestRow {
+    pub path: String,
+    /// `null` when the request line had none (TLS bytes, `-`).
+    pub method: Option<String>,
+    pub protocol: Option<&'static str>,
+    pub requests: u64,
+    pub visitors: u64,
+    pub bytes: u64,
+}
+
+/// A browser or operating system: GoAccess's family (`name`) and item (`version`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct VersionRow {
+    pub name: String,
+    pub version: String,
+    pub requests: u64,
+    pub visitors: u64,
+    pub bytes: u64,
+}
+
+/// A MIME type: its major type (`type`) and the whole value.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct MimeRow {
+    #[serde(rename = "type")]
+    pub major: String,
+    pub name: String,
+    pub requests: u64,
+    pub visitors: u64,
+    pub bytes: u64,
+}
+
+/// A TLS protocol and cipher (`null` when the format logs none).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TlsRow {
+    pub version: String,
+    pub cipher: Option<String>,
+    pub requests: u64,
+    pub visitors: u64,
+    pub bytes: u64,
+}
+
+/// The panels' rows, flattened into the report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PanelTables {
+    pub vhosts: Vec<NameRow>,
+    pub referrers: Vec<UrlRow>,
+    pub referring_sites: Vec<SiteRow>,
+    pub not_found: Vec<RequestRow>,
+    pub static_files: Vec<RequestRow>,
+    pub operating_systems: Vec<VersionRow>,
+    pub browsers: Vec<VersionRow>,
+    pub remote_users: Vec<NameRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mime_types: Option<Vec<MimeRow>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Vec<TlsRow>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_status: Option<Vec<CacheRow>>,
+}
+
+fn top<'a, T: From<KeyedRow<'a>>>(t: &'a Keyed, n: usize) -> Vec<T> {
+    t.rows().into_iter().take(n).map(T::from).collect()
+}
+
+/// Keyed by URL id and kind: ordered by what is shown, not by ids (which depend on the
+/// order threads met the URLs).
+fn requests(agg: &Aggregate, t: &Keyed, n: usize) -> Vec<RequestRow> {
+    let mut rows: Vec<RequestRow> = t
+        .rows()
+        .into_iter()
+        .map(|r| {
+            let (url, kind) = unkey(r.key);
+            let (method, protocol) = kind_names(kind);
+            RequestRow {
+                path: text(agg.urls.get(url)),
+                method,
+                protocol,
+                requests: r.counts.requests,
+                visitors: r.visitors,
+                bytes: r.counts.bytes,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (b.requests, b.bytes)
+            .cmp(&(a.requests, a.bytes))
+            .then_with(|| (&a.path, &a.method, a.protocol).cmp(&(&b.path, &b.method, b.protocol)))
+    });
+    rows.truncate(n);
+    rows
+}
+
+fn versions(t: &Keyed, n: usize) -> Vec<VersionRow> {
+    t.rows()
+        .into_iter()
+        .take(n)
+        .map(|r| {
+            let (family, item) = split_family(r.key);
+            VersionRow {
+                name: text(family),
+                version: text(item),
+                requests: r.counts.requests,
+                visitors: r.visitors,
+                bytes: r.counts.bytes,
+            }
+        })
+        .collect()
+}
+
+pub fn build(agg: &Aggregate, logs: Logs, n: usize) -> PanelTables {
+    let p = &agg.panels;
+    PanelTables {
+        vhosts: top(&p.vhosts, n),
+        referrers: top(&p.referrers, n),
+        referring_sites: top(&p.sites, n),
+        not_found: requests(agg, &p.not_found, n),
+        static_files: requests(agg, &p.static_files, n),
+        operating_systems: versions(&p.systems, n),
+        browsers: versions(&p.browsers, n),
+        remote_users: top(&p.users, n),
+        mime_types: logs.mime.then(|| {
+            versions(&p.mime, n)
+                .into_iter()
+                .map(|v| MimeRow {
+                    major: v.name,
+                    name: v.version,
+                    requests: v.requests,
+                    visitors: v.visitors,
+                    bytes: v.bytes,
+                })
+                .collect()
+        }),
+        tls: logs.tls.then(|| {
+            versions(&p.tls, n)
+                .into_iter()
+                .map(|v| {
+                    let cipher = v
+                        .version
+                        .strip_prefix(&format!("{}/", v.name))
+                        .map(str::to_string);
+                    TlsRow {
+                        version: v.name,
+                        cipher,
+                        requests: v.requests,
+                        visitors: v.visitors,
+                        bytes: v.bytes,
+                    }
+                })
+                .collect()
+        }),
+        cache_status: logs.cache.then(|| top(&p.cache, n)),
+    }
+}
