@@ -26,7 +26,7 @@ use crate::store::RowSink;
 use crate::store::rows::Rows;
 use filter::Filters;
 use intern::Interner;
-use panels::{Fields, Logs, Panels};
+use panels::{Fields, Logs, Panels, Visit};
 
 static NO_FILTERS: Filters = Filters {
     ips: Vec::new(),
@@ -229,6 +229,9 @@ pub struct Visitor {
     /// Bit h (0-23): seen in hour h; bit 24 + n: seen on node n.
     pub hours: u32,
     pub projects: u32,
+    /// The referrer (an id of the referrers panel) the visitor was last recorded under,
+    /// `NONE` before: a visitor's requests mostly share one, and most are `-`.
+    pub referrer: u32,
 }
 
 /// How a URL counts among GoAccess's "requested files": never (static by extension), not
@@ -508,11 +511,17 @@ pub fn top_candidates(counts: &[Counts], top: usize) -> Vec<bool> {
 }
 
 /// As [`grow`], new slots `fill`.
+#[inline]
 pub fn grow_with<T: Clone>(v: &mut Vec<T>, idx: usize, fill: T) -> &mut T {
     if v.len() <= idx {
-        v.resize(idx + 1, fill);
+        resize(v, idx, fill);
     }
     &mut v[idx]
+}
+
+#[cold]
+fn resize<T: Clone>(v: &mut Vec<T>, idx: usize, fill: T) {
+    v.resize(idx + 1, fill);
 }
 
 /// The visitor `key` of one day, added with the next id if new.
@@ -527,6 +536,7 @@ fn new_or_known<'a>(
             id: *count - 1,
             hours: 0,
             projects: 0,
+            referrer: NONE,
         }
     })
 }
@@ -785,6 +795,7 @@ impl Aggregate {
                 .add(f, (url, kind, is_static), Some(agent), None);
             return;
         }
+        let known = self.visitor_count;
         let visitor = new_or_known(
             self.visitors.entry(r.day).or_default(),
             (ip, agent),
@@ -793,7 +804,15 @@ impl Aggregate {
         visitor.hours |= 1 << hour;
         add_node(visitor, node, &mut self.node_visitors);
         add_project(visitor, project, &mut self.project_visitors);
-        let visitor = visitor.id;
+        let (visitor, referrer) = (visitor.id, &mut visitor.referrer);
+        let first = self.visitor_count != known;
+        let visit = Visit {
+            id: visitor,
+            first,
+            referrer: Some(referrer),
+        };
+        self.panels
+            .add(f, (url, kind, is_static), Some(agent), Some(visit));
         let stats = &mut self.url_stats[url as usize];
         if stats.last_visitor != visitor {
             stats.last_visitor = visitor;
@@ -803,8 +822,6 @@ impl Aggregate {
             let d = self.downloads.entry(pair(url, visitor)).or_default();
             d.add(r.status == 200, r.bytes);
         }
-        self.panels
-            .add(f, (url, kind, is_static), Some(agent), Some(visitor));
     }
 
     /// Combines two states. The smaller is folded into the larger, renumbering its ids.

@@ -28,6 +28,41 @@ pub struct Panels {
     pub cache: Keyed,
     /// Per agent id: its browser and OS ids (`NONE`: not looked at yet, or empty).
     agent_ids: Vec<(u32, u32)>,
+    /// Per URL id, in `not_found` and in `static_files`: the kind it was last requested
+    /// as, that [`request_key`]'s id (`NONE`: none yet) and the last visitor recorded
+    /// under it. Most URLs are requested one way, often many times by one visitor (range
+    /// requests): this spares hashing their keys and adding known visitors.
+    request_ids: [Vec<RequestId>; 2],
+    /// Per referrer id: its referring site's id, `NO_SITE`, or `NONE` (not looked at).
+    site_of: Vec<u32>,
+}
+
+#[derive(Clone, Copy)]
+struct RequestId {
+    kind: u16,
+    id: u32,
+    visitor: u32,
+}
+
+const UNSEEN: RequestId = RequestId {
+    kind: 0,
+    id: NONE,
+    visitor: NONE,
+};
+
+/// A referrer without a referring site.
+const NO_SITE: u32 = NONE - 1;
+
+/// The visitor of a request, for the panels.
+pub struct Visit<'a> {
+    pub id: u32,
+    /// Its first request: a visitor has one agent, so one browser and one system,
+    /// recorded then (and at any request with the agent `-`, which stands for an empty
+    /// agent too, which these panels skip).
+    pub first: bool,
+    /// The referrer it was last recorded under, if kept with it (most of a visitor's
+    /// requests share one).
+    pub referrer: Option<&'a mut u32>,
 }
 
 /// Which of the panels' optional fields a format logs, so that a panel is fed (and shown)
@@ -149,7 +184,12 @@ pub fn referrer_key(r: &[u8]) -> &[u8] {
         b"https://translate.googleusercontent.com/",
     ];
     let find = |n: &[u8]| memchr::memmem::find(r, n);
-    if !GOOGLE.iter().any(|g| find(g).is_some()) || find(b"/+&").is_some() {
+    // Most referrers are `-`, or name no Google host: one search tells.
+    if r.len() < GOOGLE[0].len()
+        || find(b"google").is_none()
+        || !GOOGLE.iter().any(|g| find(g).is_some())
+        || find(b"/+&").is_some()
+    {
         return r;
     }
     let (start, encoded) = if let Some(i) = find(b"/+") {
@@ -231,15 +271,18 @@ impl Panels {
     }
 
     /// Counts one request: `url` and `kind` its requested-file key, `is_static` by its
-    /// path, `agent` its agent id, `visitor` its visitor unless a 4xx made none.
+    /// path, `agent` its agent id, `visit` its visitor unless a 4xx made none.
     pub fn add(
         &mut self,
         f: &Fields<'_>,
         (url, kind, is_static): (u32, u16, bool),
         agent: Option<u32>,
-        visitor: Option<u32>,
+        visit: Option<Visit<'_>>,
     ) {
         let bytes = f.bytes;
+        let visitor = visit.as_ref().map(|v| v.id);
+        let first_visit = visit.as_ref().is_some_and(|v| v.first);
+        let memo = visit.and_then(|v| v.referrer);
         let count = |t: &mut Keyed, key: &[u8]| {
             let id = t.add(key, bytes);
             if let Some(v) = visitor {
@@ -251,24 +294,67 @@ impl Panels {
         }
         if let Some(r) = f.referer {
             let key = referrer_key(r);
-            count(&mut self.referrers, key);
-            if r != b"-"
-                && let Some(site) = referring_site(key)
-            {
-                count(&mut self.sites, site);
+            // Most of a visitor's requests share the referrer it was last recorded under.
+            let id = match memo.as_deref() {
+                Some(&last) if last != NONE && self.referrers.keys.get(last) == key => {
+                    self.referrers.count(last, bytes);
+                    last
+                }
+                _ => self.referrers.add(key, bytes),
+            };
+            // A visitor recorded under this referrer before has its site recorded too.
+            // (A memo comes only with a visitor.)
+            let visitor = match memo {
+                Some(last) if *last == id => None,
+                Some(last) => {
+                    *last = id;
+                    visitor
+                }
+                None => visitor,
+            };
+            if let Some(v) = visitor {
+                self.referrers.visit(id, v);
+            }
+            let site = super::grow_with(&mut self.site_of, id as usize, NONE);
+            if *site == NONE {
+                *site = match referring_site(key) {
+                    Some(s) => self.sites.keys.intern(s),
+                    None => NO_SITE,
+                };
+            }
+            if *site != NO_SITE {
+                self.sites.count(*site, bytes);
+                if let Some(v) = visitor {
+                    self.sites.visit(*site, v);
+                }
             }
         }
-        if f.not_found {
-            count(&mut self.not_found, &request_key(url, kind));
-        } else if is_static {
-            count(&mut self.static_files, &request_key(url, kind));
+        if f.not_found || is_static {
+            let (t, ids) = match f.not_found {
+                true => (&mut self.not_found, &mut self.request_ids[0]),
+                false => (&mut self.static_files, &mut self.request_ids[1]),
+            };
+            let slot = super::grow_with(ids, url as usize, UNSEEN);
+            if slot.id == NONE || slot.kind != kind {
+                let id = t.keys.intern(&request_key(url, kind));
+                *slot = RequestId {
+                    kind,
+                    id,
+                    visitor: NONE,
+                };
+            }
+            t.count(slot.id, bytes);
+            if let Some(v) = visitor.filter(|&v| v != slot.visitor) {
+                slot.visitor = v;
+                t.visit(slot.id, v);
+            }
         }
         if let (Some(agent), Some(text)) = (agent, f.agent)
             && let Some((b, o)) = self.agent_ids(agent, text)
         {
             for (t, id) in [(&mut self.browsers, b), (&mut self.systems, o)] {
-                super::grow(&mut t.counts, id as usize).add(bytes);
-                if let Some(v) = visitor {
+                t.count(id, bytes);
+                if let Some(v) = visitor.filter(|_| first_visit || text == b"-") {
                     t.visit(id, v);
                 }
             }

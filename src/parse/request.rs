@@ -85,6 +85,10 @@ impl Method {
     /// The method at `i`, as its upper-case entry when it has one (GoAccess keys `get`
     /// and `GET` alike).
     fn upper(i: usize) -> Method {
+        // Upper-case entries come first; only a lower-case one is looked up.
+        if METHODS[i].as_bytes()[0].is_ascii_uppercase() {
+            return Method(i as u8);
+        }
         let same = METHODS
             .iter()
             .position(|m| m.eq_ignore_ascii_case(METHODS[i]))

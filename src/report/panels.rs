@@ -102,14 +102,14 @@ pub struct PanelTables {
 }
 
 fn top<'a, T: From<KeyedRow<'a>>>(t: &'a Keyed, n: usize) -> Vec<T> {
-    t.rows().into_iter().take(n).map(T::from).collect()
+    t.top(n).into_iter().take(n).map(T::from).collect()
 }
 
 /// Keyed by URL id and kind: ordered by what is shown, not by ids (which depend on the
 /// order threads met the URLs).
 fn requests(agg: &Aggregate, t: &Keyed, n: usize) -> Vec<RequestRow> {
     let mut rows: Vec<RequestRow> = t
-        .rows()
+        .top(n)
         .into_iter()
         .map(|r| {
             let (url, kind) = unkey(r.key);
@@ -134,7 +134,7 @@ fn requests(agg: &Aggregate, t: &Keyed, n: usize) -> Vec<RequestRow> {
 }
 
 fn versions(t: &Keyed, n: usize) -> Vec<VersionRow> {
-    t.rows()
+    t.top(n)
         .into_iter()
         .take(n)
         .map(|r| {

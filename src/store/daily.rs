@@ -39,7 +39,7 @@ use siphasher::sip::SipHasher13;
 use super::ParquetSink;
 use super::read::{Columns, DictIds, NULL, Strings, batches, opt};
 use crate::aggregate::intern::Interner;
-use crate::aggregate::panels::{Fields, Panels, StoredKey};
+use crate::aggregate::panels::{Fields, Panels, StoredKey, Visit};
 use crate::aggregate::{Download, Transfer};
 use crate::enrich::client;
 use crate::enrich::files::{self, Content};
@@ -236,12 +236,14 @@ impl Day {
                     };
                     request::kind_of_names(name(method[i]), name(protocol[i]))
                 });
+            let known = self.visitor_keys.len();
             let id = visitor.map(|v| {
                 *self.visitor_ids.entry(v).or_insert_with(|| {
                     self.visitor_keys.push(v);
                     self.visitor_keys.len() as u32 - 1
                 })
             });
+            let first = self.visitor_keys.len() != known;
             fn field<'a>(a: &Strings<'a>, i: usize) -> Option<&'a [u8]> {
                 opt(a, i).map(str::as_bytes)
             }
@@ -259,8 +261,16 @@ impl Day {
                 tls_cipher: field(&tls_cipher, i),
                 cache: field(&cache, i),
             };
-            self.panels
-                .add(&fields, (url, kind, is_static), Some(agents[i]), id);
+            self.panels.add(
+                &fields,
+                (url, kind, is_static),
+                Some(agents[i]),
+                id.map(|id| Visit {
+                    id,
+                    first,
+                    referrer: None,
+                }),
+            );
             if let Some(v) = visitor {
                 self.seen.entry(v).or_insert((0, client)).0 |= 1 << hour;
                 let version = ip_version.value(i);

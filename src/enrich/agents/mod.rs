@@ -1,6 +1,6 @@
 //! Operating systems and browsers, as GoAccess 1.7 (with Debian's `real-os true`) names
 //! them, so that the `operating_systems` and `browsers` panels equal its `os` and
-//! `browsers` item by item: GoAccess's own pattern tables ([`tables`], in its order, first
+//! `browsers` item by item: GoAccess's own pattern tables (`tables.rs`, in its order, first
 //! match wins) and its rules for cutting the name and version out of the agent, written
 //! anew here. Each distinct agent is looked at once per run.
 //!
