@@ -14,4 +14,5 @@ pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod report;
+pub mod rows;
 pub mod store;

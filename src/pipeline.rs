@@ -6,14 +6,15 @@ use std::sync::Mutex;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
-use crate::aggregate::panels::Logs;
 use crate::aggregate::{Aggregate, Context, node_id};
 use crate::config::Config;
 use crate::input::{self, Chunks, Found, InputError, Source};
+use crate::parse::logged::Logs;
 use crate::parse::sniff::{self, Formats, InputFormat, Sniffed};
 use crate::parse::time::day_key;
 use crate::report::{Meta, NodeReport, Period, Report, mask_ips, text};
-use crate::store::{self, ParquetSink, RowSink};
+use crate::rows::RowSink;
+use crate::store::{self, ParquetSink};
 
 pub struct Outcome {
     pub report: Report,

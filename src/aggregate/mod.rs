@@ -7,11 +7,14 @@
 //! are (file, visitor) pairs. Memory grows with the number of distinct keys, never with the
 //! number of lines.
 
+pub mod counts;
 pub mod filter;
 pub mod intern;
 pub mod keyed;
+pub mod lines;
 pub mod panels;
 pub mod replay;
+pub mod transfers;
 
 use foldhash::fast::RandomState;
 use hashbrown::{HashMap, HashSet};
@@ -19,14 +22,20 @@ use hashbrown::{HashMap, HashSet};
 use crate::enrich::files::{self, Content};
 use crate::enrich::geo::{Geo, GeoCache, Location};
 use crate::enrich::{client, project::Projects};
+use crate::parse::logged::{Logged, Logs};
 use crate::parse::sniff::Formats;
 use crate::parse::time::Day;
 use crate::parse::{Failure, Line, Program, Request};
-use crate::store::RowSink;
-use crate::store::rows::Rows;
+use crate::rows::{RowSink, Rows};
 use filter::Filters;
 use intern::Interner;
-use panels::{Fields, Logs, Panels, Visit};
+use panels::{Panels, Visit};
+
+pub use counts::{Counts, PairLog, grow, grow_with, top_candidates};
+use counts::{pair, unpair};
+use lines::SAMPLE_BYTES;
+pub use lines::{InputFailures, LineCounts, LinePos, MAX_SAMPLES, Sample};
+pub use transfers::{Download, SPEED_MIN_BYTES, Transfer};
 
 static NO_FILTERS: Filters = Filters {
     ips: Vec::new(),
@@ -34,97 +43,6 @@ static NO_FILTERS: Filters = Filters {
     referrers: Vec::new(),
     crawlers: false,
 };
-
-/// Requests and bytes of one row of a table.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
-    pub requests: u64,
-    pub bytes: u64,
-}
-
-impl Counts {
-    fn add(&mut self, bytes: u64) {
-        self.requests += 1;
-        self.bytes += bytes;
-    }
-
-    pub fn merge(&mut self, o: Counts) {
-        self.requests += o.requests;
-        self.bytes += o.bytes;
-    }
-}
-
-/// Line accounting of one input (serialised into the report's `inputs` rows).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct LineCounts {
-    pub lines: u64,
-    pub valid: u64,
-    pub failed: u64,
-    pub blank: u64,
-    pub comment: u64,
-    pub excluded: u64,
-}
-
-impl LineCounts {
-    fn merge(&mut self, o: LineCounts) {
-        self.lines += o.lines;
-        self.valid += o.valid;
-        self.failed += o.failed;
-        self.blank += o.blank;
-        self.comment += o.comment;
-        self.excluded += o.excluded;
-    }
-}
-
-/// Where a line is: input index, chunk number within the input, line within the chunk
-/// (0-based). Ordered as the input is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LinePos {
-    pub input: u32,
-    pub chunk: u32,
-    pub line: u64,
-}
-
-/// A failed line kept as an example.
-#[derive(Debug, Clone)]
-pub struct Sample {
-    pub pos: LinePos,
-    pub reason: Failure,
-    pub text: Vec<u8>,
-}
-
-/// Why one input's lines failed: counts per reason and its first failed line.
-#[derive(Debug, Clone, Default)]
-pub struct InputFailures {
-    pub reasons: [u64; Failure::ALL.len()],
-    pub first: Option<Sample>,
-}
-
-impl InputFailures {
-    fn merge(&mut self, o: InputFailures) {
-        for (a, b) in self.reasons.iter_mut().zip(o.reasons) {
-            *a += b;
-        }
-        if let Some(s) = o.first
-            && self.first.as_ref().is_none_or(|f| s.pos < f.pos)
-        {
-            self.first = Some(s);
-        }
-    }
-
-    /// The most frequent reason, if any line failed.
-    pub fn top(&self) -> Option<(Failure, u64)> {
-        Failure::ALL
-            .iter()
-            .map(|&f| (f, self.reasons[f.index()]))
-            .filter(|(_, n)| *n > 0)
-            .max_by_key(|&(f, n)| (n, std::cmp::Reverse(f)))
-    }
-}
-
-/// How many failed lines are kept as examples, the earliest in input order.
-pub const MAX_SAMPLES: usize = 10;
-const SAMPLE_BYTES: usize = 300;
 
 /// What every chunk needs to read its lines: immutable, shared by all threads.
 pub struct Context<'a> {
@@ -197,20 +115,8 @@ pub fn node_id(names: &mut Vec<String>, name: String) -> usize {
     }
 }
 
-/// Responses above this many bytes have their transfer speed measured: smaller ones are
-/// dominated by latency, not throughput.
-pub const SPEED_MIN_BYTES: u64 = 1_000_000;
-
 type Set<T> = HashSet<T, RandomState>;
 type Map<K, V> = HashMap<K, V, RandomState>;
-
-fn pair(a: u32, b: u32) -> u64 {
-    (u64::from(a) << 32) | u64::from(b)
-}
-
-fn unpair(p: u64) -> (u32, u32) {
-    ((p >> 32) as u32, p as u32)
-}
 
 /// No such id (a URL's project before a well-formed request names it, its last visitor
 /// before it has one).
@@ -279,117 +185,6 @@ impl UrlStats {
             content,
             image,
         }
-    }
-}
-
-/// One visitor's GET responses of one image: full (200) responses and all bytes sent.
-/// The file's size is learnt from the largest 200 response of anyone; a 200 of that size
-/// is a completed download, and so are responses (200 cut short, 206 ranges) that
-/// together sent at least that many bytes.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Download {
-    /// Largest 200 response, and how many 200s were that large.
-    pub largest: u64,
-    pub at_largest: u32,
-    /// Bytes of all 200 and 206 responses.
-    pub sent: u64,
-}
-
-impl Download {
-    pub fn add(&mut self, full: bool, bytes: u64) {
-        self.sent += bytes;
-        if full {
-            self.merge(Download {
-                largest: bytes,
-                at_largest: 1,
-                sent: 0,
-            });
-        }
-    }
-
-    pub fn merge(&mut self, o: Download) {
-        self.sent += o.sent;
-        match o.largest.cmp(&self.largest) {
-            std::cmp::Ordering::Greater => {
-                (self.largest, self.at_largest) = (o.largest, o.at_largest)
-            }
-            std::cmp::Ordering::Equal => self.at_largest += o.at_largest,
-            std::cmp::Ordering::Less => {}
-        }
-    }
-
-    /// Completed downloads of a file of `size` bytes (known: > 0).
-    pub fn completed(&self, size: u64) -> u64 {
-        if self.largest == size {
-            u64::from(self.at_largest)
-        } else {
-            u64::from(self.sent >= size)
-        }
-    }
-}
-
-/// One measured transfer: where it went and how fast (bytes per second).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Transfer {
-    pub asn: u32,
-    pub ip_version: u8,
-    pub rate: u64,
-}
-
-impl Transfer {
-    /// A response of `bytes` served in `micros`, if it is measured: over
-    /// [`SPEED_MIN_BYTES`], with a serve time (`%T` rounds fast ones down to 0).
-    pub fn measured(bytes: u64, micros: u64, asn: u32, ip_version: u8) -> Option<Transfer> {
-        (micros > 0 && bytes > SPEED_MIN_BYTES).then(|| Transfer {
-            asn,
-            ip_version,
-            rate: (u128::from(bytes) * 1_000_000 / u128::from(micros)) as u64,
-        })
-    }
-}
-
-/// (item, visitor) pairs logged as they come and deduplicated by sorting, which is far
-/// cheaper than a hash set while counting. Visitors per item are only wanted for the top N
-/// files, known once everything is merged; sorting then touches only their pairs. Memory
-/// stays bounded by the number of distinct pairs: a full log is deduplicated in place
-/// before it may grow, once it holds `COMPACT_MIN` pairs.
-#[derive(Debug, Default, Clone)]
-pub struct PairLog {
-    pairs: Vec<u64>,
-}
-
-const COMPACT_MIN: usize = 1 << 22;
-
-impl PairLog {
-    fn push(&mut self, item: u32, visitor: u32) {
-        if self.pairs.len() == self.pairs.capacity() && self.pairs.len() >= COMPACT_MIN {
-            self.pairs.sort_unstable();
-            self.pairs.dedup();
-            // Grow only if deduplication freed less than half.
-            self.pairs.reserve(self.pairs.len().max(1));
-        }
-        self.pairs.push(pair(item, visitor));
-    }
-
-    /// Distinct visitors of each item in `items`.
-    pub fn visitors_of(&self, items: &[u32]) -> Vec<u64> {
-        let mut wanted: Map<u32, usize> = Map::default();
-        for (i, &item) in items.iter().enumerate() {
-            wanted.insert(item, i);
-        }
-        let mut found: Vec<u64> = self
-            .pairs
-            .iter()
-            .copied()
-            .filter(|&p| wanted.contains_key(&unpair(p).0))
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        let mut counts = vec![0u64; items.len()];
-        for p in found {
-            counts[wanted[&unpair(p).0]] += 1;
-        }
-        counts
     }
 }
 
@@ -492,36 +287,6 @@ pub struct Counted {
     pub urls: Map<u32, u64>,
     /// (URL id, one visitor's responses) per visitor and image.
     pub downloads: Vec<(u32, Download)>,
-}
-
-pub fn grow<T: Default + Clone>(v: &mut Vec<T>, idx: usize) -> &mut T {
-    grow_with(v, idx, T::default())
-}
-
-/// Which of `counts` can be among the `top` by requests and bytes (ties included).
-pub fn top_candidates(counts: &[Counts], top: usize) -> Vec<bool> {
-    let key = |c: &Counts| (c.requests, c.bytes);
-    let mut keys: Vec<(u64, u64)> = counts.iter().map(key).collect();
-    let cut = match top {
-        0 => return vec![false; keys.len()],
-        t if t >= keys.len() => (0, 0),
-        t => *keys.select_nth_unstable_by(t - 1, |a, b| b.cmp(a)).1,
-    };
-    counts.iter().map(|c| key(c) >= cut).collect()
-}
-
-/// As [`grow`], new slots `fill`.
-#[inline]
-pub fn grow_with<T: Clone>(v: &mut Vec<T>, idx: usize, fill: T) -> &mut T {
-    if v.len() <= idx {
-        resize(v, idx, fill);
-    }
-    &mut v[idx]
-}
-
-#[cold]
-fn resize<T: Clone>(v: &mut Vec<T>, idx: usize, fill: T) {
-    v.resize(idx + 1, fill);
 }
 
 /// The visitor `key` of one day, added with the next id if new.
@@ -635,7 +400,7 @@ impl Aggregate {
                         counts.excluded += 1;
                         continue;
                     }
-                    let fields = Fields::of(&r, logs);
+                    let fields = Logged::of(&r, logs);
                     let filters = ctx.filters;
                     if filters.any() && filters.excludes(&r, &fields) {
                         counts.excluded += 1;
@@ -718,7 +483,7 @@ impl Aggregate {
     fn add_request(
         &mut self,
         ctx: &Context<'_>,
-        (r, f): (&Request<'_>, &Fields<'_>),
+        (r, f): (&Request<'_>, &Logged<'_>),
         agent: Option<u32>,
         node: u32,
         rows: Option<&mut Rows>,
@@ -939,8 +704,7 @@ impl Aggregate {
                 &mut self.more_files,
             );
         }
-        for &p in &other.url_visitors.pairs {
-            let (u, v) = unpair(p);
+        for (u, v) in other.url_visitors.pairs() {
             self.url_visitors
                 .push(urls[u as usize], visitors[v as usize]);
         }
@@ -1402,19 +1166,5 @@ mod tests {
             let agg = parts.into_iter().reduce(Aggregate::merge).unwrap();
             prop_assert_eq!(observed(&agg), naive(&specs));
         }
-    }
-
-    #[test]
-    fn pair_log_deduplicates_when_full() {
-        let mut log = PairLog::default();
-        for i in 0..3 * COMPACT_MIN as u32 {
-            log.push(i % 7, i % 1000);
-        }
-        assert!(
-            log.pairs.capacity() <= 2 * COMPACT_MIN,
-            "{}",
-            log.pairs.capacity()
-        );
-        assert_eq!(log.visitors_of(&[0, 6, 7]), vec![1000, 1000, 0]);
     }
 }

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod format;
 pub mod goaccess;
 pub mod json;
+pub mod logged;
 pub mod nginx;
 pub mod request;
 pub mod sniff;

@@ -195,7 +195,7 @@ pub struct Meta<'a> {
     /// How each input was read.
     pub input_formats: &'a [crate::parse::sniff::InputFormat],
     /// Which optional fields the formats log (which panels they can fill).
-    pub logs: crate::aggregate::panels::Logs,
+    pub logs: crate::parse::logged::Logs,
     pub top: usize,
     pub geo: &'a [crate::enrich::geo::DbInfo],
     /// Node names, by node id.

@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::text;
 use crate::aggregate::Aggregate;
 use crate::aggregate::keyed::{Keyed, KeyedRow};
-use crate::aggregate::panels::{Logs, split_family, unkey};
+use crate::aggregate::panels::{split_family, unkey};
+use crate::parse::logged::Logs;
 use crate::parse::request::kind_names;
 
 /// A key with its numbers; serialised under the panel's own name for the key.

@@ -39,10 +39,11 @@ use siphasher::sip::SipHasher13;
 use super::ParquetSink;
 use super::read::{Columns, DictIds, NULL, Strings, batches, opt};
 use crate::aggregate::intern::Interner;
-use crate::aggregate::panels::{Fields, Panels, StoredKey, Visit};
+use crate::aggregate::panels::{Panels, StoredKey, Visit};
 use crate::aggregate::{Download, Transfer};
 use crate::enrich::client;
 use crate::enrich::files::{self, Content};
+use crate::parse::logged::Logged;
 use crate::parse::request;
 
 /// Requests and bytes.
@@ -247,7 +248,7 @@ impl Day {
             fn field<'a>(a: &Strings<'a>, i: usize) -> Option<&'a [u8]> {
                 opt(a, i).map(str::as_bytes)
             }
-            let fields = Fields {
+            let fields = Logged {
                 bytes: n,
                 not_found: st == 404,
                 vhost: field(&vhost, i),

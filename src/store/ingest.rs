@@ -24,14 +24,15 @@ use serde::{Deserialize, Serialize};
 use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use siphasher::sip::SipHasher13;
 
-use super::{ParquetSink, RowSink, daily, rollup};
+use super::{ParquetSink, daily, rollup};
 use crate::aggregate::LineCounts;
-use crate::aggregate::panels::Logs;
 use crate::config::{Config, Target};
 use crate::input::{self, InputError, Source};
 use crate::parse::Failure;
+use crate::parse::logged::Logs;
 use crate::parse::time::{Day, day_to_string};
 use crate::pipeline::{self, Reading};
+use crate::rows::RowSink;
 
 /// Bytes of a stream's start that identify it.
 const PREFIX: usize = 256;

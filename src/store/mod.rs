@@ -6,7 +6,6 @@ pub mod ingest;
 mod read;
 pub mod report;
 pub mod rollup;
-pub mod rows;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -20,11 +19,7 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
 use crate::parse::time::Day;
-
-/// Where the parsing threads hand their request rows, one batch per chunk and logged day.
-pub trait RowSink: Sync {
-    fn write(&self, day: Day, batch: &RecordBatch);
-}
+use crate::rows::RowSink;
 
 /// `-o FILE.parquet`: every day in one file.
 impl RowSink for ParquetSink {
@@ -77,7 +72,7 @@ enum Sink {
 impl ParquetSink {
     /// A file of request rows.
     pub fn create(path: &Path) -> anyhow::Result<ParquetSink> {
-        ParquetSink::create_with_schema(path, rows::schema(), PAGE_BYTES)
+        ParquetSink::create_with_schema(path, crate::rows::schema(), PAGE_BYTES)
     }
 
     /// A file of `schema`, string columns dictionary-encoded while their distinct values

@@ -16,11 +16,12 @@ use super::ingest;
 use super::ingest::RunRecord;
 use super::read::{Columns, DictIds, NULL, batches, opt};
 use super::rollup::{self, Month, TrafficRow};
-use crate::aggregate::panels::{Logs, StoredKey};
+use crate::aggregate::panels::StoredKey;
 use crate::aggregate::{Aggregate, Counts, Download, LineCounts, Transfer, grow, node_id};
 pub use crate::config::Query;
 use crate::enrich::geo::{DbInfo, Location, kind_name};
 use crate::parse::Failure;
+use crate::parse::logged::Logs;
 use crate::parse::time::{Day, day_key};
 
 fn date(s: &str) -> Option<Day> {

@@ -388,19 +388,7 @@ fn store_reports_equal_log_reports_in_every_panel() {
             format!("n={}", log.display()).as_ref(),
         ]));
         let from_store = json(&["--store".as_ref(), store.as_os_str()]);
-        for panel in [
-            "vhosts",
-            "referrers",
-            "referring_sites",
-            "not_found",
-            "static_files",
-            "operating_systems",
-            "browsers",
-            "remote_users",
-            "mime_types",
-            "tls",
-            "cache_status",
-        ] {
+        for panel in fsmg_stats::aggregate::panels::NAMES {
             assert_eq!(from_store[panel], from_logs[panel], "{generated}: {panel}");
         }
         assert_eq!(from_store, from_logs, "{generated}");

@@ -1,6 +1,7 @@
 //! One row per request: the Arrow schema and a builder filled on the parsing threads, one
 //! record batch per chunk. Text from the log is stored as UTF-8 (invalid bytes become
-//! U+FFFD), as in every other output.
+//! U+FFFD), as in every other output. Below both the aggregation that fills them and the
+//! store and Parquet output that write them.
 
 use std::sync::{Arc, LazyLock};
 
@@ -11,10 +12,15 @@ use arrow_array::builder::{
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
-use crate::aggregate::panels::Fields;
 use crate::enrich::geo::Location;
 use crate::parse::Request;
+use crate::parse::logged::Logged;
 use crate::parse::time::Day;
+
+/// Where the parsing threads hand their request rows, one batch per chunk and logged day.
+pub trait RowSink: Sync {
+    fn write(&self, day: Day, batch: &RecordBatch);
+}
 
 static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
     let utf8 = |name: &str, nullable: bool| Field::new(name, DataType::Utf8, nullable);
@@ -116,7 +122,7 @@ impl Rows {
     pub fn push(
         &mut self,
         r: &Request<'_>,
-        panels: &Fields<'_>,
+        panels: &Logged<'_>,
         project: &[u8],
         loc: &Location,
         org: Option<&str>,

@@ -1,0 +1,130 @@
+//! The counting pieces every table is made of: requests and bytes, tables indexed by id,
+//! the cut for a top N, and (item, visitor) pairs.
+
+use super::Map;
+
+/// Requests and bytes of one row of a table.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub requests: u64,
+    pub bytes: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, bytes: u64) {
+        self.requests += 1;
+        self.bytes += bytes;
+    }
+
+    pub fn merge(&mut self, o: Counts) {
+        self.requests += o.requests;
+        self.bytes += o.bytes;
+    }
+}
+
+pub fn grow<T: Default + Clone>(v: &mut Vec<T>, idx: usize) -> &mut T {
+    grow_with(v, idx, T::default())
+}
+
+/// Which of `counts` can be among the `top` by requests and bytes (ties included).
+pub fn top_candidates(counts: &[Counts], top: usize) -> Vec<bool> {
+    let key = |c: &Counts| (c.requests, c.bytes);
+    let mut keys: Vec<(u64, u64)> = counts.iter().map(key).collect();
+    let cut = match top {
+        0 => return vec![false; keys.len()],
+        t if t >= keys.len() => (0, 0),
+        t => *keys.select_nth_unstable_by(t - 1, |a, b| b.cmp(a)).1,
+    };
+    counts.iter().map(|c| key(c) >= cut).collect()
+}
+
+/// As [`grow`], new slots `fill`.
+#[inline]
+pub fn grow_with<T: Clone>(v: &mut Vec<T>, idx: usize, fill: T) -> &mut T {
+    if v.len() <= idx {
+        resize(v, idx, fill);
+    }
+    &mut v[idx]
+}
+
+#[cold]
+fn resize<T: Clone>(v: &mut Vec<T>, idx: usize, fill: T) {
+    v.resize(idx + 1, fill);
+}
+
+pub fn pair(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+pub fn unpair(p: u64) -> (u32, u32) {
+    ((p >> 32) as u32, p as u32)
+}
+
+/// (item, visitor) pairs logged as they come and deduplicated by sorting, which is far
+/// cheaper than a hash set while counting. Visitors per item are only wanted for the top N
+/// files, known once everything is merged; sorting then touches only their pairs. Memory
+/// stays bounded by the number of distinct pairs: a full log is deduplicated in place
+/// before it may grow, once it holds `COMPACT_MIN` pairs.
+#[derive(Debug, Default, Clone)]
+pub struct PairLog {
+    pairs: Vec<u64>,
+}
+
+const COMPACT_MIN: usize = 1 << 22;
+
+impl PairLog {
+    pub fn push(&mut self, item: u32, visitor: u32) {
+        if self.pairs.len() == self.pairs.capacity() && self.pairs.len() >= COMPACT_MIN {
+            self.pairs.sort_unstable();
+            self.pairs.dedup();
+            // Grow only if deduplication freed less than half.
+            self.pairs.reserve(self.pairs.len().max(1));
+        }
+        self.pairs.push(pair(item, visitor));
+    }
+
+    /// Every (item, visitor) pair logged (repeats included).
+    pub fn pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.pairs.iter().map(|&p| unpair(p))
+    }
+
+    /// Distinct visitors of each item in `items`.
+    pub fn visitors_of(&self, items: &[u32]) -> Vec<u64> {
+        let mut wanted: Map<u32, usize> = Map::default();
+        for (i, &item) in items.iter().enumerate() {
+            wanted.insert(item, i);
+        }
+        let mut found: Vec<u64> = self
+            .pairs
+            .iter()
+            .copied()
+            .filter(|&p| wanted.contains_key(&unpair(p).0))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        let mut counts = vec![0u64; items.len()];
+        for p in found {
+            counts[wanted[&unpair(p).0]] += 1;
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_log_deduplicates_when_full() {
+        let mut log = PairLog::default();
+        for i in 0..3 * COMPACT_MIN as u32 {
+            log.push(i % 7, i % 1000);
+        }
+        assert!(
+            log.pairs.capacity() <= 2 * COMPACT_MIN,
+            "{}",
+            log.pairs.capacity()
+        );
+        assert_eq!(log.visitors_of(&[0, 6, 7]), vec![1000, 1000, 0]);
+    }
+}
