@@ -5,7 +5,7 @@
 
 use super::fmt::{human_bytes, percent, shares, shares_header, thousands};
 use crate::report::Report;
-use crate::report::panels::{NameRow, RequestRow, VersionRow};
+use crate::report::panels::Cells;
 
 pub struct Panel {
     pub id: &'static str,
@@ -38,111 +38,64 @@ fn rate(n: u64) -> String {
 /// GoAccess's other panels that have rows.
 fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
     let t = &r.panels;
-    let mut add = |id, title, labels: &[&'static str], rows: Vec<(Vec<String>, [u64; 3])>| {
+    let mut add = |id, title, labels: &[&'static str], rows: &[&dyn Cells]| {
         if rows.is_empty() {
             return;
         }
         let mut p = panel(id, title, &shares_header(labels));
-        for (labels, [requests, visitors, bytes]) in rows {
-            p.rows.push(shares(r, labels, requests, visitors, bytes));
+        for row in rows {
+            let [requests, visitors, bytes] = row.numbers();
+            p.rows
+                .push(shares(r, row.cells(), requests, visitors, bytes));
         }
         out.push(p);
     };
-    let n = |x: u64, v: u64, b: u64| [x, v, b];
-    let named = |rows: &[NameRow]| -> Vec<_> {
-        (rows
-            .iter()
-            .map(|x| (vec![x.name.clone()], n(x.requests, x.visitors, x.bytes))))
-        .collect()
-    };
-    let requests = |rows: &[RequestRow]| -> Vec<_> {
-        (rows.iter())
-            .map(|x| {
-                let kind = [x.method.as_deref(), x.protocol].map(Option::unwrap_or_default);
-                (
-                    vec![x.path.clone(), kind.join(" ")],
-                    n(x.requests, x.visitors, x.bytes),
-                )
-            })
-            .collect()
-    };
-    let versions = |rows: &[VersionRow]| -> Vec<_> {
-        (rows.iter())
-            .map(|x| {
-                (
-                    vec![x.name.clone(), x.version.clone()],
-                    n(x.requests, x.visitors, x.bytes),
-                )
-            })
-            .collect()
-    };
+    fn dyns<R: Cells>(rows: &[R]) -> Vec<&dyn Cells> {
+        rows.iter().map(|x| x as &dyn Cells).collect()
+    }
     add(
         "vhosts",
         "Virtual hosts",
         &["Virtual host"],
-        named(&t.vhosts),
+        &dyns(&t.vhosts),
     );
-    let referrers = t.referrers.iter();
-    let referrers = referrers.map(|x| (vec![x.url.clone()], n(x.requests, x.visitors, x.bytes)));
-    add("referrers", "Referrers", &["Referrer"], referrers.collect());
-    let sites = t.referring_sites.iter();
-    let sites = sites.map(|x| (vec![x.site.clone()], n(x.requests, x.visitors, x.bytes)));
-    add(
-        "referring-sites",
-        "Referring sites",
-        &["Site"],
-        sites.collect(),
-    );
-    add(
-        "not-found",
-        "Not found (404)",
-        &["Path", "Request"],
-        requests(&t.not_found),
-    );
+    add("referrers", "Referrers", &["Referrer"], &dyns(&t.referrers));
+    let sites = dyns(&t.referring_sites);
+    add("referring-sites", "Referring sites", &["Site"], &sites);
+    let request = &["Path", "Request"];
+    add("not-found", "Not found (404)", request, &dyns(&t.not_found));
     add(
         "static-files",
         "Static files",
-        &["Path", "Request"],
-        requests(&t.static_files),
+        request,
+        &dyns(&t.static_files),
     );
-    let os = versions(&t.operating_systems);
+    let version = |name| [name, "Version"];
+    let os = dyns(&t.operating_systems);
     add(
         "operating-systems",
         "Operating systems",
-        &["System", "Version"],
-        os,
+        &version("System"),
+        &os,
     );
     add(
         "browsers",
         "Browsers",
-        &["Browser", "Version"],
-        versions(&t.browsers),
+        &version("Browser"),
+        &dyns(&t.browsers),
     );
     add(
         "remote-users",
         "Remote users",
         &["User"],
-        named(&t.remote_users),
+        &dyns(&t.remote_users),
     );
-    if let Some(m) = &t.mime_types {
-        let rows = m
-            .iter()
-            .map(|x| (vec![x.name.clone()], n(x.requests, x.visitors, x.bytes)));
-        add("mime-types", "MIME types", &["Type"], rows.collect());
-    }
-    if let Some(tls) = &t.tls {
-        let rows = tls.iter().map(|x| {
-            let labels = vec![x.version.clone(), x.cipher.clone().unwrap_or_default()];
-            (labels, n(x.requests, x.visitors, x.bytes))
-        });
-        add("tls", "TLS", &["Version", "Cipher"], rows.collect());
-    }
-    if let Some(c) = &t.cache_status {
-        let rows = c
-            .iter()
-            .map(|x| (vec![x.status.clone()], n(x.requests, x.visitors, x.bytes)));
-        add("cache-status", "Cache status", &["Status"], rows.collect());
-    }
+    let mime = dyns(t.mime_types.as_deref().unwrap_or_default());
+    add("mime-types", "MIME types", &["Type"], &mime);
+    let tls = dyns(t.tls.as_deref().unwrap_or_default());
+    add("tls", "TLS", &["Version", "Cipher"], &tls);
+    let cache = dyns(t.cache_status.as_deref().unwrap_or_default());
+    add("cache-status", "Cache status", &["Status"], &cache);
 }
 
 /// The panels a report has data for, in the order they are shown.

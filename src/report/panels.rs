@@ -11,6 +11,28 @@ use crate::aggregate::panels::{split_family, unkey};
 use crate::parse::logged::Logs;
 use crate::parse::request::kind_names;
 
+/// A row as a table shows it: the cells naming its key, and its requests, visitors and
+/// bytes.
+pub trait Cells {
+    fn cells(&self) -> Vec<String>;
+    fn numbers(&self) -> [u64; 3];
+}
+
+/// [`Cells`] of a row type from its key cells.
+macro_rules! cells {
+    ($name:ident, |$x:ident| $cells:expr) => {
+        impl Cells for $name {
+            fn cells(&self) -> Vec<String> {
+                let $x = self;
+                $cells
+            }
+            fn numbers(&self) -> [u64; 3] {
+                [self.requests, self.visitors, self.bytes]
+            }
+        }
+    };
+}
+
 /// A key with its numbers; serialised under the panel's own name for the key.
 macro_rules! row {
     ($name:ident, $key:ident) => {
@@ -32,6 +54,8 @@ macro_rules! row {
                 }
             }
         }
+
+        cells!($name, |x| vec![x.$key.clone()]);
     };
 }
 
@@ -82,6 +106,17 @@ pub struct TlsRow {
     pub visitors: u64,
     pub bytes: u64,
 }
+
+cells!(RequestRow, |x| {
+    let kind = [x.method.as_deref(), x.protocol].map(Option::unwrap_or_default);
+    vec![x.path.clone(), kind.join(" ")]
+});
+cells!(VersionRow, |x| vec![x.name.clone(), x.version.clone()]);
+cells!(MimeRow, |x| vec![x.name.clone()]);
+cells!(TlsRow, |x| vec![
+    x.version.clone(),
+    x.cipher.clone().unwrap_or_default()
+]);
 
 /// The panels' rows, flattened into the report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
