@@ -9,6 +9,7 @@ use clap::Parser;
 
 use fsmg_stats::cli::Args;
 use fsmg_stats::config::Config;
+use fsmg_stats::input::InputError;
 use fsmg_stats::output::{Format, sponsor, write_atomic};
 use fsmg_stats::pipeline;
 use fsmg_stats::store::ingest;
@@ -57,28 +58,11 @@ fn main() -> ExitCode {
         },
         None => pipeline::run(&cfg),
     };
-    for e in &outcome.errors {
-        eprintln!("fsmg-stats: {e}");
-    }
-    for p in &outcome.problems {
-        eprintln!("fsmg-stats: {p}");
-    }
-    if !cfg.quiet {
-        for w in &outcome.warnings {
-            eprintln!("fsmg-stats: warning: {w}");
-        }
-        for w in outcome
-            .report
-            .geo
-            .geoip
-            .iter()
-            .filter_map(|d| d.warning.as_ref())
-        {
-            eprintln!("fsmg-stats: warning: {w}");
-        }
-    }
+    let geo_warnings = (outcome.report.geo.geoip.iter()).filter_map(|d| d.warning.as_ref());
+    let warnings = outcome.warnings.iter().chain(geo_warnings);
+    diagnose(&outcome.errors, &outcome.problems, warnings, cfg.quiet);
     let mut failed = !outcome.errors.is_empty() || !outcome.problems.is_empty();
-    if outcome.empty && !outcome.problems.is_empty() {
+    if outcome.empty() && !outcome.problems.is_empty() {
         // Nothing was read as a request: leave the last good report where it is.
         eprintln!("fsmg-stats: no report written");
         return ExitCode::from(EXIT_PARTIAL);
@@ -117,19 +101,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Unreadable inputs and problems always, then warnings unless `quiet`, on stderr.
+fn diagnose<'a>(
+    errors: &[InputError],
+    problems: &[String],
+    warnings: impl IntoIterator<Item = &'a String>,
+    quiet: bool,
+) {
+    for e in errors {
+        eprintln!("fsmg-stats: {e}");
+    }
+    for p in problems {
+        eprintln!("fsmg-stats: {p}");
+    }
+    if !quiet {
+        for w in warnings {
+            eprintln!("fsmg-stats: warning: {w}");
+        }
+    }
+}
+
 fn ingest(cfg: &Config, target: &fsmg_stats::config::Target) -> ExitCode {
     match ingest::run(cfg, target) {
         Ok(done) => {
-            for e in &done.errors {
-                eprintln!("fsmg-stats: {e}");
-            }
-            for p in &done.problems {
-                eprintln!("fsmg-stats: {p}");
-            }
+            diagnose(&done.errors, &done.problems, &done.warnings, cfg.quiet);
             if !cfg.quiet {
-                for w in &done.warnings {
-                    eprintln!("fsmg-stats: warning: {w}");
-                }
                 let added: u64 = done.inputs.iter().map(|i| i.2).sum();
                 eprintln!(
                     "fsmg-stats: ingested {} requests ({} failed lines, {added} new bytes from {} inputs) into {} parts of {}",

@@ -9,6 +9,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use crate::aggregate::{Aggregate, Context, node_id};
 use crate::config::Config;
 use crate::input::{self, Chunks, Found, InputError, Source};
+use crate::output::fmt::thousands;
 use crate::parse::logged::Logs;
 use crate::parse::sniff::{self, Formats, InputFormat, Sniffed};
 use crate::parse::time::day_key;
@@ -27,8 +28,14 @@ pub struct Outcome {
     pub problems: Vec<String>,
     /// Inputs with more failed lines than requests, inputs passed over.
     pub warnings: Vec<String>,
+}
+
+impl Outcome {
     /// Not one line was read as a request: there is no report worth writing.
-    pub empty: bool,
+    pub fn empty(&self) -> bool {
+        let s = &self.report.summary;
+        s.valid_requests + s.excluded_requests == 0
+    }
 }
 
 /// How inputs are read: chunk size (tests make it small) and, for ingest, where each
@@ -111,11 +118,11 @@ pub fn aggregate(
 }
 
 /// Node names and each input's node id, `--node` overriding what the arguments say.
-fn node_ids(cfg: &Config, found: &[String]) -> (Vec<String>, Vec<u32>) {
+fn node_ids(cfg: &Config, found: Vec<String>) -> (Vec<String>, Vec<u32>) {
     let mut names: Vec<String> = Vec::new();
     let mut ids = Vec::with_capacity(found.len());
     for name in found {
-        let name = cfg.node.clone().unwrap_or_else(|| name.clone());
+        let name = cfg.node.clone().unwrap_or(name);
         ids.push(node_id(&mut names, name) as u32);
     }
     (names, ids)
@@ -136,7 +143,7 @@ pub fn run(cfg: &Config) -> Outcome {
         mut errors,
         ..
     } = found;
-    let (nodes, node_of) = node_ids(cfg, &found_nodes);
+    let (nodes, node_of) = node_ids(cfg, found_nodes);
     let sizes: Vec<u64> = sources
         .iter()
         .map(|s| match s {
@@ -191,7 +198,7 @@ pub fn run(cfg: &Config) -> Outcome {
             let input_formats: Vec<InputFormat> =
                 group.iter().map(|&i| formats.describe(i)).collect();
             let name = formats.name();
-            let meta = meta(
+            let meta = log_meta(
                 cfg,
                 &name,
                 &part_sources,
@@ -199,7 +206,7 @@ pub fn run(cfg: &Config) -> Outcome {
                 &read_errors,
                 &input_formats,
                 &nodes,
-                &formats,
+                (0..part_sources.len()).map(|i| formats.program(i)),
             );
             by_node.push(NodeReport {
                 node: nodes[node_of[group[0]] as usize].clone(),
@@ -224,7 +231,7 @@ pub fn run(cfg: &Config) -> Outcome {
     let name = formats.name();
     let mut report = Report::build(
         &agg,
-        &meta(
+        &log_meta(
             cfg,
             &name,
             &sources,
@@ -232,7 +239,7 @@ pub fn run(cfg: &Config) -> Outcome {
             &errors,
             &input_formats,
             &nodes,
-            &formats,
+            (0..sources.len()).map(|i| formats.program(i)),
         ),
     );
     report.by_node = by_node;
@@ -247,7 +254,6 @@ pub fn run(cfg: &Config) -> Outcome {
             .chain(checked.no_lines.map(|(m, _)| m))
             .collect(),
         warnings: checked.warnings,
-        empty: checked.empty,
     }
 }
 
@@ -260,7 +266,6 @@ pub struct Checked {
     /// read was empty (rather than none found, or all passed over).
     pub no_lines: Option<(String, bool)>,
     pub warnings: Vec<String>,
-    pub empty: bool,
 }
 
 /// Inputs whose lines are not in their format, and runs that read no access-log line at
@@ -344,12 +349,7 @@ pub fn check_inputs(
     } else {
         by_reason(&mut out.warnings, "passed over ");
     }
-    out.empty = agg.inputs.iter().all(|c| c.valid + c.excluded == 0);
     out
-}
-
-fn thousands(n: u64) -> String {
-    crate::output::fmt::thousands(n)
 }
 
 /// What an input's first lines sniff as, said for a message about its format.
@@ -371,8 +371,39 @@ fn sniff_hint(source: &Source, format: &str, sniffed: bool) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A report's `Meta`: what the configuration gives, with the run's format name, geo
+/// databases, node names, logged panel fields and whether serve times are logged; no inputs.
 fn meta<'a>(
+    cfg: &'a Config,
+    log_format: &'a str,
+    geo: &'a [crate::enrich::geo::DbInfo],
+    nodes: &'a [String],
+    (logs, timed): (Logs, bool),
+) -> Meta<'a> {
+    Meta {
+        log_format,
+        period: Period {
+            since: cfg.since.map(|d| d.to_string()),
+            until: cfg.until.map(|d| d.to_string()),
+        },
+        sources: &[],
+        sizes: &[],
+        errors: &[],
+        input_formats: &[],
+        logs,
+        top: cfg.top,
+        geo,
+        nodes,
+        show_ips: cfg.show_ips,
+        title: cfg.title.as_deref(),
+        timed,
+    }
+}
+
+/// The `Meta` of a report of logs: `sources` (with their sizes, read errors and formats)
+/// read with `programs`.
+#[allow(clippy::too_many_arguments)]
+fn log_meta<'a: 'p, 'p>(
     cfg: &'a Config,
     log_format: &'a str,
     sources: &'a [Source],
@@ -380,31 +411,17 @@ fn meta<'a>(
     errors: &'a [InputError],
     input_formats: &'a [InputFormat],
     nodes: &'a [String],
-    formats: &Formats,
+    programs: impl Iterator<Item = &'p crate::parse::Program>,
 ) -> Meta<'a> {
-    let programs: Vec<&crate::parse::Program> = (0..sources.len())
-        .map(|i| formats.program(i))
-        .chain(cfg.program.as_ref())
-        .collect();
+    let programs: Vec<&crate::parse::Program> = programs.chain(cfg.program.iter()).collect();
     let timed = programs.iter().any(|p| p.has_serve_time());
     let logs = Logs::of_all(programs.iter().copied());
     Meta {
-        log_format,
-        period: Period {
-            since: cfg.since.map(|d| d.to_string()),
-            until: cfg.until.map(|d| d.to_string()),
-        },
         sources,
         sizes,
         errors,
         input_formats,
-        logs,
-        top: cfg.top,
-        geo: &cfg.geo.infos,
-        nodes,
-        show_ips: cfg.show_ips,
-        title: cfg.title.as_deref(),
-        timed,
+        ..meta(cfg, log_format, &cfg.geo.infos, nodes, (logs, timed))
     }
 }
 
@@ -415,24 +432,7 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
         if let (Some(w), false) = (&r.warning, cfg.quiet) {
             eprintln!("fsmg-stats: warning: {w}");
         }
-        let meta = Meta {
-            log_format: &r.log_format,
-            period: Period {
-                since: cfg.since.map(|d| d.to_string()),
-                until: cfg.until.map(|d| d.to_string()),
-            },
-            sources: &[],
-            sizes: &[],
-            errors: &[],
-            input_formats: &[],
-            logs: r.logs,
-            top: cfg.top,
-            geo: &r.geo,
-            nodes: &r.nodes,
-            show_ips: cfg.show_ips,
-            title: cfg.title.as_deref(),
-            timed: r.agg.timed,
-        };
+        let meta = meta(cfg, &r.log_format, &r.geo, &r.nodes, (r.logs, r.agg.timed));
         Ok((Report::build(&r.agg, &meta), r.nodes))
     };
     let (mut report, mut nodes) = replay(query)?;
@@ -457,7 +457,6 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
         rows_error: None,
         problems: Vec::new(),
         warnings: Vec::new(),
-        empty: false,
     })
 }
 

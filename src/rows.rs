@@ -14,7 +14,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 use crate::enrich::geo::Location;
 use crate::parse::Request;
-use crate::parse::logged::Logged;
+use crate::parse::logged::OptionalFields;
 use crate::parse::time::Day;
 
 /// Where the parsing threads hand their request rows, one batch per chunk and logged day.
@@ -122,7 +122,7 @@ impl Rows {
     pub fn push(
         &mut self,
         r: &Request<'_>,
-        panels: &Logged<'_>,
+        panels: &OptionalFields<'_>,
         project: &[u8],
         loc: &Location,
         org: Option<&str>,
@@ -164,10 +164,8 @@ impl Rows {
         self.asn.append_value(loc.asn);
         self.as_org.append_option(org);
         self.serve_us.append_option(r.serve_micros);
-        // By the path alone when the format logs the query apart (W3C), as GoAccess.
-        let url = &r.url[..r.static_len.min(r.url.len())];
         self.static_file
-            .append_value(crate::enrich::files::is_static(url));
+            .append_value(crate::enrich::files::is_static_request(r));
         self.referer_logged.append_value(panels.referer.is_some());
         self.user_agent_logged.append_value(panels.agent.is_some());
         for (column, value) in [

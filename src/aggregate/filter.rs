@@ -10,7 +10,7 @@ use ipnetwork::IpNetwork;
 
 use super::panels::referrer_key;
 use crate::parse::Request;
-use crate::parse::logged::Logged;
+use crate::parse::logged::OptionalFields;
 
 /// One `--exclude-ip` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub struct Filters {
 impl Filters {
     /// Whether the address, status or referrer of a request (with `fields` its panels'
     /// fields) leaves it out; crawlers are told by [`super::panels::Panels::is_crawler`].
-    pub fn excludes(&self, r: &Request<'_>, fields: &Logged<'_>) -> bool {
+    pub fn excludes(&self, r: &Request<'_>, fields: &OptionalFields<'_>) -> bool {
         self.ips.iter().any(|f| f.matches(&r.host, r.ip))
             || self.statuses.contains(&r.status)
             || fields.referer.is_some_and(|referer| {

@@ -22,7 +22,7 @@ use hashbrown::{HashMap, HashSet};
 use crate::enrich::files::{self, Content};
 use crate::enrich::geo::{Geo, GeoCache, Location};
 use crate::enrich::{client, project::Projects};
-use crate::parse::logged::{Logged, Logs};
+use crate::parse::logged::{Logs, OptionalFields};
 use crate::parse::sniff::Formats;
 use crate::parse::time::Day;
 use crate::parse::{Failure, Line, Program, Request};
@@ -165,10 +165,9 @@ pub struct UrlStats {
 }
 
 impl UrlStats {
-    /// A URL first seen; its content kind and whether it is static only when `classify`
-    /// (a store replays them from its own tables; ingest needs neither).
-    /// `static_len`: the part of `url` whose extension makes it a static file.
-    fn new(url: &[u8], static_len: usize, classify: bool) -> UrlStats {
+    /// A URL first seen, static or not; its content kind only when `classify` (a store
+    /// replays them from its own tables; ingest needs neither).
+    fn new(url: &[u8], classify: bool, is_static: bool) -> UrlStats {
         let (content, image) = match classify {
             true => files::kind(url),
             false => (Content::Other, false),
@@ -177,7 +176,7 @@ impl UrlStats {
             counts: Counts::default(),
             project: NONE,
             last_visitor: NONE,
-            files: if classify && files::is_static(&url[..static_len.min(url.len())]) {
+            files: if is_static {
                 FileKinds::Static
             } else {
                 FileKinds::None
@@ -400,7 +399,7 @@ impl Aggregate {
                         counts.excluded += 1;
                         continue;
                     }
-                    let fields = Logged::of(&r, logs);
+                    let fields = OptionalFields::of(&r, logs);
                     let filters = ctx.filters;
                     if filters.any() && filters.excludes(&r, &fields) {
                         counts.excluded += 1;
@@ -483,15 +482,18 @@ impl Aggregate {
     fn add_request(
         &mut self,
         ctx: &Context<'_>,
-        (r, f): (&Request<'_>, &Logged<'_>),
+        (r, f): (&Request<'_>, &OptionalFields<'_>),
         agent: Option<u32>,
         node: u32,
         rows: Option<&mut Rows>,
     ) {
         let url = self.urls.intern(&r.url);
         if url as usize == self.url_stats.len() {
-            self.url_stats
-                .push(UrlStats::new(&r.url, r.static_len, ctx.report));
+            self.url_stats.push(UrlStats::new(
+                &r.url,
+                ctx.report,
+                ctx.report && files::is_static_request(r),
+            ));
         }
         let stats = &mut self.url_stats[url as usize];
         let project = if !r.well_formed {

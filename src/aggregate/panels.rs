@@ -6,7 +6,7 @@
 use super::NONE;
 use super::keyed::Keyed;
 use crate::enrich::agents;
-use crate::parse::logged::Logged;
+use crate::parse::logged::OptionalFields;
 
 /// The panels of one state.
 #[derive(Default, Clone)]
@@ -185,15 +185,16 @@ impl Panels {
 
     /// Whether agent `agent` (decoded: `text`) is a crawler by GoAccess's tables.
     pub fn is_crawler(&mut self, agent: u32, text: &[u8]) -> bool {
-        self.agent_ids(agent, text)
-            .is_some_and(|(b, _)| split_family(self.browsers.keys.get(b)).0 == b"Crawlers")
+        self.agent_ids(agent, text).is_some_and(|(b, _)| {
+            split_family(self.browsers.keys.get(b)).0 == agents::CRAWLERS.as_bytes()
+        })
     }
 
     /// Counts one request: `url` and `kind` its requested-file key, `is_static` by its
     /// path, `agent` its agent id, `visit` its visitor unless a 4xx made none.
     pub fn add(
         &mut self,
-        f: &Logged<'_>,
+        f: &OptionalFields<'_>,
         (url, kind, is_static): (u32, u16, bool),
         agent: Option<u32>,
         visit: Option<Visit<'_>>,
@@ -418,8 +419,8 @@ impl Panels {
         }
     }
 
-    /// Every key of every panel with requests, as stored: its table and id beside it;
-    /// `url` gives a URL id's text.
+    /// Every key of every panel with requests, as stored and in stored order (by key): its
+    /// table and id beside it; `url` gives a URL id's text.
     pub fn stored<'a>(
         &'a self,
         url: impl Fn(u32) -> &'a [u8],
@@ -454,6 +455,7 @@ impl Panels {
                 keys.push((k, t, id));
             }
         }
+        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         keys
     }
 

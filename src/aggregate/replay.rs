@@ -32,7 +32,7 @@ impl Aggregate {
         let id = self.urls.intern(url.as_bytes());
         if id as usize == self.url_stats.len() {
             self.url_stats
-                .push(UrlStats::new(url.as_bytes(), url.len(), false));
+                .push(UrlStats::new(url.as_bytes(), false, false));
         }
         id
     }

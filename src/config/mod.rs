@@ -144,6 +144,19 @@ fn geo_layers(args: &Args, file: &FileConfig, base: &Path, ga: &GoAccessConf) ->
     vec![args.geoip_db.clone(), env, from_file, installed]
 }
 
+/// The filter flags given.
+fn filter_flags(args: &Args) -> Vec<&'static str> {
+    [
+        ("--exclude-ip", !args.exclude_ips.is_empty()),
+        ("--ignore-status", !args.ignore_statuses.is_empty()),
+        ("--ignore-referrer", !args.ignore_referrers.is_empty()),
+        ("--ignore-crawlers", args.ignore_crawlers),
+    ]
+    .iter()
+    .filter_map(|(flag, on)| on.then_some(*flag))
+    .collect()
+}
+
 /// The filters of flags, config file and goaccess.conf, together. The files' apply to
 /// reports of logs only (`logs`): a store's daily tables keep no addresses, referrers or
 /// clients to filter by, and `ingest` stores every request.
@@ -153,15 +166,7 @@ fn filters(
     ga: &GoAccessConf,
     logs: bool,
 ) -> anyhow::Result<Filters> {
-    let given: Vec<&str> = [
-        ("--exclude-ip", !args.exclude_ips.is_empty()),
-        ("--ignore-status", !args.ignore_statuses.is_empty()),
-        ("--ignore-referrer", !args.ignore_referrers.is_empty()),
-        ("--ignore-crawlers", args.ignore_crawlers),
-    ]
-    .iter()
-    .filter_map(|(flag, on)| on.then_some(*flag))
-    .collect();
+    let given = filter_flags(args);
     if !given.is_empty() && args.store.is_some() {
         let verb = if given.len() == 1 { "needs" } else { "need" };
         bail!(
@@ -264,10 +269,7 @@ impl Config {
                     || !args.outputs.is_empty()
                     || args.top.is_some()
                     || args.by_node
-                    || args.ignore_crawlers
-                    || !args.exclude_ips.is_empty()
-                    || !args.ignore_statuses.is_empty()
-                    || !args.ignore_referrers.is_empty()
+                    || !filter_flags(&args).is_empty()
                     || args.title.is_some()
                     || args.show_ips
                     || !args.paths.is_empty()

@@ -18,6 +18,12 @@ const STATIC_EXTENSIONS: &[&[u8]] = &[
     b".bmp", b".tar", b".tgz", b".tiff", b".tif", b".ttf", b".flv", b".dmg", b".xz", b".zst",
 ];
 
+/// Whether a request is for a static file: by its URL, or by its path alone when the
+/// format logs the query apart (W3C), as GoAccess decides it.
+pub fn is_static_request(r: &crate::parse::Request<'_>) -> bool {
+    is_static(&r.url[..r.static_len.min(r.url.len())])
+}
+
 /// Whether the decoded URL ends in a static-file extension (any case).
 pub fn is_static(url: &[u8]) -> bool {
     STATIC_EXTENSIONS

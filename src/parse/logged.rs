@@ -47,7 +47,7 @@ impl Logs {
 /// What the panels and request rows read of one request beyond its core fields (from a
 /// parsed line, or from a stored request row).
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Logged<'a> {
+pub struct OptionalFields<'a> {
     pub bytes: u64,
     /// The status as written starts with `404`.
     pub not_found: bool,
@@ -63,10 +63,10 @@ pub struct Logged<'a> {
     pub cache: Option<&'a [u8]>,
 }
 
-impl<'a> Logged<'a> {
+impl<'a> OptionalFields<'a> {
     /// A parsed request's fields, in a format that logs `logs`.
-    pub fn of(r: &'a Request<'_>, logs: Logs) -> Logged<'a> {
-        Logged {
+    pub fn of(r: &'a Request<'_>, logs: Logs) -> OptionalFields<'a> {
+        OptionalFields {
             bytes: r.bytes,
             not_found: r.not_found,
             vhost: r.vhost.as_deref(),

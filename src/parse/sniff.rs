@@ -154,8 +154,7 @@ impl Formats {
         if let Some(p) = &self.given {
             return p.name.clone();
         }
-        let names: Vec<String> = self.names();
-        run_name(&names.iter().map(String::as_str).collect::<Vec<_>>())
+        run_name(self.names().iter().map(String::as_str))
     }
 
     /// The distinct formats inputs were read with, sorted.
@@ -169,9 +168,10 @@ impl Formats {
     }
 }
 
-/// One name for a run read in `formats` (distinct, sorted).
-pub fn run_name(formats: &[&str]) -> String {
-    match formats {
+/// One name for a run read in `formats`.
+pub fn run_name<'a>(formats: impl IntoIterator<Item = &'a str>) -> String {
+    let distinct: std::collections::BTreeSet<&str> = formats.into_iter().collect();
+    match Vec::from_iter(distinct).as_slice() {
         [] => "none".into(),
         [one] => one.to_string(),
         many => format!("mixed: {}", many.join(", ")),

@@ -43,7 +43,7 @@ use crate::aggregate::panels::{Panels, StoredKey, Visit};
 use crate::aggregate::{Download, Transfer};
 use crate::enrich::client;
 use crate::enrich::files::{self, Content};
-use crate::parse::logged::Logged;
+use crate::parse::logged::OptionalFields;
 use crate::parse::request;
 
 /// Requests and bytes.
@@ -78,8 +78,9 @@ struct Day {
     traffic: Map<TrafficKey, (Counts, u32)>,
     /// (visitor, project) → (country, continent, asn, ip_version).
     visitors: Map<(u64, u32), (u32, u32, u32, u8)>,
-    /// Visitor → (hours seen, client): one entry a visitor, as a visitor has one agent.
-    seen: Map<u64, (u32, u32)>,
+    /// Visitor → (hours seen, client, id in `visitor_keys`): one entry a visitor, as a
+    /// visitor has one agent.
+    seen: Map<u64, (u32, u32, u32)>,
     status: Map<u16, Counts>,
     hours: [Counts; 24],
     files: Map<u32, Counts>,
@@ -99,7 +100,7 @@ struct Day {
     /// GoAccess's other panels, counted as a log run counts them; URL and agent ids are
     /// `strs` ids, visitor ids index `visitor_keys`.
     panels: Panels,
-    visitor_ids: Map<u64, u32>,
+    /// Visitors by id, in the order first seen.
     visitor_keys: Vec<u64>,
     /// (method, protocol) ids → their [`request::kind`].
     kinds: Map<(u32, u32), u16>,
@@ -122,9 +123,14 @@ struct Dicts {
     agent_text: DictIds,
 }
 
+/// The text of string id `id` (`NULL`: none).
+fn text(strs: &Interner, id: u32) -> Option<&str> {
+    (id != NULL).then(|| std::str::from_utf8(strs.get(id)).unwrap_or_default())
+}
+
 impl Day {
     fn text(&self, id: u32) -> Option<&str> {
-        (id != NULL).then(|| std::str::from_utf8(self.strs.get(id)).unwrap_or_default())
+        text(&self.strs, id)
     }
 
     fn add_batch(
@@ -232,23 +238,22 @@ impl Day {
                 .kinds
                 .entry((method[i], protocol[i]))
                 .or_insert_with(|| {
-                    let name = |id: u32| {
-                        (id != NULL).then(|| std::str::from_utf8(strs.get(id)).unwrap_or_default())
-                    };
-                    request::kind_of_names(name(method[i]), name(protocol[i]))
+                    request::kind_of_names(text(strs, method[i]), text(strs, protocol[i]))
                 });
             let known = self.visitor_keys.len();
             let id = visitor.map(|v| {
-                *self.visitor_ids.entry(v).or_insert_with(|| {
+                let seen = self.seen.entry(v).or_insert_with(|| {
                     self.visitor_keys.push(v);
-                    self.visitor_keys.len() as u32 - 1
-                })
+                    (0, client, self.visitor_keys.len() as u32 - 1)
+                });
+                seen.0 |= 1 << hour;
+                seen.2
             });
             let first = self.visitor_keys.len() != known;
             fn field<'a>(a: &Strings<'a>, i: usize) -> Option<&'a [u8]> {
                 opt(a, i).map(str::as_bytes)
             }
-            let fields = Logged {
+            let fields = OptionalFields {
                 bytes: n,
                 not_found: st == 404,
                 vhost: field(&vhost, i),
@@ -273,7 +278,6 @@ impl Day {
                 }),
             );
             if let Some(v) = visitor {
-                self.seen.entry(v).or_insert((0, client)).0 |= 1 << hour;
                 let version = ip_version.value(i);
                 self.visitors
                     .entry((v, proj))
@@ -638,8 +642,7 @@ impl Day {
         let by = u64s(d.iter().map(|(k, _)| k.1));
         let d: Vec<_> = d.iter().map(|(k, x)| (s(k.0), s(x.1), x.0)).collect();
         let downloads = shared::downloads(&d, Some(by));
-        let mut keys = self.panels.stored(|id| self.strs.get(id));
-        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let keys = self.panels.stored(|id| self.strs.get(id));
         let p: Vec<_> = (keys.iter())
             .map(|(k, t, id)| {
                 let c = t.counts[*id as usize];

@@ -13,7 +13,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -129,14 +128,6 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
         .collect()
-}
-
-/// The first bytes of a source's content (decompressed).
-fn prefix(source: &Source) -> std::io::Result<Vec<u8>> {
-    let (reader, _) = input::chunks::open(source, None)?;
-    let mut buf = Vec::with_capacity(PREFIX);
-    reader.take(PREFIX as u64).read_to_end(&mut buf)?;
-    Ok(buf)
 }
 
 fn visitor_hasher(key: &str) -> anyhow::Result<SipHasher13> {
@@ -328,7 +319,7 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
     let mut prefixes = Vec::with_capacity(sources.len());
     let mut matched = Vec::with_capacity(sources.len());
     for source in &sources {
-        let first = prefix(source).unwrap_or_default();
+        let first = input::head(source, PREFIX).unwrap_or_default();
         let stream = state
             .streams
             .iter()

@@ -524,14 +524,12 @@ fn replay(
             }
         }
     }
-    formats.sort_unstable();
-    formats.dedup();
     Ok(Replayed {
         agg,
         geo: dbs,
         nodes: t.nodes,
         warning: None,
-        log_format: crate::parse::sniff::run_name(&formats),
+        log_format: crate::parse::sniff::run_name(formats),
         logs,
     })
 }

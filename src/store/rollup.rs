@@ -353,8 +353,7 @@ fn tables(agg: &Aggregate, nodes: &[String]) -> Vec<(&'static str, arrow_array::
         .map(|(d, p)| (url(d.0), p.as_str(), *d.1))
         .collect();
     let downloads = shared::downloads(&dl, None);
-    let mut keys = agg.panels.stored(|id| agg.urls.get(id));
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let keys = agg.panels.stored(|id| agg.urls.get(id));
     let p: Vec<_> = (keys.into_iter())
         .map(|(k, t, id)| (k, pair(&t.counts[id as usize]), Some(t.visitors_of(id))))
         .collect();

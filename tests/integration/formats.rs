@@ -3,30 +3,7 @@
 //! logs and `--json-field`, a goaccess.conf, a log directory as Debian's Apache keeps it,
 //! and what a new user gets wrong (a wrong format, a binary, empty directories).
 
-use std::path::Path;
-
 use crate::util::*;
-
-/// Writes the generator's requests in `format` to `path`; returns the truth.
-fn generate_as(path: &Path, format: &str, lines: usize) -> serde_json::Value {
-    let truth = path.with_extension("truth.json");
-    loggen()
-        .args(["--seed", "3", "--truth"])
-        .arg(&truth)
-        .arg("single")
-        .arg(path)
-        .args([
-            "--lines",
-            &lines.to_string(),
-            "--hostile-per-mille",
-            "30",
-            "--format",
-            format,
-        ])
-        .assert()
-        .success();
-    serde_json::from_slice(&std::fs::read(truth).unwrap()).unwrap()
-}
 
 fn summary(r: &serde_json::Value) -> (u64, u64, u64, u64, u64) {
     let s = &r["summary"];
@@ -46,7 +23,7 @@ fn summary(r: &serde_json::Value) -> (u64, u64, u64, u64, u64) {
 fn every_format_sniffed_and_named() {
     let tmp = tempfile::tempdir().unwrap();
     let combined = tmp.path().join("combined.log");
-    let truth = generate_as(&combined, "combined", 6000);
+    let truth = generate_as(&combined, "combined", 6000, 3);
     let want = report(&["--no-geoip", combined.to_str().unwrap()]);
     assert_matches_truth(&want, &truth);
     for (format, name, sniffed) in [
@@ -59,7 +36,7 @@ fn every_format_sniffed_and_named() {
         ("cloudfront", "CLOUDFRONT", false),
     ] {
         let path = tmp.path().join(format!("{format}.log"));
-        generate_as(&path, format, 6000);
+        generate_as(&path, format, 6000, 3);
         let named = report(&["--no-geoip", "--log-format", name, path.to_str().unwrap()]);
         assert_eq!(named["inputs"][0]["log_format"], name);
         assert!(
@@ -318,7 +295,7 @@ fn nothing_to_read_fails_and_says_why() {
 fn ingest_of_a_wrong_format_fails() {
     let tmp = tempfile::tempdir().unwrap();
     let log = tmp.path().join("access.log");
-    generate_as(&log, "vcombined", 500);
+    generate_as(&log, "vcombined", 500, 3);
     let out = fsmg()
         .args([
             "ingest",

@@ -3,6 +3,9 @@
 
 use crate::util::*;
 
+/// A request in COMMON (no referrer or agent).
+const COMMON: &str =
+    "203.0.113.1 - - [31/Dec/2018:10:00:00 +1300] \"GET /a.deb HTTP/1.1\" 200 100\n";
 const LINE: &str = "203.0.113.1 - - [31/Dec/2018:10:00:00 +1300] \"GET /debian/a.deb HTTP/1.1\" 200 100 \"-\" \"APT\"\n";
 
 /// Runs on `files` (written to a temp dir) and returns (exit code, report, stderr).
@@ -115,8 +118,7 @@ fn nul_bytes_and_cr_only_line_ends() {
 
 #[test]
 fn a_log_in_another_format_fails_line_by_line_with_a_reason() {
-    let common = "203.0.113.1 - - [31/Dec/2018:10:00:00 +1300] \"GET /a.deb HTTP/1.1\" 200 100\n";
-    let mixed = format!("{}{}", common.repeat(12), LINE.repeat(8));
+    let mixed = format!("{}{}", COMMON.repeat(12), LINE.repeat(8));
     let (code, r, stderr) = run(
         &[("access.log", mixed.as_bytes())],
         &["--log-format", "COMBINED"],
@@ -138,10 +140,9 @@ fn a_log_in_another_format_fails_line_by_line_with_a_reason() {
 /// and writes no report, so the last good one stays published.
 #[test]
 fn wrong_format_fails_the_run_and_says_which_format_fits() {
-    let common = "203.0.113.1 - - [31/Dec/2018:10:00:00 +1300] \"GET /a.deb HTTP/1.1\" 200 100\n";
     let tmp = tempfile::tempdir().unwrap();
     let log = tmp.path().join("access.log");
-    std::fs::write(&log, common.repeat(20)).unwrap();
+    std::fs::write(&log, COMMON.repeat(20)).unwrap();
     let out_file = tmp.path().join("report.json");
     std::fs::write(&out_file, "previous").unwrap();
     let out = fsmg()

@@ -60,8 +60,15 @@ fn store_rows(store: &Path) -> (u64, u64, usize) {
 }
 
 fn ingest(store: &Path, logs: &Path) {
+    ingest_as(store, logs, "hlz", &[]);
+}
+
+/// Ingests `logs` as node `node`, with `extra` arguments.
+fn ingest_as(store: &Path, logs: &Path, node: &str, extra: &[&str]) {
     fsmg()
-        .args(["ingest", "-q", "--node", "hlz", "--store"])
+        .args(["ingest", "-q", "--node", node])
+        .args(extra)
+        .arg("--store")
         .arg(store)
         .arg(logs)
         .assert()
@@ -301,12 +308,7 @@ fn store_reports_equal_log_reports() {
         repo().join("sample-logs/wlg"),
     );
     for (node, logs) in [("hlz", &hlz), ("wlg", &wlg)] {
-        fsmg()
-            .args(["ingest", "-q", "--node", node, "--store"])
-            .arg(&store)
-            .arg(logs)
-            .assert()
-            .success();
+        ingest_as(&store, logs, node, &[]);
     }
     let s = store.as_os_str();
     let from_logs = comparable(json(&[hlz.as_os_str(), wlg.as_os_str()]));
@@ -368,20 +370,7 @@ fn store_reports_equal_log_reports_in_every_panel() {
             .assert()
             .success();
         let store = tmp.path().join(format!("{generated}-store"));
-        fsmg()
-            .args([
-                "ingest",
-                "-q",
-                "--node",
-                "n",
-                "--log-format",
-                format,
-                "--store",
-            ])
-            .arg(&store)
-            .arg(&log)
-            .assert()
-            .success();
+        ingest_as(&store, &log, "n", &["--log-format", format]);
         let from_logs = comparable(json(&[
             "--log-format".as_ref(),
             format.as_ref(),
@@ -469,12 +458,7 @@ fn month_rollups_report_what_the_daily_tables_do() {
     let ingest = |node: &str, log: &[u8]| {
         let path = tmp.path().join(format!("{node}.log"));
         std::fs::write(&path, log).unwrap();
-        fsmg()
-            .args(["ingest", "-q", "--node", node, "--store"])
-            .arg(&store)
-            .arg(&path)
-            .assert()
-            .success();
+        ingest_as(&store, &path, node, &[]);
     };
 
     ingest("hlz", &hlz);

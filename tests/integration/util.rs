@@ -69,6 +69,11 @@ pub fn loggen() -> Command {
 
 /// Writes a generated log of `lines` lines to `path`; returns the generator's truth.
 pub fn generate(path: &Path, lines: usize, seed: u64) -> Value {
+    generate_as(path, "combined", lines, seed)
+}
+
+/// As [`generate`], the requests written in the generator's `format`.
+pub fn generate_as(path: &Path, format: &str, lines: usize, seed: u64) -> Value {
     let truth = path.with_extension("truth.json");
     loggen()
         .args(["--seed", &seed.to_string(), "--truth"])
@@ -76,6 +81,7 @@ pub fn generate(path: &Path, lines: usize, seed: u64) -> Value {
         .arg("single")
         .arg(path)
         .args(["--lines", &lines.to_string(), "--hostile-per-mille", "30"])
+        .args(["--format", format])
         .assert()
         .success();
     serde_json::from_slice(&std::fs::read(truth).unwrap()).unwrap()

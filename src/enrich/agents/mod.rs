@@ -9,7 +9,7 @@
 //! (`Firefox/118.0`, `APT-HTTP/1.3`); an OS is its family (`Windows`, `Linux`, `iOS`) and
 //! its marketing name (`Windows 10`, `Debian`, `iPhone OS 16.6`). A crawler (by GoAccess's
 //! table, or an agent with `; +http`-style contact markers) is in the `Crawlers` family of
-//! both; [`is_crawler`] is what `--ignore-crawlers` leaves out.
+//! both, which is what `--ignore-crawlers` leaves out.
 
 mod tables;
 
@@ -29,7 +29,7 @@ pub struct Detected {
     pub os: Named,
 }
 
-const CRAWLERS: &str = "Crawlers";
+pub const CRAWLERS: &str = "Crawlers";
 /// GoAccess keeps a browser family in 13 bytes, its last a NUL.
 const FAMILY_LEN: usize = 12;
 
@@ -64,11 +64,6 @@ pub fn detect(agent: &[u8]) -> Option<Detected> {
         os(agent)
     };
     Some(Detected { browser, os })
-}
-
-/// Whether GoAccess counts the agent as a crawler (`--ignore-crawlers`).
-pub fn is_crawler(agent: &[u8]) -> bool {
-    browser(agent).family == CRAWLERS
 }
 
 fn named(family: &str, item: impl Into<String>) -> Named {
@@ -199,15 +194,20 @@ fn os_item(s: &[u8], at: usize, pattern: &str) -> String {
     }
     // From the match to `;`, `)`, `(` or the space after the pattern's words.
     let words = pattern.bytes().filter(|&b| b == b' ').count();
-    let mut spaces = 0;
+    text(until_stop(tkn, words))
+}
+
+/// `tkn` up to `;`, `)`, `(` or its space number `spaces + 1`.
+fn until_stop(tkn: &[u8], spaces: usize) -> &[u8] {
+    let mut seen = 0;
     let end = tkn
         .iter()
         .position(|&b| {
-            spaces += usize::from(b == b' ');
-            b";)(".contains(&b) || spaces > words
+            seen += usize::from(b == b' ');
+            b";)(".contains(&b) || seen > spaces
         })
         .unwrap_or(tkn.len());
-    text(&tkn[..end])
+    &tkn[..end]
 }
 
 fn real_windows(tkn: &[u8]) -> Option<&'static str> {
@@ -227,7 +227,7 @@ fn real_windows(tkn: &[u8]) -> Option<&'static str> {
 }
 
 fn real_android(droid: &str) -> String {
-    const NAMES: [(&str, &str); 22] = [
+    const NAMES: [(&str, &str); 24] = [
         ("12", "Android 12"),
         ("11", "Android 11"),
         ("10", "Android 10"),
@@ -250,25 +250,18 @@ fn real_android(droid: &str) -> String {
         ("2.2", "Froyo 2.2"),
         ("2.0", "Eclair 2"),
         ("2.1", "Eclair 2"),
+        ("1.6", "Donut 1.6"),
+        ("1.5", "Cupcake 1.5"),
     ];
     NAMES
         .iter()
-        .chain(&[("1.6", "Donut 1.6"), ("1.5", "Cupcake 1.5")])
         .find(|(v, _)| droid.contains(v))
         .map_or_else(|| droid.to_string(), |(_, n)| n.to_string())
 }
 
 /// `OS X 10_15_7` → `OS X 10.15.7`: to `;`, `)`, `(` or a fourth space.
 fn osx(tkn: &[u8]) -> String {
-    let mut spaces = 0;
-    let end = tkn
-        .iter()
-        .position(|&b| {
-            spaces += usize::from(b == b' ');
-            b";)(".contains(&b) || spaces > 3
-        })
-        .unwrap_or(tkn.len());
-    text(&tkn[..end]).replace('_', ".")
+    text(until_stop(tkn, 3)).replace('_', ".")
 }
 
 fn real_mac(osx: &str) -> String {
@@ -573,6 +566,7 @@ mod tests {
             );
         }
         assert_eq!(detect(b""), None);
+        let is_crawler = |a: &[u8]| detect(a).is_some_and(|d| d.browser.family == CRAWLERS);
         assert!(is_crawler(
             b"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
         ));
