@@ -11,7 +11,7 @@ use nom::{
     branch::alt,
     bytes::complete::{is_not, tag, take_while},
     character::complete::{anychar, char, satisfy},
-    combinator::{all_consuming, map, opt, recognize},
+    combinator::{map, opt, recognize},
     multi::many0,
     sequence::{delimited, preceded},
 };
@@ -19,6 +19,7 @@ use nom::{
 use super::escape::Escapes;
 use super::fields::{Field, Pick, QueryJoin, ServeUnit};
 use super::format::{Matcher, Program, Step};
+use super::goaccess;
 use super::time::{EpochUnit, TimeFormat};
 
 /// A parsed piece of a `LogFormat` string.
@@ -91,35 +92,16 @@ fn escape(i: &str) -> IResult<&str, Item> {
     .parse(i)
 }
 
-fn items(i: &str) -> IResult<&str, Vec<Item>> {
-    all_consuming(many0(alt((
+fn item(i: &str) -> IResult<&str, Item> {
+    alt((
         map(tag("%%"), |_| Item::Literal(b"%".to_vec())),
         directive,
         escape,
         map(is_not("%\\"), |s: &str| {
             Item::Literal(s.as_bytes().to_vec())
         }),
-    ))))
+    ))
     .parse(i)
-}
-
-/// Where a failed parse stopped, for the message.
-fn invalid_at(spec: &str) -> String {
-    let mut rest = spec;
-    while !rest.is_empty() {
-        let step = alt((
-            map(tag("%%"), |_| ()),
-            map(directive, |_| ()),
-            map(escape, |_| ()),
-            map(is_not("%\\"), |_| ()),
-        ))
-        .parse(rest);
-        match step {
-            Ok((r, ())) => rest = r,
-            Err(_) => break,
-        }
-    }
-    rest.chars().take(12).collect()
 }
 
 /// What a directive reads.
@@ -219,12 +201,12 @@ fn rank(d: &Directive, field: &Field) -> u8 {
 
 /// Compiles an Apache `LogFormat` string.
 pub fn compile(spec: &str) -> Result<Program, String> {
-    let (_, items) = items(spec).map_err(|_| {
-        format!(
-            "log format {spec:?}: invalid directive at {:?}",
-            invalid_at(spec)
-        )
-    })?;
+    // Every item consumes input, so reading stops where none can be read.
+    let (rest, items) = many0(item).parse(spec).unwrap_or((spec, Vec::new()));
+    if !rest.is_empty() {
+        let at: String = rest.chars().take(12).collect();
+        return Err(format!("log format {spec:?}: invalid directive at {at:?}"));
+    }
     let mut merged: Vec<Item> = Vec::new();
     for it in items {
         match (merged.last_mut(), it) {
@@ -259,35 +241,15 @@ pub fn compile(spec: &str) -> Result<Program, String> {
         let pick = |field: &Field| Pick {
             rank: rank(d, field),
             dash_absent: d.conditional,
-            once: false,
-            contested: true,
+            ..Pick::PLAIN
         };
         match meaning {
             Meaning::Time(None)
                 if !d.conditional && matches!(next_literal, None | Some(b' ' | b'"')) =>
             {
                 // `[10/Oct/2018:13:55:36 +1300]`, read as GoAccess reads `[%d:%t %^]`.
-                let plain = Pick::PLAIN;
-                let clf = |f: &str| Field::Time(TimeFormat::compile(f).expect("valid"));
-                steps.extend([
-                    Step::Skip,
-                    Step::Field {
-                        field: clf("%d/%b/%Y"),
-                        delim: Some(b':'),
-                        count: 1,
-                        pick: plain,
-                    },
-                    Step::Skip,
-                    Step::Field {
-                        field: clf("%H:%M:%S"),
-                        delim: Some(b' '),
-                        count: 1,
-                        pick: plain,
-                    },
-                    Step::Skip,
-                    Step::ZoneTo(b']'),
-                    Step::Skip,
-                ]);
+                let clf = goaccess::steps("[%d:%t %^]", goaccess::CLF_DATE, goaccess::CLF_TIME);
+                steps.extend(clf.expect("valid"));
             }
             Meaning::Time(format) => {
                 let format = format.unwrap_or_else(|| {
@@ -296,7 +258,7 @@ pub fn compile(spec: &str) -> Result<Program, String> {
                 steps.push(Step::TimeHere {
                     time: Field::Time(format),
                     then: next_literal,
-                    pick: pick(&Field::AnyTime),
+                    dash_absent: d.conditional,
                 });
             }
             _ if adjacent => {

@@ -67,7 +67,7 @@ pub enum Field {
 }
 
 /// Number of rankable field kinds (times merge their pieces instead).
-const SLOTS: usize = 17;
+pub(crate) const SLOTS: usize = 17;
 
 impl Field {
     /// Whether a lone `-` can only mean "not logged" for this field. For the referrer,
@@ -157,6 +157,7 @@ impl Pick {
 }
 
 /// The tokens of one line, as they are read.
+#[derive(Default)]
 pub(crate) struct Fields<'a> {
     ranks: [u8; SLOTS],
     pub time: Parts,
@@ -180,34 +181,6 @@ pub(crate) struct Fields<'a> {
     serve_micros: Option<u64>,
     /// Whether a time field was seen (a line may end before it).
     pub timed: bool,
-}
-
-impl Default for Fields<'_> {
-    fn default() -> Self {
-        Fields {
-            ranks: [0; SLOTS],
-            time: Parts::default(),
-            host: None,
-            request: None,
-            method: None,
-            path: None,
-            query: None,
-            protocol: None,
-            status: None,
-            bytes: 0,
-            referer: None,
-            referer_seen: false,
-            agent: None,
-            vhost: None,
-            user: None,
-            mime: None,
-            tls_version: None,
-            tls_cipher: None,
-            cache: None,
-            serve_micros: None,
-            timed: false,
-        }
-    }
 }
 
 /// `strtol` on a trimmed token, accepting what GoAccess accepts: a sign, then digits only;

@@ -49,7 +49,8 @@ pub enum Step {
         /// Always a [`Field::Time`].
         time: Field,
         then: Option<u8>,
-        pick: Pick,
+        /// A `-` followed by `then` stands for no time (Apache's unmet condition).
+        dash_absent: bool,
     },
 }
 
@@ -90,7 +91,7 @@ impl Program {
     /// Checks that the format can make a request: a client address, a day and a request;
     /// marks the fields that occur more than once as contested.
     pub fn check(mut self) -> Result<Program, String> {
-        let mut seen = [0u8; 32];
+        let mut seen = [0u8; super::fields::SLOTS];
         for f in self.fields() {
             if let Some(s) = f.slot() {
                 seen[s] = seen[s].saturating_add(1);
@@ -269,15 +270,18 @@ pub(crate) fn run<'a, 'b>(
                 let tok = take_field(&mut rest, delim, count);
                 f.store(field, *pick, tok.map(&own))?;
             }
-            Step::TimeHere { time, then, pick } => {
+            Step::TimeHere {
+                time,
+                then,
+                dash_absent,
+            } => {
                 if rest.is_empty() {
                     return Ok(false);
                 }
                 let Field::Time(format) = time else {
                     continue;
                 };
-                if pick.dash_absent && rest.first() == Some(&b'-') && rest.get(1).copied() == *then
-                {
+                if *dash_absent && rest.first() == Some(&b'-') && rest.get(1).copied() == *then {
                     rest = &rest[1..];
                     continue;
                 }
@@ -310,11 +314,6 @@ pub struct FormatSpec {
 }
 
 impl FormatSpec {
-    /// Whether any format was given (else each input's format is sniffed).
-    pub fn is_given(&self) -> bool {
-        self.log_format.is_some() || self.nginx_format.is_some()
-    }
-
     /// The program for this description; `None` when nothing was given.
     pub fn compile(&self) -> Result<Option<Program>, String> {
         if self.log_format.is_some() && self.nginx_format.is_some() {

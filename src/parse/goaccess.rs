@@ -10,8 +10,9 @@ use super::format::{Language, Matcher, Program, Step};
 use super::json::JsonSpec;
 use super::time::TimeFormat;
 
-const CLF_DATE: &str = "%d/%b/%Y";
-const CLF_TIME: &str = "%H:%M:%S";
+/// The date and time formats of common and combined logs.
+pub const CLF_DATE: &str = "%d/%b/%Y";
+pub const CLF_TIME: &str = "%H:%M:%S";
 const ISO_DATE: &str = "%Y-%m-%d";
 
 /// GoAccess 1.7's predefined formats (from its binary), with their date and time formats.
@@ -89,24 +90,6 @@ const PREDEFINED: &[(&str, &str, &str, &str)] = &[
         CLF_DATE,
         CLF_TIME,
     ),
-];
-
-/// Every name `--log-format` takes.
-pub const NAMES: &[&str] = &[
-    "COMBINED",
-    "VCOMBINED",
-    "COMMON",
-    "VCOMMON",
-    "W3C",
-    "CLOUDFRONT",
-    "CLOUDSTORAGE",
-    "AWSELB",
-    "SQUID",
-    "AWSS3",
-    "AWSALB",
-    "TRAEFIKCLF",
-    "CADDY",
-    "JSON",
 ];
 
 /// The program of a predefined name (any case; `VHOST_COMBINED` is Apache's name for
@@ -266,7 +249,7 @@ pub fn steps(fmt: &str, date: &str, time: &str) -> Result<Vec<Step>, String> {
         }
         let spec = b[i + 1];
         let delim = b.get(i + 2).copied();
-        let count = |f: &TimeFormat| delim.map_or(1, |d| f.count_literal(d) + 1);
+        let count = |f: &TimeFormat| f.tokens(delim);
         let field = match spec {
             b'h' => Some((Field::Host, 1)),
             b'd' => Some((Field::Time(date_fmt.clone()), count(&date_fmt))),

@@ -90,12 +90,12 @@ impl Node {
 }
 
 /// A whole value as one field.
-fn whole(field: Field, rank: u8) -> Vec<Step> {
+fn whole(field: Field, pick: Pick) -> Vec<Step> {
     vec![Step::Field {
         field,
         delim: None,
         count: 1,
-        pick: Pick::ranked(rank),
+        pick,
     }]
 }
 
@@ -106,7 +106,7 @@ impl JsonSpec {
         for (path, field, rank) in rows {
             let path: Vec<&str> = path.split('.').collect();
             spec.root
-                .insert(&path, whole(field.clone(), *rank))
+                .insert(&path, whole(field.clone(), Pick::ranked(*rank)))
                 .expect("built-in paths are consistent");
         }
         spec
@@ -161,12 +161,16 @@ impl JsonSpec {
             let field = field_named(name).ok_or_else(|| {
                 format!(
                     "--json-field {m:?}: unknown field {name:?} (one of {})",
-                    FIELD_NAMES.join(", ")
+                    FIELD_NAMES
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })?;
             let path: Vec<&str> = path.split('.').collect();
             self.root
-                .insert(&path, whole(field, 9))
+                .insert(&path, whole(field, Pick::ranked(9)))
                 .map_err(|e| format!("--json-field {m:?}: {e}"))?;
         }
         Ok(self)
@@ -225,55 +229,33 @@ impl JsonSpec {
 }
 
 /// Field names for `--json-field`, and what each reads.
-const FIELD_NAMES: &[&str] = &[
-    "host",
-    "host_port",
-    "time",
-    "request",
-    "method",
-    "path",
-    "query",
-    "protocol",
-    "status",
-    "bytes",
-    "referer",
-    "user_agent",
-    "vhost",
-    "user",
-    "duration",
-    "duration_ms",
-    "duration_us",
-    "mime",
-    "tls_version",
-    "tls_cipher",
-    "cache",
+const FIELD_NAMES: &[(&str, Field)] = &[
+    ("host", Field::Host),
+    ("host_port", Field::HostPort),
+    ("time", Field::AnyTime),
+    ("request", Field::Request),
+    ("method", Field::Method),
+    ("path", Field::Path),
+    ("query", Field::Query(QueryJoin::IfAny)),
+    ("protocol", Field::Protocol),
+    ("status", Field::Status),
+    ("bytes", Field::Size),
+    ("referer", Field::Referer),
+    ("user_agent", Field::Agent),
+    ("vhost", Field::Vhost),
+    ("user", Field::User),
+    ("duration", Field::Serve(ServeUnit::Seconds)),
+    ("duration_ms", Field::Serve(ServeUnit::Millis)),
+    ("duration_us", Field::Serve(ServeUnit::Micros)),
+    ("mime", Field::Mime),
+    ("tls_version", Field::TlsVersion),
+    ("tls_cipher", Field::TlsCipher),
+    ("cache", Field::Cache),
 ];
 
 fn field_named(name: &str) -> Option<Field> {
-    Some(match name {
-        "host" => Field::Host,
-        "host_port" => Field::HostPort,
-        "time" => Field::AnyTime,
-        "request" => Field::Request,
-        "method" => Field::Method,
-        "path" => Field::Path,
-        "query" => Field::Query(QueryJoin::IfAny),
-        "protocol" => Field::Protocol,
-        "status" => Field::Status,
-        "bytes" => Field::Size,
-        "referer" => Field::Referer,
-        "user_agent" => Field::Agent,
-        "vhost" => Field::Vhost,
-        "user" => Field::User,
-        "duration" => Field::Serve(ServeUnit::Seconds),
-        "duration_ms" => Field::Serve(ServeUnit::Millis),
-        "duration_us" => Field::Serve(ServeUnit::Micros),
-        "mime" => Field::Mime,
-        "tls_version" => Field::TlsVersion,
-        "tls_cipher" => Field::TlsCipher,
-        "cache" => Field::Cache,
-        _ => return None,
-    })
+    let (_, field) = FIELD_NAMES.iter().find(|(n, _)| *n == name)?;
+    Some(field.clone())
 }
 
 /// Caddy's default access log (v2; `remote_addr` before 2.5, `client_ip` from 2.7, which
@@ -347,21 +329,19 @@ pub const NGINX_STYLE: &[(&str, &[&str])] = &[
 
 /// nginx-style JSON lines (`JSON`), by the keys in [`NGINX_STYLE`].
 pub fn nginx_style() -> Program {
-    let mut rows = Vec::new();
+    let mut spec = JsonSpec::default();
     for (name, keys) in NGINX_STYLE {
         let field = field_named(name).expect("known names");
         for (i, key) in keys.iter().enumerate() {
             // The first key listed ranks highest; unset values (`-`) give way.
-            let mut steps = whole(field.clone(), 8 - i as u8);
-            if let Step::Field { pick, .. } = &mut steps[0] {
-                pick.dash_absent = field.dash_is_unset();
-            }
-            rows.push((*key, steps));
+            let pick = Pick {
+                rank: 8 - i as u8,
+                dash_absent: field.dash_is_unset(),
+                ..Pick::PLAIN
+            };
+            let steps = whole(field.clone(), pick);
+            spec.root.insert(&[key], steps).expect("top-level keys");
         }
-    }
-    let mut spec = JsonSpec::default();
-    for (key, steps) in rows {
-        spec.root.insert(&[key], steps).expect("top-level keys");
     }
     Program {
         matcher: Matcher::Json(spec),

@@ -175,7 +175,7 @@ impl Request<'_> {
         };
         let path = if path.is_empty() { url.to_vec() } else { path };
         let user_agent = match self.raw_agent.as_deref().map(undo) {
-            Some(a) if !a.is_empty() => decode_url(&a).map_or(a.clone(), Cow::into_owned),
+            Some(a) if !a.is_empty() => decode_url(&a).map_or_else(|| a.clone(), Cow::into_owned),
             _ => b"-".to_vec(),
         };
         Logged {

@@ -176,7 +176,7 @@ fn steps(fmt: &str) -> Result<Vec<Step>, String> {
                 if i >= 2 && pieces[i - 1] == Piece::Var("is_args".into()) => {}
             (_, Some((field, rank))) => {
                 let time_count = match &field {
-                    Field::Time(f) => delim.map_or(1, |d| f.count_literal(d) + 1),
+                    Field::Time(f) => f.tokens(delim),
                     _ => 1,
                 };
                 let joined = matches!(pieces.get(i + 1), Some(Piece::Var(n)) if n == "is_args");
@@ -193,8 +193,7 @@ fn steps(fmt: &str) -> Result<Vec<Step>, String> {
                     pick: Pick {
                         rank,
                         dash_absent,
-                        once: false,
-                        contested: true,
+                        ..Pick::PLAIN
                     },
                 });
             }

@@ -276,27 +276,27 @@ impl TimeFormat {
 
     /// Whether the format says which day it is, on its own.
     pub fn has_date(&self) -> bool {
-        let has = |c: Conv| self.items.contains(&Item::Conv(c));
-        has(Conv::Epoch(EpochUnit::Seconds))
-            || has(Conv::Epoch(EpochUnit::SecondsFraction))
-            || has(Conv::Epoch(EpochUnit::Millis))
-            || has(Conv::Epoch(EpochUnit::Micros))
-            || has(Conv::Day)
-            || has(Conv::YearDay)
-            || has(Conv::IsoWeek)
+        (self.items.iter()).any(|i| {
+            matches!(
+                i,
+                Item::Conv(Conv::Epoch(_) | Conv::Day | Conv::YearDay | Conv::IsoWeek)
+            )
+        })
     }
 
-    /// How often byte `b` occurs in a formatted time, as far as literals tell (GoAccess
-    /// counts a field's delimiter in its date format the same way).
-    pub fn count_literal(&self, b: u8) -> usize {
-        self.items
-            .iter()
+    /// How many `delim`-separated tokens a time in this format takes: one more than the
+    /// delimiter's occurrences among its literals, as GoAccess counts them (one token
+    /// without a delimiter).
+    pub fn tokens(&self, delim: Option<u8>) -> usize {
+        let Some(b) = delim else { return 1 };
+        let count = (self.items.iter())
             .filter(|i| match i {
                 Item::Lit(l) => *l == b,
                 Item::Space => b == b' ',
                 Item::Conv(_) => false,
             })
-            .count()
+            .count();
+        count + 1
     }
 
     /// Reads a whole token (nothing may be left over) into `parts`.
@@ -589,8 +589,6 @@ fn clf_time(tok: &[u8]) -> Option<(u8, u8, u8)> {
 
 static CLF_DATE: LazyLock<TimeFormat> =
     LazyLock::new(|| TimeFormat::compile("%d/%b/%Y").expect("valid"));
-static CLF_TIME: LazyLock<TimeFormat> =
-    LazyLock::new(|| TimeFormat::compile("%H:%M:%S").expect("valid"));
 
 /// `dd/Mon/yyyy` (the `%d/%b/%Y` of common and combined logs).
 pub fn parse_clf_date(tok: &[u8]) -> Option<Tm> {
@@ -600,18 +598,6 @@ pub fn parse_clf_date(tok: &[u8]) -> Option<Tm> {
         year: p.year?,
         month: p.month?,
         day: p.day?,
-        ..Tm::default()
-    })
-}
-
-/// `HH:MM:SS` (the `%H:%M:%S` of common and combined logs).
-pub fn parse_clf_time(tok: &[u8]) -> Option<Tm> {
-    let mut p = Parts::default();
-    CLF_TIME.parse_whole(tok, &mut p)?;
-    Some(Tm {
-        hour: p.hour?,
-        minute: p.minute?,
-        second: p.second?,
         ..Tm::default()
     })
 }
@@ -792,14 +778,6 @@ fn utc_offset(s: &mut &[u8]) -> Option<i16> {
     (hh <= 23 && mm <= 59).then_some(sign * (hh * 60 + mm))
 }
 
-/// A strptime over format text, for callers with a format they use once.
-pub fn strptime(input: &[u8], fmt: &[u8]) -> Option<Tm> {
-    let f = TimeFormat::compile(std::str::from_utf8(fmt).ok()?).ok()?;
-    let mut p = Parts::default();
-    f.parse_whole(input, &mut p)?;
-    p.resolve()
-}
-
 /// An ISO 8601 / RFC 3339 time (`2019-01-02T03:04:05.123+13:00`, `...Z`, no zone, or a
 /// space for the `T`), as JSON logs write them.
 pub fn parse_iso8601(tok: &[u8], parts: &mut Parts) -> Option<()> {
@@ -836,17 +814,35 @@ pub fn parse_any(tok: &[u8], parts: &mut Parts) -> Option<()> {
     }
 }
 
-/// Validates a user-supplied strftime format: only the conversions [`TimeFormat`] knows.
-pub fn check_time_format(fmt: &str) -> Result<(), String> {
-    TimeFormat::compile(fmt).map(|_| ())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A strptime over format text.
     fn tm(input: &str, fmt: &str) -> Option<Tm> {
-        strptime(input.as_bytes(), fmt.as_bytes())
+        let f = TimeFormat::compile(fmt).ok()?;
+        let mut p = Parts::default();
+        f.parse_whole(input.as_bytes(), &mut p)?;
+        p.resolve()
+    }
+
+    static CLF_TIME: LazyLock<TimeFormat> =
+        LazyLock::new(|| TimeFormat::compile("%H:%M:%S").expect("valid"));
+
+    /// `HH:MM:SS` (the `%H:%M:%S` of common and combined logs).
+    fn parse_clf_time(tok: &[u8]) -> Option<Tm> {
+        let mut p = Parts::default();
+        CLF_TIME.parse_whole(tok, &mut p)?;
+        Some(Tm {
+            hour: p.hour?,
+            minute: p.minute?,
+            second: p.second?,
+            ..Tm::default()
+        })
+    }
+
+    fn check_time_format(fmt: &str) -> Result<(), String> {
+        TimeFormat::compile(fmt).map(|_| ())
     }
 
     #[test]
