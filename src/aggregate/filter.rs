@@ -76,6 +76,14 @@ pub struct Filters {
     pub crawlers: bool,
 }
 
+/// No filter.
+pub static NONE: Filters = Filters {
+    ips: Vec::new(),
+    statuses: Vec::new(),
+    referrers: Vec::new(),
+    crawlers: false,
+};
+
 impl Filters {
     /// Whether the address, status or referrer of a request (with `fields` its panels'
     /// fields) leaves it out; crawlers are told by [`super::panels::Panels::is_crawler`].

@@ -37,13 +37,6 @@ use lines::SAMPLE_BYTES;
 pub use lines::{InputFailures, LineCounts, LinePos, MAX_SAMPLES, Sample};
 pub use transfers::{Download, SPEED_MIN_BYTES, Transfer};
 
-static NO_FILTERS: Filters = Filters {
-    ips: Vec::new(),
-    statuses: Vec::new(),
-    referrers: Vec::new(),
-    crawlers: false,
-};
-
 /// What every chunk needs to read its lines: immutable, shared by all threads.
 pub struct Context<'a> {
     /// The format of each input.
@@ -92,7 +85,7 @@ impl<'a> Context<'a> {
             geo,
             rows: None,
             report: true,
-            filters: &NO_FILTERS,
+            filters: &filter::NONE,
             nodes: &[],
         }
     }
@@ -450,14 +443,17 @@ impl Aggregate {
         self.failures[reason.index()] += 1;
         let of_input = grow(&mut self.input_failures, pos.input as usize);
         of_input.reasons[reason.index()] += 1;
+        let sample = || Sample {
+            pos,
+            reason,
+            text: line[..line.len().min(SAMPLE_BYTES)].to_vec(),
+        };
         if of_input.first.as_ref().is_none_or(|f| pos < f.pos) {
-            let text = line[..line.len().min(SAMPLE_BYTES)].to_vec();
-            of_input.first = Some(Sample { pos, reason, text });
+            of_input.first = Some(sample());
         }
         if self.samples.len() < MAX_SAMPLES || self.samples.last().is_some_and(|s| pos < s.pos) {
-            let text = line[..line.len().min(SAMPLE_BYTES)].to_vec();
             let at = self.samples.partition_point(|s| s.pos < pos);
-            self.samples.insert(at, Sample { pos, reason, text });
+            self.samples.insert(at, sample());
             self.samples.truncate(MAX_SAMPLES);
         }
     }

@@ -11,20 +11,11 @@ use crate::parse::logged::OptionalFields;
 /// The panels of one state.
 #[derive(Default, Clone)]
 pub struct Panels {
-    pub vhosts: Keyed,
-    pub referrers: Keyed,
-    pub sites: Keyed,
-    /// Keyed by [`request_key`]: a URL id and its (method, protocol) kind.
-    pub not_found: Keyed,
-    pub static_files: Keyed,
-    /// Keyed `family\0item`.
-    pub browsers: Keyed,
-    pub systems: Keyed,
-    pub users: Keyed,
-    /// Keyed `family\0item`.
-    pub mime: Keyed,
-    pub tls: Keyed,
-    pub cache: Keyed,
+    /// Every panel's table, at its index in [`NAMES`]: `NOT_FOUND` and `STATIC_FILES`
+    /// keyed by [`request_key`] (a URL id and its method and protocol), `SYSTEMS`,
+    /// `BROWSERS`, `MIME` and `TLS` by [`family_key`] (`family\0item`), the others by
+    /// their text.
+    tables: [Keyed; 11],
     /// Per agent id: its browser and OS ids (`NONE`: not looked at yet, or empty).
     agent_ids: Vec<(u32, u32)>,
     /// Per URL id, in `not_found` and in `static_files`: the kind it was last requested
@@ -35,6 +26,19 @@ pub struct Panels {
     /// Per referrer id: its referring site's id, `NO_SITE`, or `NONE` (not looked at).
     site_of: Vec<u32>,
 }
+
+/// The panels' indices in [`NAMES`] and [`Panels::tables`].
+pub const VHOSTS: usize = 0;
+pub const REFERRERS: usize = 1;
+pub const SITES: usize = 2;
+pub const NOT_FOUND: usize = 3;
+pub const STATIC_FILES: usize = 4;
+pub const SYSTEMS: usize = 5;
+pub const BROWSERS: usize = 6;
+pub const USERS: usize = 7;
+pub const MIME: usize = 8;
+pub const TLS: usize = 9;
+pub const CACHE: usize = 10;
 
 #[derive(Clone, Copy)]
 struct RequestId {
@@ -170,12 +174,11 @@ impl Panels {
         let slot = super::grow_with(&mut self.agent_ids, agent as usize, (NONE, NONE));
         if slot.0 == NONE {
             let d = agents::detect(text)?;
-            let b = self.browsers.keys.intern(&family_key(
+            let b = self.tables[BROWSERS].keys.intern(&family_key(
                 d.browser.family.as_bytes(),
                 d.browser.item.as_bytes(),
             ));
-            let o = self
-                .systems
+            let o = self.tables[SYSTEMS]
                 .keys
                 .intern(&family_key(d.os.family.as_bytes(), d.os.item.as_bytes()));
             *slot = (b, o);
@@ -186,7 +189,7 @@ impl Panels {
     /// Whether agent `agent` (decoded: `text`) is a crawler by GoAccess's tables.
     pub fn is_crawler(&mut self, agent: u32, text: &[u8]) -> bool {
         self.agent_ids(agent, text).is_some_and(|(b, _)| {
-            split_family(self.browsers.keys.get(b)).0 == agents::CRAWLERS.as_bytes()
+            split_family(self.tables[BROWSERS].keys.get(b)).0 == agents::CRAWLERS.as_bytes()
         })
     }
 
@@ -210,17 +213,17 @@ impl Panels {
             }
         };
         if let Some(v) = f.vhost {
-            count(&mut self.vhosts, v);
+            count(&mut self.tables[VHOSTS], v);
         }
         if let Some(r) = f.referer {
             let key = referrer_key(r);
             // Most of a visitor's requests share the referrer it was last recorded under.
             let id = match memo.as_deref() {
-                Some(&last) if last != NONE && self.referrers.keys.get(last) == key => {
-                    self.referrers.count(last, bytes);
+                Some(&last) if last != NONE && self.tables[REFERRERS].keys.get(last) == key => {
+                    self.tables[REFERRERS].count(last, bytes);
                     last
                 }
-                _ => self.referrers.add(key, bytes),
+                _ => self.tables[REFERRERS].add(key, bytes),
             };
             // A visitor recorded under this referrer before has its site recorded too.
             // (A memo comes only with a visitor.)
@@ -233,26 +236,26 @@ impl Panels {
                 None => visitor,
             };
             if let Some(v) = visitor {
-                self.referrers.visit(id, v);
+                self.tables[REFERRERS].visit(id, v);
             }
             let site = super::grow_with(&mut self.site_of, id as usize, NONE);
             if *site == NONE {
                 *site = match referring_site(key) {
-                    Some(s) => self.sites.keys.intern(s),
+                    Some(s) => self.tables[SITES].keys.intern(s),
                     None => NO_SITE,
                 };
             }
             if *site != NO_SITE {
-                self.sites.count(*site, bytes);
+                self.tables[SITES].count(*site, bytes);
                 if let Some(v) = visitor {
-                    self.sites.visit(*site, v);
+                    self.tables[SITES].visit(*site, v);
                 }
             }
         }
         if f.not_found || is_static {
             let (t, ids) = match f.not_found {
-                true => (&mut self.not_found, &mut self.request_ids[0]),
-                false => (&mut self.static_files, &mut self.request_ids[1]),
+                true => (&mut self.tables[NOT_FOUND], &mut self.request_ids[0]),
+                false => (&mut self.tables[STATIC_FILES], &mut self.request_ids[1]),
             };
             let slot = super::grow_with(ids, url as usize, UNSEEN);
             if slot.id == NONE || slot.kind != kind {
@@ -272,7 +275,8 @@ impl Panels {
         if let (Some(agent), Some(text)) = (agent, f.agent)
             && let Some((b, o)) = self.agent_ids(agent, text)
         {
-            for (t, id) in [(&mut self.browsers, b), (&mut self.systems, o)] {
+            for (t, id) in [(BROWSERS, b), (SYSTEMS, o)] {
+                let t = &mut self.tables[t];
                 t.count(id, bytes);
                 if let Some(v) = visitor.filter(|_| first_visit || text == b"-") {
                     t.visit(id, v);
@@ -280,12 +284,12 @@ impl Panels {
             }
         }
         if let Some(u) = f.user {
-            count(&mut self.users, u);
+            count(&mut self.tables[USERS], u);
         }
         if let Some(m) = f.mime
             && let Some(family) = mime_family(m)
         {
-            count(&mut self.mime, &family_key(family.as_bytes(), m));
+            count(&mut self.tables[MIME], &family_key(family.as_bytes(), m));
         }
         if let Some(v) = f.tls_version
             && let Some(family) = tls_family(v)
@@ -294,43 +298,35 @@ impl Panels {
                 Some(c) => [family.as_bytes(), b"/", c].concat(),
                 None => family.as_bytes().to_vec(),
             };
-            count(&mut self.tls, &family_key(family.as_bytes(), &item));
+            count(&mut self.tables[TLS], &family_key(family.as_bytes(), &item));
         }
         if let Some(c) = f.cache {
-            count(&mut self.cache, c);
+            count(&mut self.tables[CACHE], c);
         }
     }
 
     /// Folds `other` in: its URL `u` is `urls[u]` here, its agent `a` is `agents[a]`, its
     /// visitor `v` is `visitors[v]`.
     pub fn merge(&mut self, other: &Panels, urls: &[u32], agents: &[u32], visitors: &[u32]) {
-        for (ours, theirs) in [
-            (&mut self.vhosts, &other.vhosts),
-            (&mut self.referrers, &other.referrers),
-            (&mut self.sites, &other.sites),
-            (&mut self.users, &other.users),
-            (&mut self.mime, &other.mime),
-            (&mut self.tls, &other.tls),
-            (&mut self.cache, &other.cache),
-        ] {
-            ours.merge(theirs, visitors);
+        let rekey = |key: &[u8]| {
+            let (u, k) = unkey(key);
+            request_key(urls[u as usize], k).to_vec()
+        };
+        // Where each of `other`'s keys is here, by panel (not kept for request keys).
+        let mut ids: [Vec<u32>; 11] = Default::default();
+        for (i, (ours, theirs)) in self.tables.iter_mut().zip(&other.tables).enumerate() {
+            match SHAPES[i] {
+                Shape::Request => ours.merge_rekeyed(theirs, visitors, rekey),
+                _ => ids[i] = ours.merge(theirs, visitors),
+            }
         }
-        let browsers = self.browsers.merge(&other.browsers, visitors);
-        let systems = self.systems.merge(&other.systems, visitors);
+        let (browsers, systems) = (&ids[BROWSERS], &ids[SYSTEMS]);
         for (a, &(b, o)) in other.agent_ids.iter().enumerate() {
             if b != NONE {
                 *super::grow_with(&mut self.agent_ids, agents[a] as usize, (NONE, NONE)) =
                     (browsers[b as usize], systems[o as usize]);
             }
         }
-        let rekey = |key: &[u8]| {
-            let (u, k) = unkey(key);
-            request_key(urls[u as usize], k).to_vec()
-        };
-        self.not_found
-            .merge_rekeyed(&other.not_found, visitors, rekey);
-        self.static_files
-            .merge_rekeyed(&other.static_files, visitors, rekey);
     }
 }
 
@@ -387,36 +383,12 @@ pub struct StoredKey<'a> {
 
 impl Panels {
     /// Every panel's table, as [`NAMES`] names them.
-    pub fn tables(&self) -> [&Keyed; 11] {
-        [
-            &self.vhosts,
-            &self.referrers,
-            &self.sites,
-            &self.not_found,
-            &self.static_files,
-            &self.systems,
-            &self.browsers,
-            &self.users,
-            &self.mime,
-            &self.tls,
-            &self.cache,
-        ]
+    pub fn tables(&self) -> &[Keyed; 11] {
+        &self.tables
     }
 
     pub fn table_mut(&mut self, panel: usize) -> &mut Keyed {
-        match panel {
-            0 => &mut self.vhosts,
-            1 => &mut self.referrers,
-            2 => &mut self.sites,
-            3 => &mut self.not_found,
-            4 => &mut self.static_files,
-            5 => &mut self.systems,
-            6 => &mut self.browsers,
-            7 => &mut self.users,
-            8 => &mut self.mime,
-            9 => &mut self.tls,
-            _ => &mut self.cache,
-        }
+        &mut self.tables[panel]
     }
 
     /// Every key of every panel with requests, as stored and in stored order (by key): its
@@ -426,7 +398,7 @@ impl Panels {
         url: impl Fn(u32) -> &'a [u8],
     ) -> Vec<(StoredKey<'a>, &'a Keyed, u32)> {
         let mut keys = Vec::new();
-        for (i, t) in self.tables().into_iter().enumerate() {
+        for (i, t) in self.tables.iter().enumerate() {
             for id in 0..t.len() as u32 {
                 if t.counts.get(id as usize).is_none_or(|c| c.requests == 0) {
                     continue;

@@ -10,6 +10,7 @@ use serde::Serialize;
 pub use geo::GeoTables;
 use insights::{ClientRow, ContentRow, DownloadRow, HeavyHitters, NodeRow, TransferSpeed};
 
+use crate::aggregate::panels::{NOT_FOUND, REFERRERS, STATIC_FILES};
 use crate::aggregate::{Aggregate, Counts, LineCounts};
 use crate::input::{InputError, Source};
 use crate::parse::Failure;
@@ -407,6 +408,7 @@ impl Report {
             .collect();
 
         let geo = geo::build(agg, meta.geo, meta.top);
+        let panel_keys = |panel: usize| agg.panels.tables()[panel].len() as u64;
         Report {
             generator: Generator {
                 name: env!("CARGO_PKG_NAME"),
@@ -423,9 +425,9 @@ impl Report {
                 excluded_requests: lines.excluded,
                 unique_visitors: agg.unique_visitors(),
                 requested_files: agg.requested_files(),
-                unique_referrers: agg.panels.referrers.len() as u64,
-                unique_not_found: agg.panels.not_found.len() as u64,
-                unique_static_files: agg.panels.static_files.len() as u64,
+                unique_referrers: panel_keys(REFERRERS),
+                unique_not_found: panel_keys(NOT_FOUND),
+                unique_static_files: panel_keys(STATIC_FILES),
                 bandwidth_bytes: agg.bandwidth,
                 log_size_bytes: meta.sizes.iter().sum(),
                 first_date: agg.first_day.map(day_to_string),

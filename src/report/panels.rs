@@ -7,7 +7,10 @@ use serde::Serialize;
 use super::text;
 use crate::aggregate::Aggregate;
 use crate::aggregate::keyed::{Keyed, KeyedRow};
-use crate::aggregate::panels::{split_family, unkey};
+use crate::aggregate::panels::{
+    BROWSERS, CACHE, MIME, NOT_FOUND, REFERRERS, SITES, STATIC_FILES, SYSTEMS, TLS, USERS, VHOSTS,
+    split_family, unkey,
+};
 use crate::parse::logged::Logs;
 use crate::parse::request::kind_names;
 
@@ -187,18 +190,18 @@ fn versions(t: &Keyed, n: usize) -> Vec<VersionRow> {
 }
 
 pub fn build(agg: &Aggregate, logs: Logs, n: usize) -> PanelTables {
-    let p = &agg.panels;
+    let p = agg.panels.tables();
     PanelTables {
-        vhosts: top(&p.vhosts, n),
-        referrers: top(&p.referrers, n),
-        referring_sites: top(&p.sites, n),
-        not_found: requests(agg, &p.not_found, n),
-        static_files: requests(agg, &p.static_files, n),
-        operating_systems: versions(&p.systems, n),
-        browsers: versions(&p.browsers, n),
-        remote_users: top(&p.users, n),
+        vhosts: top(&p[VHOSTS], n),
+        referrers: top(&p[REFERRERS], n),
+        referring_sites: top(&p[SITES], n),
+        not_found: requests(agg, &p[NOT_FOUND], n),
+        static_files: requests(agg, &p[STATIC_FILES], n),
+        operating_systems: versions(&p[SYSTEMS], n),
+        browsers: versions(&p[BROWSERS], n),
+        remote_users: top(&p[USERS], n),
         mime_types: logs.mime.then(|| {
-            versions(&p.mime, n)
+            versions(&p[MIME], n)
                 .into_iter()
                 .map(|v| MimeRow {
                     major: v.name,
@@ -210,7 +213,7 @@ pub fn build(agg: &Aggregate, logs: Logs, n: usize) -> PanelTables {
                 .collect()
         }),
         tls: logs.tls.then(|| {
-            versions(&p.tls, n)
+            versions(&p[TLS], n)
                 .into_iter()
                 .map(|v| {
                     let cipher = v
@@ -227,6 +230,6 @@ pub fn build(agg: &Aggregate, logs: Logs, n: usize) -> PanelTables {
                 })
                 .collect()
         }),
-        cache_status: logs.cache.then(|| top(&p.cache, n)),
+        cache_status: logs.cache.then(|| top(&p[CACHE], n)),
     }
 }
