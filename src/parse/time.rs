@@ -241,6 +241,8 @@ enum Fast {
     ClfDate,
     /// `%H:%M:%S`
     ClfTime,
+    /// `%d/%b/%Y:%H:%M:%S %z`: a CLF time as one token (nginx's `$time_local`).
+    ClfFull,
 }
 
 impl TimeFormat {
@@ -254,6 +256,7 @@ impl TimeFormat {
         let fast = match fmt {
             "%d/%b/%Y" => Fast::ClfDate,
             "%H:%M:%S" | "%T" => Fast::ClfTime,
+            "%d/%b/%Y:%H:%M:%S %z" => Fast::ClfFull,
             _ => Fast::None,
         };
         Ok(TimeFormat { items, fast })
@@ -312,6 +315,21 @@ impl TimeFormat {
                 if let Some((h, m, s)) = clf_time(tok) {
                     (parts.hour, parts.minute, parts.second) = (Some(h), Some(m), Some(s));
                     return Some(());
+                }
+            }
+            Fast::ClfFull => {
+                if let Some([date @ .., b':']) = tok.get(..12)
+                    && let Some((y, mo, d)) = clf_date(date)
+                    && let Some([time @ .., b' ']) = tok.get(12..21)
+                    && let Some((h, mi, sec)) = clf_time(time)
+                {
+                    let mut zone = &tok[21..];
+                    if let Some(offset) = utc_offset(&mut zone).filter(|_| zone.is_empty()) {
+                        (parts.year, parts.month, parts.day) = (Some(y), Some(mo), Some(d));
+                        (parts.hour, parts.minute, parts.second) = (Some(h), Some(mi), Some(sec));
+                        parts.offset = Some(offset);
+                        return Some(());
+                    }
                 }
             }
             Fast::None => {}
@@ -1010,6 +1028,33 @@ mod tests {
             let (mut a, mut b) = (Parts::default(), Parts::default());
             proptest::prop_assert_eq!(
                 CLF_DATE.parse_whole(tok.as_bytes(), &mut a).map(|_| a),
+                slow.parse_whole(tok.as_bytes(), &mut b).map(|_| b)
+            );
+        }
+
+        /// The same for a whole CLF time in one token, the zone's shapes included.
+        #[test]
+        fn clf_full_fast_path_equals_interpreter(
+            // Mostly in range, so that most tokens take the fast path.
+            d in proptest::prop_oneof![3 => 1u8..=31, 1 => 0u8..=99],
+            m in proptest::prop_oneof![3 => 0usize..12, 1 => 12usize..14],
+            y in 0u16..=9999,
+            h in proptest::prop_oneof![3 => 0u8..=23, 1 => 0u8..=99],
+            mi in proptest::prop_oneof![3 => 0u8..=59, 1 => 0u8..=99],
+            s in proptest::prop_oneof![3 => 0u8..=61, 1 => 0u8..=99],
+            zone in proptest::prop_oneof![
+                3 => "[+-]([01][0-9]|2[0-3])[0-5][0-9]",
+                1 => "(Z|[+-][0-9]{2}:?[0-9]{0,2}|[+-][0-9]{4}|-?[A-Z]{1,3})",
+            ],
+            sep in proptest::prop_oneof![3 => " ", 1 => "(  |:|)"],
+        ) {
+            let names = ["Jan","Feb","Mar","Apr","May","Jun","Jul","Aug","Sep","Oct","Nov","Dec","Foo","Ja1"];
+            let tok = format!("{d:02}/{}/{y:04}:{h:02}:{mi:02}:{s:02}{sep}{zone}", names[m]);
+            let fast = TimeFormat::compile("%d/%b/%Y:%H:%M:%S %z").unwrap();
+            let slow = TimeFormat { fast: Fast::None, ..fast.clone() };
+            let (mut a, mut b) = (Parts::default(), Parts::default());
+            proptest::prop_assert_eq!(
+                fast.parse_whole(tok.as_bytes(), &mut a).map(|_| a),
                 slow.parse_whole(tok.as_bytes(), &mut b).map(|_| b)
             );
         }
