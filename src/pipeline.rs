@@ -197,7 +197,7 @@ pub fn run(cfg: &Config) -> Outcome {
         if cfg.by_node {
             let input_formats: Vec<InputFormat> =
                 group.iter().map(|&i| formats.describe(i)).collect();
-            let name = formats.name();
+            let name = formats.name_of(group.iter().copied());
             let meta = log_meta(
                 cfg,
                 &name,
@@ -206,7 +206,7 @@ pub fn run(cfg: &Config) -> Outcome {
                 &read_errors,
                 &input_formats,
                 &nodes,
-                (0..part_sources.len()).map(|i| formats.program(i)),
+                group.iter().map(|&i| formats.program(i)),
             );
             by_node.push(NodeReport {
                 node: nodes[node_of[group[0]] as usize].clone(),

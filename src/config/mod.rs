@@ -420,7 +420,7 @@ impl Config {
             }
             let f = Format::from_path(p).with_context(|| {
                 format!(
-                    "{}: unknown output format (use .json, .txt, .html, .md or .parquet)",
+                    "{}: unknown output format (use .json, .txt, .html, .md, .csv or .parquet)",
                     p.display()
                 )
             })?;

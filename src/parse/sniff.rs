@@ -151,10 +151,18 @@ impl Formats {
     /// The format the whole run was read with: the given one, else the one every input
     /// sniffed as, else `mixed: ...`.
     pub fn name(&self) -> String {
+        self.name_of(0..self.chosen.len())
+    }
+
+    /// As [`Formats::name`], for inputs `inputs` alone (a node's).
+    pub fn name_of(&self, inputs: impl IntoIterator<Item = usize>) -> String {
         if let Some(p) = &self.given {
             return p.name.clone();
         }
-        run_name(self.names().iter().map(String::as_str))
+        let names: Vec<String> = (inputs.into_iter())
+            .filter_map(|i| self.describe(i).log_format)
+            .collect();
+        run_name(names.iter().map(String::as_str))
     }
 
     /// The distinct formats inputs were read with, sorted.

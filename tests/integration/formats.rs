@@ -57,6 +57,40 @@ fn every_format_sniffed_and_named() {
     }
 }
 
+/// `--by-node` with a different sniffed format per node: each node's report names its own
+/// format and shows the panels and speeds its format logs (they were the first inputs').
+#[test]
+fn by_node_reports_name_each_nodes_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (node, format) in [("hlz", "combined"), ("wlg", "caddy")] {
+        std::fs::create_dir(tmp.path().join(node)).unwrap();
+        generate_as(&tmp.path().join(node).join("access.log"), format, 500, 3);
+    }
+    let r = report(&["--no-geoip", "--by-node", tmp.path().to_str().unwrap()]);
+    assert_eq!(r["log_format"], "mixed: CADDY, COMBINED");
+    assert!(r["mime_types"].is_array());
+    let nodes: Vec<_> = (r["by_node"].as_array().unwrap().iter())
+        .map(|n| {
+            let node = n["node"].as_str().unwrap().to_string();
+            let format = n["log_format"].as_str().unwrap().to_string();
+            (
+                node,
+                format,
+                n["mime_types"].is_array(),
+                n["transfer_speed"].is_null(),
+            )
+        })
+        .collect();
+    let owned = |n: &str, f: &str, mime, no_speeds| (n.to_string(), f.to_string(), mime, no_speeds);
+    assert_eq!(
+        nodes,
+        [
+            owned("hlz", "COMBINED", false, true),
+            owned("wlg", "CADDY", true, false),
+        ]
+    );
+}
+
 /// `%{sec}t` and friends are read (they used to make every line fail, silently).
 #[test]
 fn epoch_times_and_pieces() {
