@@ -702,15 +702,7 @@ impl Gen {
 
     /// Writes one hostile line: either a failure, a skipped line, or an odd but valid request.
     fn hostile(&mut self, out: &mut Vec<u8>, day: (u16, u8, u8), secs: u32) {
-        let d = format!(
-            "{:02}/{}/{}:{:02}:{:02}:{:02} +1300",
-            day.2,
-            MONTHS[day.1 as usize - 1],
-            day.0,
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60
-        );
+        let d = clf_time(day, secs);
         let t = &mut self.truth;
         let odd = |g: &mut Gen,
                    out: &mut Vec<u8>,
@@ -998,6 +990,15 @@ const HEADERS: &[(Encoding, &str)] = &[
     ),
 ];
 
+/// `dd/Mon/yyyy:HH:MM:SS +1300`: second `secs` of `day` as common logs write it.
+fn clf_time((y, mo, d): (u16, u8, u8), secs: u32) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    format!(
+        "{d:02}/{}/{y}:{h:02}:{m:02}:{s:02} +1300",
+        MONTHS[mo as usize - 1]
+    )
+}
+
 impl Gen {
     /// Writes one request in the chosen format. What a format cannot carry (a request
     /// with no method where it logs the method apart) is written as a combined line,
@@ -1006,10 +1007,7 @@ impl Gen {
         let eol: &[u8] = if e.crlf { b"\r\n" } else { b"\n" };
         let (h, m, sec) = (e.secs / 3600, e.secs / 60 % 60, e.secs % 60);
         let (y, mo, d) = e.day;
-        let clf = format!(
-            "{d:02}/{}/{y}:{h:02}:{m:02}:{sec:02} +1300",
-            MONTHS[mo as usize - 1]
-        );
+        let clf = clf_time(e.day, e.secs);
         let size: u64 = e.size.parse().unwrap_or(0);
         let vhost = [
             "mirror.fsmg.org.nz",
