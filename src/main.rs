@@ -77,7 +77,7 @@ fn main() -> ExitCode {
     });
     for (format, path) in &cfg.outputs {
         let text = match (&sponsor, format) {
-            (Some(blocks), Format::Html) => sponsor::html(blocks),
+            (Some(blocks), Format::Html) => sponsor::html(blocks, &outcome.report),
             (Some(blocks), _) => sponsor::markdown(blocks),
             (None, format) => format.render(&outcome.report),
         };

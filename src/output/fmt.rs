@@ -38,25 +38,92 @@ pub fn percent(part: u64, whole: u64) -> String {
     format!("{:.2}%", part as f64 * 100.0 / whole as f64)
 }
 
+/// What a number counts: the dashboard's "others" rows add up requests and bytes, never
+/// visitors (a visitor can be in several rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    Requests,
+    Visitors,
+    Bytes,
+    /// Any other count (completed downloads, responses): shown, not added up.
+    Other,
+}
+
+/// A table cell: what it shows, and for the dashboard what it sorts by.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A count, bytes shown in binary units.
+    Count(Metric, u64),
+    /// `part` as a share of `whole`.
+    Share(Metric, u64, u64),
+    /// Bytes per second.
+    Rate(u64),
+}
+
+impl Cell {
+    pub fn requests(n: u64) -> Cell {
+        Cell::Count(Metric::Requests, n)
+    }
+    pub fn visitors(n: u64) -> Cell {
+        Cell::Count(Metric::Visitors, n)
+    }
+    pub fn bytes(n: u64) -> Cell {
+        Cell::Count(Metric::Bytes, n)
+    }
+    pub fn count(n: u64) -> Cell {
+        Cell::Count(Metric::Other, n)
+    }
+
+    /// The number the cell stands for (a share as a fraction), or none for text.
+    pub fn value(&self) -> Option<f64> {
+        match *self {
+            Cell::Text(_) => None,
+            Cell::Count(_, n) | Cell::Rate(n) => Some(n as f64),
+            Cell::Share(_, _, 0) => Some(0.0),
+            Cell::Share(_, part, whole) => Some(part as f64 / whole as f64),
+        }
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl std::fmt::Display for Cell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Cell::Text(ref s) => f.write_str(s),
+            Cell::Count(Metric::Bytes, n) => f.write_str(&human_bytes(n)),
+            Cell::Count(_, n) => f.write_str(&thousands(n)),
+            Cell::Share(_, part, whole) => f.write_str(&percent(part, whole)),
+            Cell::Rate(n) => write!(f, "{}/s", human_bytes(n)),
+        }
+    }
+}
+
 /// A row of a panel like GoAccess's: the `labels` cells, then requests, visitors and
 /// bandwidth, each with its share of the report's whole.
 pub fn shares(
     r: &Report,
-    mut labels: Vec<String>,
+    labels: Vec<String>,
     requests: u64,
     visitors: u64,
     bytes: u64,
-) -> Vec<String> {
+) -> Vec<Cell> {
     let s = &r.summary;
-    labels.extend([
-        thousands(requests),
-        percent(requests, s.valid_requests),
-        thousands(visitors),
-        percent(visitors, s.unique_visitors),
-        human_bytes(bytes),
-        percent(bytes, s.bandwidth_bytes),
+    let mut cells: Vec<Cell> = labels.into_iter().map(Cell::Text).collect();
+    cells.extend([
+        Cell::requests(requests),
+        Cell::Share(Metric::Requests, requests, s.valid_requests),
+        Cell::visitors(visitors),
+        Cell::Share(Metric::Visitors, visitors, s.unique_visitors),
+        Cell::bytes(bytes),
+        Cell::Share(Metric::Bytes, bytes, s.bandwidth_bytes),
     ]);
-    labels
+    cells
 }
 
 /// The header of [`shares`] rows with `labels` first.
@@ -68,7 +135,8 @@ pub fn shares_header(labels: &[&'static str]) -> Vec<&'static str> {
     .concat()
 }
 
-/// GoAccess's "Traffic insights" numbers, labelled as it labels them.
+/// GoAccess's "Traffic insights" numbers, labelled as it labels them but in plain words
+/// ("Data Sent" for its "Tx. Amount").
 pub fn headline(r: &Report) -> Vec<(&'static str, String)> {
     let s = &r.summary;
     vec![
@@ -78,7 +146,7 @@ pub fn headline(r: &Report) -> Vec<(&'static str, String)> {
         ("Unique Visitors", thousands(s.unique_visitors)),
         ("Requested Files", thousands(s.requested_files)),
         ("Log Size", human_bytes(s.log_size_bytes)),
-        ("Tx. Amount", human_bytes(s.bandwidth_bytes)),
+        ("Data Sent", human_bytes(s.bandwidth_bytes)),
     ]
 }
 

@@ -1,116 +1,367 @@
 //! HTML dashboard (`-o report.html`, `--format html`): one self-contained page in the
-//! spirit of GoAccess's, with inline CSS and SVG and no request to anywhere, readable with
-//! scripts off, from `file://`, mailed or printed.
+//! spirit of GoAccess's, with inline CSS, SVG charts and map and one small script, no
+//! request to anywhere, complete with scripts off, from `file://`, mailed or printed.
 //!
 //! The page is rendered by askama from `templates/dashboard.html`, which escapes every
 //! value: paths, user agents, AS names and failed lines come from the log, i.e. from anyone,
-//! and must stay text. Numbers are formatted here, as in the terminal report.
+//! and must stay text. A Content-Security-Policy allows only the page's own style and
+//! script (by their hashes, computed by `build.rs`), so that nothing else could run or load
+//! even if escaping failed somewhere. Numbers are formatted here, as in the terminal.
+//!
+//! Every table shows its top `--top` rows and an "others" row; the rest of the rows the
+//! report has are one click away (a checkbox, so it works without the script). The script
+//! only makes headers sort.
 
 use askama::Template;
 
-use super::fmt::{headline, human_bytes, percent, period, shares, shares_header, thousands};
+use super::chart::{self, Chart};
+use super::fmt::{Cell, Metric, headline, human_bytes, percent, period, shares, shares_header};
+use super::insights::{self, Panel};
+use super::map::{self, WorldMap};
 use crate::report::Report;
+use crate::report::panels::Whole;
 
-/// One table row: its cells (the first is a label) and a CSS class.
-pub struct Row {
-    pub cells: Vec<String>,
-    pub class: &'static str,
+/// The pages' scripts and styles, and their CSP hashes (`build.rs`).
+pub mod assets {
+    include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+}
+const SCRIPT: &str = include_str!("../../templates/dashboard.js");
+const STYLE: &str = include_str!("../../templates/dashboard.css");
+/// The style of the charts and the map, shared with the sponsor page.
+pub const FIGURES: &str = include_str!("../../templates/figures.css");
+
+/// A cell as shown, with the number it sorts by.
+pub struct HtmlCell {
+    pub text: String,
+    pub value: Option<String>,
 }
 
-impl Row {
-    fn new(cells: Vec<String>) -> Row {
-        Row { cells, class: "" }
-    }
-    fn class(mut self, class: &'static str) -> Row {
-        self.class = class;
-        self
-    }
+pub struct HtmlRow {
+    pub cells: Vec<HtmlCell>,
+    /// Beyond the top rows: shown with "show all".
+    pub more: bool,
 }
 
-pub struct Table {
+pub struct HtmlTable {
     pub id: &'static str,
     pub title: &'static str,
-    pub head: Vec<&'static str>,
-    pub rows: Vec<Row>,
+    /// Header cells, and whether the column is numeric (sorts largest first).
+    pub head: Vec<(&'static str, bool)>,
+    pub rows: Vec<HtmlRow>,
+    pub top: usize,
+    /// Rows beyond the top ones.
+    pub more: usize,
+    /// Too many columns to share a row of the grid.
+    pub wide: bool,
+    /// What the top rows leave of the panel's whole, and what all its rows here leave.
+    pub others_top: Option<Vec<String>>,
+    pub others_all: Option<Vec<String>>,
     /// Lines under the table (failed-line samples).
     pub notes: Vec<String>,
 }
 
-impl Table {
-    fn new(id: &'static str, title: &'static str, head: &[&'static str]) -> Table {
-        Table {
+/// The "others" row of a panel of which `shown` rows are on screen: the rest of its
+/// whole, requests and bytes (visitors do not add up), or none when nothing is left.
+fn others(p: &Panel, shown: usize) -> Option<Vec<String>> {
+    let w: Whole = p.whole?;
+    let rows = &p.rows[..shown.min(p.rows.len())];
+    let column = |j: usize, m: Metric| -> u64 {
+        (rows.iter())
+            .map(|row| match row.get(j) {
+                Some(&Cell::Count(k, n)) if k == m => n,
+                _ => 0,
+            })
+            .sum()
+    };
+    let first = p.rows.first()?;
+    let (mut requests, mut bytes) = (w.requests, w.bytes);
+    for (j, c) in first.iter().enumerate() {
+        match c {
+            Cell::Count(Metric::Requests, _) => {
+                requests = requests.saturating_sub(column(j, Metric::Requests))
+            }
+            Cell::Count(Metric::Bytes, _) => bytes = bytes.saturating_sub(column(j, Metric::Bytes)),
+            _ => {}
+        }
+    }
+    let keys = w.keys.map(|k| k.saturating_sub(rows.len() as u64));
+    if requests == 0 && bytes == 0 || keys == Some(0) {
+        return None;
+    }
+    let cells = first.iter().enumerate().map(|(j, c)| match (j, c) {
+        (0, _) => match keys {
+            Some(k) => format!("Others ({})", super::fmt::thousands(k)),
+            None => "Others".into(),
+        },
+        (_, Cell::Count(Metric::Requests, _)) => super::fmt::thousands(requests),
+        (_, Cell::Count(Metric::Bytes, _)) => human_bytes(bytes),
+        (_, Cell::Share(Metric::Requests, _, whole)) => percent(requests, *whole),
+        (_, Cell::Share(Metric::Bytes, _, whole)) => percent(bytes, *whole),
+        (_, Cell::Count(Metric::Visitors, _) | Cell::Share(Metric::Visitors, ..)) => "—".into(),
+        _ => String::new(),
+    });
+    Some(cells.collect())
+}
+
+/// Tables with more columns than this take a whole row of the grid (their numbers would
+/// not fit half of a 1280 px screen).
+const WIDE_COLUMNS: usize = 7;
+
+fn table(p: Panel, top: usize) -> HtmlTable {
+    let numeric = |j: usize| {
+        (p.rows.first())
+            .and_then(|r| r.get(j))
+            .is_some_and(|c| c.value().is_some())
+    };
+    let head = (p.head.iter().enumerate())
+        .map(|(j, h)| (*h, numeric(j)))
+        .collect();
+    let more = p.rows.len().saturating_sub(top);
+    let others_top = others(&p, top);
+    let others_all = match more {
+        0 => None,
+        _ => others(&p, p.rows.len()),
+    };
+    let rows = (p.rows.iter().enumerate())
+        .map(|(i, row)| HtmlRow {
+            cells: row
+                .iter()
+                .map(|c| HtmlCell {
+                    text: c.to_string(),
+                    value: c.value().map(|v| v.to_string()),
+                })
+                .collect(),
+            more: i >= top,
+        })
+        .collect();
+    HtmlTable {
+        id: p.id,
+        title: p.title,
+        head,
+        rows,
+        top,
+        more,
+        wide: p.head.len() > WIDE_COLUMNS,
+        others_top,
+        others_all,
+        notes: Vec::new(),
+    }
+}
+
+/// A part of the page with its place in the navigation.
+pub struct Section {
+    pub id: &'static str,
+    pub nav: &'static str,
+    pub charts: Vec<Chart>,
+    pub map: Option<WorldMap>,
+    pub tables: Vec<HtmlTable>,
+}
+
+impl Section {
+    fn new(id: &'static str, nav: &'static str) -> Section {
+        Section {
             id,
-            title,
-            head: head.to_vec(),
-            rows: Vec::new(),
-            notes: Vec::new(),
+            nav,
+            charts: Vec::new(),
+            map: None,
+            tables: Vec::new(),
         }
     }
 }
 
-/// A bar chart of requests with a line of visitors, in SVG user units.
-pub struct Chart {
-    pub title: &'static str,
-    pub bars: Vec<Bar>,
-    /// `x,y` pairs of the visitors line.
-    pub line: String,
-    pub max_label: String,
-    pub first_label: String,
-    pub last_label: String,
-}
+/// The report's own tables (the insight panels come from [`insights::panels`]).
+fn base_panels(r: &Report) -> Vec<Panel> {
+    let s = &r.summary;
+    let mut out = Vec::new();
+    let whole = |keys: usize| Some(Whole::of(r, Some(keys as u64)));
 
-pub struct Bar {
-    pub x: String,
-    pub y: String,
-    pub w: String,
-    pub h: String,
-    pub tip: String,
-}
-
-pub const CHART_W: f64 = 1000.0;
-pub const CHART_H: f64 = 200.0;
-
-/// Points: (label, requests, visitors).
-fn chart(title: &'static str, points: &[(String, u64, u64)]) -> Chart {
-    let max_r = points.iter().map(|p| p.1).max().unwrap_or(0).max(1) as f64;
-    let max_v = points.iter().map(|p| p.2).max().unwrap_or(0).max(1) as f64;
-    let step = CHART_W / points.len().max(1) as f64;
-    let bars = points
-        .iter()
-        .enumerate()
-        .map(|(i, (label, requests, visitors))| {
-            let h = *requests as f64 / max_r * CHART_H;
-            Bar {
-                x: format!("{:.1}", i as f64 * step + step * 0.1),
-                y: format!("{:.1}", CHART_H - h),
-                w: format!("{:.1}", step * 0.8),
-                h: format!("{h:.1}"),
-                tip: format!(
-                    "{label}: {} requests, {} visitors",
-                    thousands(*requests),
-                    thousands(*visitors)
-                ),
-            }
+    // Most recent first, as GoAccess lists them.
+    let mut p = insights::panel(
+        "days",
+        "Requests per day",
+        &["Date", "Requests", "Visitors", "Bandwidth"],
+    );
+    p.rows = (r.days.iter().rev())
+        .map(|d| {
+            vec![
+                Cell::Text(d.date.clone()),
+                Cell::requests(d.requests),
+                Cell::visitors(d.visitors),
+                Cell::bytes(d.bytes),
+            ]
         })
         .collect();
-    let line = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let x = i as f64 * step + step / 2.0;
-            let y = CHART_H - p.2 as f64 / max_v * CHART_H * 0.95;
-            format!("{x:.1},{y:.1}")
+    p.whole = whole(r.days.len());
+    out.push(p);
+
+    // The hours the most requests came in; the chart shows them in order.
+    let mut p = insights::panel(
+        "hours",
+        "Busiest hours",
+        &["Hour", "Requests", "Visitors", "Bandwidth"],
+    );
+    let mut hours: Vec<_> = r.hours.iter().filter(|h| h.requests > 0).collect();
+    hours.sort_by(|a, b| b.requests.cmp(&a.requests).then(a.hour.cmp(&b.hour)));
+    p.rows = (hours.iter())
+        .map(|h| {
+            vec![
+                Cell::Text(format!("{:02}:00", h.hour)),
+                Cell::requests(h.requests),
+                Cell::visitors(h.visitors),
+                Cell::bytes(h.bytes),
+            ]
         })
-        .collect::<Vec<_>>()
-        .join(" ");
-    Chart {
-        title,
-        bars,
-        line,
-        max_label: thousands(max_r as u64),
-        first_label: points.first().map(|p| p.0.clone()).unwrap_or_default(),
-        last_label: points.last().map(|p| p.0.clone()).unwrap_or_default(),
+        .collect();
+    p.whole = whole(hours.len());
+    out.push(p);
+
+    let mut p = insights::panel("projects", "Projects", &shares_header(&["Project"]));
+    for x in &r.projects {
+        p.rows.push(shares(
+            r,
+            vec![x.name.clone()],
+            x.requests,
+            x.visitors,
+            x.bytes,
+        ));
     }
+    p.whole = whole(r.projects.len());
+    out.push(p);
+
+    if !r.geo.geoip.is_empty() {
+        let mut p = insights::panel("continents", "Continents", &shares_header(&["Continent"]));
+        for c in &r.geo.continents {
+            let label = vec![format!("{} {}", c.code, c.name)];
+            p.rows
+                .push(shares(r, label, c.requests, c.visitors, c.bytes));
+        }
+        p.whole = whole(r.geo.continents.len());
+        out.push(p);
+
+        let mut p = insights::panel("countries", "Countries", &shares_header(&["Country"]));
+        for c in &r.geo.countries {
+            let label = vec![format!("{} {}", c.code, c.name)];
+            p.rows
+                .push(shares(r, label, c.requests, c.visitors, c.bytes));
+        }
+        p.whole = whole(r.geo.countries.len());
+        out.push(p);
+
+        let mut p = insights::panel("networks", "Networks", &shares_header(&["Network"]));
+        for a in &r.geo.asns {
+            let name = match a.asn {
+                0 => a.org.clone(),
+                n => format!("AS{n} {}", a.org),
+            };
+            p.rows
+                .push(shares(r, vec![name], a.requests, a.visitors, a.bytes));
+        }
+        p.whole = whole(r.geo.asns.len());
+        out.push(p);
+    }
+
+    let mut p = insights::panel(
+        "status",
+        "Status codes",
+        &["Status", "Requests", "%", "Bandwidth"],
+    );
+    p.rows = (r.status_codes.iter())
+        .map(|c| {
+            vec![
+                Cell::Text(c.code.to_string()),
+                Cell::requests(c.requests),
+                Cell::Share(Metric::Requests, c.requests, s.valid_requests),
+                Cell::bytes(c.bytes),
+            ]
+        })
+        .collect();
+    p.whole = whole(r.status_codes.len());
+    out.push(p);
+
+    let mut p = insights::panel("files", "Requested files", &shares_header(&["Path"]));
+    for f in &r.files {
+        p.rows.push(shares(
+            r,
+            vec![f.path.clone()],
+            f.requests,
+            f.visitors,
+            f.bytes,
+        ));
+    }
+    p.whole = Some(Whole::of(r, Some(s.requested_files)));
+    out.push(p);
+
+    let mut p = insights::panel("ip-versions", "IP versions", &shares_header(&["Version"]));
+    for v in &r.ip_versions {
+        let name = match v.version {
+            0 => "unknown".to_string(),
+            n => format!("IPv{n}"),
+        };
+        p.rows
+            .push(shares(r, vec![name], v.requests, v.visitors, v.bytes));
+    }
+    p.whole = whole(r.ip_versions.len());
+    out.push(p);
+    out
+}
+
+/// The section a panel is shown in, by its id (sections' ids are not panels').
+fn section_of(id: &str) -> &'static str {
+    match id {
+        "days" | "hours" => "by-time",
+        "projects" | "content" | "downloads" => "by-project",
+        "continents" | "countries" | "ipv6" => "by-place",
+        "networks" | "heavy-networks" | "speed" => "by-network",
+        "clients" | "operating-systems" | "browsers" | "ip-versions" | "heavy-bytes"
+        | "heavy-requests" | "nodes" | "remote-users" => "by-client",
+        _ => "by-request",
+    }
+}
+
+fn sections(r: &Report) -> Vec<Section> {
+    let mut out = vec![
+        Section::new("by-time", "Days"),
+        Section::new("by-project", "Projects"),
+        Section::new("by-place", "Geo"),
+        Section::new("by-network", "Networks"),
+        Section::new("by-client", "Clients"),
+        Section::new("by-request", "Requests"),
+        Section::new("by-failure", "Failed lines"),
+    ];
+    out[0].charts = vec![
+        chart::days("Requests and visitors per day", &r.days),
+        chart::hours("Requests and visitors by hour of day", &r.hours),
+    ];
+    if !r.geo.geoip.is_empty() {
+        out[2].map = Some(map::build(r));
+    }
+    let top = r.top.max(1);
+    for p in base_panels(r).into_iter().chain(insights::panels(r)) {
+        if p.rows.is_empty() {
+            continue;
+        }
+        let id = section_of(p.id);
+        if let Some(s) = out.iter_mut().find(|s| s.id == id) {
+            s.tables.push(table(p, top));
+        }
+    }
+    if r.failed.count > 0 {
+        let mut p = insights::panel(
+            "failed-reasons",
+            "Failed lines by reason",
+            &["Reason", "Lines"],
+        );
+        p.rows = (r.failed.reasons.iter())
+            .map(|f| vec![Cell::Text(f.reason.to_string()), Cell::count(f.count)])
+            .collect();
+        let mut t = table(p, top);
+        t.notes = (r.failed.samples.iter())
+            .map(|f| format!("{}:{}: {}: {}", f.file, f.line, f.reason, f.text))
+            .collect();
+        out[6].tables.push(t);
+    }
+    out.retain(|s| !s.tables.is_empty() || !s.charts.is_empty() || s.map.is_some());
+    out
 }
 
 #[derive(Template)]
@@ -118,206 +369,32 @@ fn chart(title: &'static str, points: &[(String, u64, u64)]) -> Chart {
 struct Dashboard<'a> {
     title: &'a str,
     period: String,
+    csp: String,
+    figures: &'static str,
+    style: &'static str,
+    script: &'static str,
     cards: Vec<(&'static str, String)>,
-    charts: Vec<Chart>,
-    tables: Vec<Table>,
+    sections: Vec<Section>,
     sources: Vec<String>,
     version: &'a str,
 }
 
-/// "Others": what the rows shown leave of the totals (visitors do not add up, so none).
-fn others(r: &Report, requests: u64, bytes: u64, label: &str) -> Row {
-    let (s, mut cells) = (&r.summary, vec![label.to_string()]);
-    let (requests, bytes) = (
-        s.valid_requests.saturating_sub(requests),
-        s.bandwidth_bytes.saturating_sub(bytes),
-    );
-    cells.extend([
-        thousands(requests),
-        percent(requests, s.valid_requests),
-        "—".into(),
-        String::new(),
-        human_bytes(bytes),
-        percent(bytes, s.bandwidth_bytes),
-    ]);
-    Row::new(cells).class("others")
+/// A page's Content-Security-Policy: nothing but its own styles and script, by hash. Made
+/// of constants only, so templates show it unescaped.
+pub fn csp(styles: &[&str], script: Option<&str>) -> String {
+    let quoted = |h: &&str| format!("'{h}'");
+    let styles: Vec<String> = styles.iter().map(quoted).collect();
+    let script = script.map_or("'none'".to_string(), |h| quoted(&h));
+    format!(
+        "default-src 'none'; style-src {}; script-src {script}; img-src 'none'; \
+         base-uri 'none'; form-action 'none'",
+        styles.join(" ")
+    )
 }
 
-fn tables(r: &Report) -> Vec<Table> {
-    let s = &r.summary;
-    let mut out = Vec::new();
-
-    let mut t = Table::new(
-        "days",
-        "Requests per day",
-        &["Date", "Requests", "Visitors", "Bandwidth"],
-    );
-    t.rows = r
-        .days
-        .iter()
-        .map(|d| {
-            Row::new(vec![
-                d.date.clone(),
-                thousands(d.requests),
-                thousands(d.visitors),
-                human_bytes(d.bytes),
-            ])
-        })
-        .collect();
-    out.push(t);
-
-    let mut t = Table::new("projects", "Projects", &shares_header(&["Project"]));
-    for p in &r.projects {
-        let label = vec![p.name.clone()];
-        let cells = shares(r, label, p.requests, p.visitors, p.bytes);
-        t.rows.push(Row::new(cells));
-    }
-    out.push(t);
-
-    if !r.geo.geoip.is_empty() {
-        let mut t = Table::new(
-            "geo",
-            "Geo location",
-            &shares_header(&["Continent / country"]),
-        );
-        for c in &r.geo.continents {
-            let label = vec![format!("{} {}", c.code, c.name)];
-            let cells = shares(r, label, c.requests, c.visitors, c.bytes);
-            t.rows.push(Row::new(cells).class("group"));
-            for k in r.geo.countries_of(&c.code) {
-                let label = vec![format!("{} {}", k.code, k.name)];
-                let cells = shares(r, label, k.requests, k.visitors, k.bytes);
-                t.rows.push(Row::new(cells).class("sub"));
-            }
-        }
-        out.push(t);
-
-        let mut t = Table::new("networks", "Networks", &shares_header(&["Network"]));
-        let (top, rest) = r.geo.asns.split_at(r.geo.top_asns());
-        for a in top {
-            let name = match a.asn {
-                0 => a.org.clone(),
-                n => format!("AS{n} {}", a.org),
-            };
-            let label = vec![name];
-            let cells = shares(r, label, a.requests, a.visitors, a.bytes);
-            t.rows.push(Row::new(cells));
-        }
-        if !rest.is_empty() {
-            let shown = |f: fn(&crate::report::geo::AsnRow) -> u64| top.iter().map(f).sum();
-            let label = format!("{} other networks", thousands(rest.len() as u64));
-            t.rows
-                .push(others(r, shown(|a| a.requests), shown(|a| a.bytes), &label));
-        }
-        out.push(t);
-    }
-
-    let mut t = Table::new(
-        "status",
-        "Status codes",
-        &["Status", "Requests", "%", "Bandwidth"],
-    );
-    t.rows = r
-        .status_codes
-        .iter()
-        .map(|c| {
-            Row::new(vec![
-                c.code.to_string(),
-                thousands(c.requests),
-                percent(c.requests, s.valid_requests),
-                human_bytes(c.bytes),
-            ])
-        })
-        .collect();
-    out.push(t);
-
-    let mut t = Table::new("files", "Top requested files", &shares_header(&["Path"]));
-    for f in &r.files {
-        let label = vec![f.path.clone()];
-        let cells = shares(r, label, f.requests, f.visitors, f.bytes);
-        t.rows.push(Row::new(cells));
-    }
-    let shown_requests: u64 = r.files.iter().map(|f| f.requests).sum();
-    if shown_requests < s.valid_requests {
-        let shown_bytes = r.files.iter().map(|f| f.bytes).sum();
-        t.rows
-            .push(others(r, shown_requests, shown_bytes, "Other files"));
-    }
-    out.push(t);
-
-    let mut t = Table::new(
-        "hours",
-        "Hours",
-        &["Hour", "Requests", "Visitors", "Bandwidth"],
-    );
-    t.rows = r
-        .hours
-        .iter()
-        .filter(|h| h.requests > 0)
-        .map(|h| {
-            Row::new(vec![
-                format!("{:02}", h.hour),
-                thousands(h.requests),
-                thousands(h.visitors),
-                human_bytes(h.bytes),
-            ])
-        })
-        .collect();
-    out.push(t);
-
-    let mut t = Table::new("ip-versions", "IP versions", &shares_header(&["Version"]));
-    for v in &r.ip_versions {
-        let name = match v.version {
-            0 => "unknown".to_string(),
-            n => format!("IPv{n}"),
-        };
-        let label = vec![name];
-        let cells = shares(r, label, v.requests, v.visitors, v.bytes);
-        t.rows.push(Row::new(cells));
-    }
-    out.push(t);
-
-    for p in super::insights::panels(r) {
-        let mut t = Table::new(p.id, p.title, &p.head);
-        t.rows = p.rows.into_iter().map(Row::new).collect();
-        out.push(t);
-    }
-
-    if r.failed.count > 0 {
-        let mut t = Table::new("failed", "Failed lines", &["Reason", "Lines"]);
-        t.rows = r
-            .failed
-            .reasons
-            .iter()
-            .map(|f| Row::new(vec![f.reason.to_string(), thousands(f.count)]))
-            .collect();
-        t.notes = r
-            .failed
-            .samples
-            .iter()
-            .map(|f| format!("{}:{}: {}: {}", f.file, f.line, f.reason, f.text))
-            .collect();
-        out.push(t);
-    }
-    out
-}
-
-pub fn render(r: &Report) -> String {
-    let cards = headline(r);
-    let days: Vec<(String, u64, u64)> = r
-        .days
-        .iter()
-        .map(|d| (d.date.clone(), d.requests, d.visitors))
-        .collect();
-    let hours: Vec<(String, u64, u64)> = r
-        .hours
-        .iter()
-        .map(|h| (format!("{:02}h", h.hour), h.requests, h.visitors))
-        .collect();
-    let mut sources: Vec<String> = r
-        .geo
-        .geoip
-        .iter()
+/// Where the numbers come from: databases and inputs.
+fn sources(r: &Report) -> Vec<String> {
+    let mut out: Vec<String> = (r.geo.geoip.iter())
         .map(|d| {
             let mut line = format!(
                 "{} data: {} ({}, built {})",
@@ -329,32 +406,102 @@ pub fn render(r: &Report) -> String {
             line
         })
         .collect();
-    sources.extend(r.inputs.iter().map(|i| {
+    out.extend(r.inputs.iter().map(|i| {
         let mut line = format!(
             "Input {}: {} lines, {} valid, {} failed",
             i.path,
-            thousands(i.lines.lines),
-            thousands(i.lines.valid),
-            thousands(i.lines.failed)
+            super::fmt::thousands(i.lines.lines),
+            super::fmt::thousands(i.lines.valid),
+            super::fmt::thousands(i.lines.failed)
         );
         if let Some(e) = &i.error {
             line.push_str(&format!(" — {e}"));
         }
         line
     }));
+    out
+}
+
+pub fn render(r: &Report) -> String {
     let page = Dashboard {
         title: r.title.as_deref().unwrap_or("Traffic insights"),
         period: period(r),
-        cards,
-        charts: vec![
-            chart("Requests and visitors per day", &days),
-            chart("Requests and visitors per hour", &hours),
-        ],
-        tables: tables(r),
-        sources,
+        csp: csp(
+            &[assets::FIGURES_CSS, assets::DASHBOARD_CSS],
+            Some(assets::DASHBOARD_JS),
+        ),
+        figures: FIGURES,
+        style: STYLE,
+        script: SCRIPT,
+        cards: headline(r),
+        sections: sections(r),
+        sources: sources(r),
         version: r.generator.version,
     };
     // Rendering into a String only fails if a value's Display fails; ours cannot.
     page.render()
         .unwrap_or_else(|e| format!("<!doctype html><title>error</title>{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panel(rows: &[(u64, u64)], whole: Option<Whole>) -> Panel {
+        let mut p = insights::panel("t", "T", &["Key", "Requests", "%", "Visitors", "Bandwidth"]);
+        p.rows = (rows.iter().enumerate())
+            .map(|(i, &(r, b))| {
+                vec![
+                    Cell::Text(format!("k{i}")),
+                    Cell::requests(r),
+                    Cell::Share(Metric::Requests, r, 100),
+                    Cell::visitors(1),
+                    Cell::bytes(b),
+                ]
+            })
+            .collect();
+        p.whole = whole;
+        p
+    }
+
+    #[test]
+    fn others_are_what_the_rows_shown_leave() {
+        let w = Whole {
+            requests: 100,
+            bytes: 5000,
+            keys: Some(5),
+        };
+        let p = panel(&[(40, 2000), (30, 1000), (20, 1024)], Some(w));
+        assert_eq!(
+            others(&p, 2).unwrap(),
+            ["Others (3)", "30", "30.00%", "—", "1.95 KiB"]
+        );
+        assert_eq!(
+            others(&p, 3).unwrap(),
+            ["Others (2)", "10", "10.00%", "—", "976 B"]
+        );
+        // Nothing left: no row.
+        assert!(others(&panel(&[(100, 5000)], Some(w)), 1).is_none());
+        let all = Whole { keys: Some(3), ..w };
+        assert!(others(&panel(&[(40, 2000), (30, 1000), (20, 1024)], Some(all)), 3).is_none());
+        // No whole (rows that do not add up): no row.
+        assert!(others(&panel(&[(1, 1)], None), 0).is_none());
+    }
+
+    #[test]
+    fn tables_show_the_top_rows_and_keep_the_rest() {
+        let w = Whole {
+            requests: 100,
+            bytes: 5000,
+            keys: Some(3),
+        };
+        let t = table(panel(&[(40, 2000), (30, 1000), (30, 2000)], Some(w)), 2);
+        assert_eq!(t.more, 1);
+        assert_eq!(t.rows.iter().filter(|r| !r.more).count(), 2);
+        assert_eq!(t.others_top.as_ref().unwrap()[0], "Others (1)");
+        assert!(t.others_all.is_none(), "all rows shown leave nothing");
+        assert_eq!(t.head[0], ("Key", false));
+        assert_eq!(t.head[1], ("Requests", true));
+        assert_eq!(t.rows[0].cells[2].value.as_deref(), Some("0.4"));
+    }
 }

@@ -3,23 +3,30 @@
 //! static files, operating systems, browsers...) as plain cells, built once for the
 //! terminal and the HTML dashboard alike.
 
-use super::fmt::{human_bytes, percent, shares, shares_header, thousands};
+use super::fmt::{Cell, Metric, shares, shares_header};
+use crate::aggregate::panels::{
+    BROWSERS, CACHE, MIME, NOT_FOUND, REFERRERS, SITES, STATIC_FILES, SYSTEMS, TLS, USERS, VHOSTS,
+};
 use crate::report::Report;
-use crate::report::panels::Cells;
+use crate::report::panels::{Cells, Whole};
 
 pub struct Panel {
     pub id: &'static str,
     pub title: &'static str,
     pub head: Vec<&'static str>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
+    /// What all the panel's keys add up to, when its rows partition something: the
+    /// dashboard's "others" row is the part its rows shown leave.
+    pub whole: Option<Whole>,
 }
 
-fn panel(id: &'static str, title: &'static str, head: &[&'static str]) -> Panel {
+pub fn panel(id: &'static str, title: &'static str, head: &[&'static str]) -> Panel {
     Panel {
         id,
         title,
         head: head.to_vec(),
         rows: Vec::new(),
+        whole: None,
     }
 }
 
@@ -30,19 +37,15 @@ fn network(asn: u32, org: &str) -> String {
     }
 }
 
-/// `n` bytes per second, in binary units.
-fn rate(n: u64) -> String {
-    format!("{}/s", human_bytes(n))
-}
-
 /// GoAccess's other panels that have rows.
 fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
     let t = &r.panels;
-    let mut add = |id, title, labels: &[&'static str], rows: &[&dyn Cells]| {
+    let mut add = |id, title, labels: &[&'static str], rows: &[&dyn Cells], whole: usize| {
         if rows.is_empty() {
             return;
         }
         let mut p = panel(id, title, &shares_header(labels));
+        p.whole = Some(t.wholes[whole]);
         for row in rows {
             let [requests, visitors, bytes] = row.numbers();
             p.rows
@@ -58,17 +61,34 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
         "Virtual hosts",
         &["Virtual host"],
         &dyns(&t.vhosts),
+        VHOSTS,
     );
-    add("referrers", "Referrers", &["Referrer"], &dyns(&t.referrers));
+    let referrers = dyns(&t.referrers);
+    add(
+        "referrers",
+        "Referrers",
+        &["Referrer"],
+        &referrers,
+        REFERRERS,
+    );
     let sites = dyns(&t.referring_sites);
-    add("referring-sites", "Referring sites", &["Site"], &sites);
+    add(
+        "referring-sites",
+        "Referring sites",
+        &["Site"],
+        &sites,
+        SITES,
+    );
     let request = &["Path", "Request"];
-    add("not-found", "Not found (404)", request, &dyns(&t.not_found));
+    let missing = dyns(&t.not_found);
+    add("not-found", "Not found (404)", request, &missing, NOT_FOUND);
+    let statics = dyns(&t.static_files);
     add(
         "static-files",
         "Static files",
         request,
-        &dyns(&t.static_files),
+        &statics,
+        STATIC_FILES,
     );
     let version = |name| [name, "Version"];
     let os = dyns(&t.operating_systems);
@@ -77,25 +97,24 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
         "Operating systems",
         &version("System"),
         &os,
+        SYSTEMS,
     );
+    let browsers = dyns(&t.browsers);
     add(
         "browsers",
         "Browsers",
         &version("Browser"),
-        &dyns(&t.browsers),
+        &browsers,
+        BROWSERS,
     );
-    add(
-        "remote-users",
-        "Remote users",
-        &["User"],
-        &dyns(&t.remote_users),
-    );
+    let users = dyns(&t.remote_users);
+    add("remote-users", "Remote users", &["User"], &users, USERS);
     let mime = dyns(t.mime_types.as_deref().unwrap_or_default());
-    add("mime-types", "MIME types", &["Type"], &mime);
+    add("mime-types", "MIME types", &["Type"], &mime, MIME);
     let tls = dyns(t.tls.as_deref().unwrap_or_default());
-    add("tls", "TLS", &["Version", "Cipher"], &tls);
+    add("tls", "TLS", &["Version", "Cipher"], &tls, TLS);
     let cache = dyns(t.cache_status.as_deref().unwrap_or_default());
-    add("cache-status", "Cache status", &["Status"], &cache);
+    add("cache-status", "Cache status", &["Status"], &cache, CACHE);
 }
 
 /// The panels a report has data for, in the order they are shown.
@@ -108,6 +127,7 @@ pub fn panels(r: &Report) -> Vec<Panel> {
         p.rows
             .push(shares(r, labels, c.requests, c.visitors, c.bytes));
     }
+    p.whole = Some(Whole::of(r, None));
     out.push(p);
 
     if r.nodes.len() > 1 {
@@ -121,6 +141,7 @@ pub fn panels(r: &Report) -> Vec<Panel> {
                 n.bytes,
             ));
         }
+        p.whole = Some(Whole::of(r, Some(r.nodes.len() as u64)));
         out.push(p);
     }
 
@@ -139,11 +160,11 @@ pub fn panels(r: &Report) -> Vec<Panel> {
     );
     let mut row = |label: String, requests: u64, v6r: u64, bytes: u64, v6b: u64| {
         p.rows.push(vec![
-            label,
-            thousands(requests),
-            percent(v6r, requests),
-            human_bytes(bytes),
-            percent(v6b, bytes),
+            Cell::Text(label),
+            Cell::requests(requests),
+            Cell::Share(Metric::Other, v6r, requests),
+            Cell::bytes(bytes),
+            Cell::Share(Metric::Other, v6b, bytes),
         ]);
     };
     for x in &r.projects {
@@ -177,14 +198,15 @@ pub fn panels(r: &Report) -> Vec<Panel> {
     );
     for c in &r.content {
         p.rows.push(vec![
-            c.project.clone(),
-            c.kind.to_string(),
-            thousands(c.requests),
-            percent(c.requests, r.summary.valid_requests),
-            human_bytes(c.bytes),
-            percent(c.bytes, r.summary.bandwidth_bytes),
+            Cell::Text(c.project.clone()),
+            Cell::Text(c.kind.to_string()),
+            Cell::requests(c.requests),
+            Cell::Share(Metric::Requests, c.requests, r.summary.valid_requests),
+            Cell::bytes(c.bytes),
+            Cell::Share(Metric::Bytes, c.bytes, r.summary.bandwidth_bytes),
         ]);
     }
+    p.whole = Some(Whole::of(r, Some(r.content.len() as u64)));
     out.push(p);
 
     if !r.downloads.is_empty() {
@@ -195,11 +217,11 @@ pub fn panels(r: &Report) -> Vec<Panel> {
         );
         for d in &r.downloads {
             p.rows.push(vec![
-                d.path.clone(),
-                human_bytes(d.size),
-                thousands(d.completed),
-                thousands(d.partial),
-                human_bytes(d.bytes),
+                Cell::Text(d.path.clone()),
+                Cell::bytes(d.size),
+                Cell::count(d.completed),
+                Cell::count(d.partial),
+                Cell::bytes(d.bytes),
             ]);
         }
         out.push(p);
@@ -229,18 +251,19 @@ pub fn panels(r: &Report) -> Vec<Panel> {
         let mut p = panel(id, title, head);
         for (i, c) in rows.iter().enumerate() {
             p.rows.push(vec![
-                c.ip.clone().unwrap_or_else(|| format!("#{}", i + 1)),
-                c.country.clone(),
-                if c.asn == 0 {
+                Cell::Text(c.ip.clone().unwrap_or_else(|| format!("#{}", i + 1))),
+                Cell::Text(c.country.clone()),
+                Cell::Text(if c.asn == 0 {
                     "-".into()
                 } else {
                     format!("AS{}", c.asn)
-                },
-                thousands(c.requests),
-                human_bytes(c.bytes),
-                percent(c.not_found, c.requests),
+                }),
+                Cell::requests(c.requests),
+                Cell::bytes(c.bytes),
+                Cell::Share(Metric::Other, c.not_found, c.requests),
             ]);
         }
+        p.whole = Some(Whole::of(r, None));
         out.push(p);
     }
     let mut p = panel(
@@ -250,12 +273,13 @@ pub fn panels(r: &Report) -> Vec<Panel> {
     );
     for a in &h.asns_by_bytes {
         p.rows.push(vec![
-            network(a.asn, &a.org),
-            thousands(a.requests),
-            human_bytes(a.bytes),
-            percent(a.not_found, a.requests),
+            Cell::Text(network(a.asn, &a.org)),
+            Cell::requests(a.requests),
+            Cell::bytes(a.bytes),
+            Cell::Share(Metric::Other, a.not_found, a.requests),
         ]);
     }
+    p.whole = Some(Whole::of(r, Some(r.geo.asns.len() as u64)));
     out.push(p);
 
     if let Some(t) = &r.transfer_speed {
@@ -272,19 +296,19 @@ pub fn panels(r: &Report) -> Vec<Panel> {
         for v in &t.ip_versions {
             let s = &v.speed;
             p.rows.push(vec![
-                format!("IPv{}", v.version),
-                thousands(s.responses),
-                rate(s.median_bytes_per_sec),
-                rate(s.p95_bytes_per_sec),
+                Cell::Text(format!("IPv{}", v.version)),
+                Cell::count(s.responses),
+                Cell::Rate(s.median_bytes_per_sec),
+                Cell::Rate(s.p95_bytes_per_sec),
             ]);
         }
         for a in &t.asns {
             let s = &a.speed;
             p.rows.push(vec![
-                network(a.asn, &a.org),
-                thousands(s.responses),
-                rate(s.median_bytes_per_sec),
-                rate(s.p95_bytes_per_sec),
+                Cell::Text(network(a.asn, &a.org)),
+                Cell::count(s.responses),
+                Cell::Rate(s.median_bytes_per_sec),
+                Cell::Rate(s.p95_bytes_per_sec),
             ]);
         }
         out.push(p);

@@ -1,11 +1,13 @@
 //! Output: renderings of the [`Report`] (text, JSON, HTML) and writing them atomically, so that
 //! a killed run or a full disk leaves the previous report in place.
 
+pub mod chart;
 pub mod csv;
 pub mod fmt;
 pub mod html;
 pub mod insights;
 pub mod json;
+pub mod map;
 pub mod sponsor;
 pub mod text;
 

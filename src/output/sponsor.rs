@@ -3,13 +3,18 @@
 //! taken from the same [`Report`] as the main report of that period, so they agree.
 //!
 //! The content is built once as blocks and rendered as Markdown (log text escaped for
-//! Markdown and its inline HTML) or as HTML (askama, auto-escaped).
+//! Markdown and its inline HTML) or as HTML (askama, auto-escaped), which adds the days
+//! chart and the world map of the dashboard, under the same Content-Security-Policy.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 
+use super::chart::{self, Chart};
 use super::fmt::{human_bytes, percent, thousands};
+use super::html::assets::{FIGURES_CSS, SPONSOR_CSS};
+use super::html::{FIGURES, csp};
+use super::map::{self, WorldMap};
 use crate::report::Report;
 
 /// Countries the Pacific mirror group calls out to its sponsors, in this order.
@@ -23,6 +28,10 @@ pub enum Block {
         head: Vec<&'static str>,
         rows: Vec<Vec<String>>,
     },
+    /// The requests and visitors per day (HTML only).
+    Days,
+    /// The world map (HTML only).
+    Map,
 }
 
 /// Bytes in TiB, as sponsors read "data served".
@@ -107,6 +116,8 @@ pub fn blocks(now: &Report, before: Option<&Report>) -> Vec<Block> {
         .collect(),
     });
 
+    out.push(Block::Days);
+
     out.push(Block::Heading("Projects".into()));
     out.push(Block::Table {
         head: vec!["Project", "Requests", "Share", "Data served", "Share"],
@@ -128,6 +139,7 @@ pub fn blocks(now: &Report, before: Option<&Report>) -> Vec<Block> {
 
     if !now.geo.countries.is_empty() {
         out.push(Block::Heading("Where the traffic went".into()));
+        out.push(Block::Map);
         let oc = now.geo.continents.iter().find(|c| c.code == "OC");
         let called: Vec<String> = PACIFIC
             .iter()
@@ -260,26 +272,43 @@ pub fn markdown(blocks: &[Block]) -> String {
                 }
                 out.push('\n');
             }
+            Block::Days | Block::Map => {}
         }
     }
     out
 }
 
+const STYLE: &str = include_str!("../../templates/sponsor.css");
+
 #[derive(Template)]
 #[template(path = "sponsor.html")]
 struct Page<'a> {
     title: &'a str,
+    csp: String,
+    figures: &'static str,
+    style: &'static str,
     blocks: &'a [Block],
+    chart: Option<Chart>,
+    map: Option<WorldMap>,
 }
 
-pub fn html(blocks: &[Block]) -> String {
+/// The sponsor page of `blocks`, with the days chart and the map of `report`.
+pub fn html(blocks: &[Block], report: &Report) -> String {
     let title = match blocks.first() {
         Some(Block::Heading(h)) => h.as_str(),
         _ => "Mirror traffic",
     };
+    let page = Page {
+        title,
+        csp: csp(&[FIGURES_CSS, SPONSOR_CSS], None),
+        figures: FIGURES,
+        style: STYLE,
+        blocks,
+        chart: Some(chart::days("Requests and visitors per day", &report.days)),
+        map: (!report.geo.geoip.is_empty()).then(|| map::build(report)),
+    };
     // Rendering into a String only fails if a value's Display fails; ours cannot.
-    Page { title, blocks }
-        .render()
+    page.render()
         .unwrap_or_else(|e| format!("<!doctype html><title>error</title>{e}"))
 }
 

@@ -165,7 +165,11 @@ fn report(r: &Report) -> String {
     for p in super::insights::panels(r) {
         let mut t = table(p.title, &p.head);
         for row in p.rows {
-            t.1.add_row(row.iter().map(|c| printable(c)).collect::<Vec<_>>());
+            t.1.add_row(
+                row.iter()
+                    .map(|c| printable(&c.to_string()))
+                    .collect::<Vec<_>>(),
+            );
         }
         push(&mut out, t);
     }

@@ -21,6 +21,9 @@ pub struct Report {
     /// `--title`, for the HTML and sponsor pages (not a JSON field).
     #[serde(skip)]
     pub title: Option<String>,
+    /// `--top`: rows the HTML tables show before "show all" (not a JSON field).
+    #[serde(skip)]
+    pub top: usize,
     pub generator: Generator,
     pub log_format: String,
     pub period: Period,
@@ -455,6 +458,7 @@ impl Report {
             panels: panels::build(agg, meta.logs, meta.top),
             by_node: Vec::new(),
             title: meta.title.map(str::to_string),
+            top: meta.top,
         }
     }
 }

@@ -121,6 +121,40 @@ cells!(TlsRow, |x| vec![
     x.cipher.clone().unwrap_or_default()
 ]);
 
+/// Requests and bytes of all the keys of a table, and how many keys it has (when known):
+/// the dashboard's "others" row is what the rows shown leave of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Whole {
+    pub requests: u64,
+    pub bytes: u64,
+    pub keys: Option<u64>,
+}
+
+impl Whole {
+    /// The report's valid requests and bytes, which `keys` keys share.
+    pub fn of(r: &super::Report, keys: Option<u64>) -> Whole {
+        Whole {
+            requests: r.summary.valid_requests,
+            bytes: r.summary.bandwidth_bytes,
+            keys,
+        }
+    }
+
+    /// All the keys of `t` that have requests.
+    fn keyed(t: &Keyed) -> Whole {
+        let mut w = Whole {
+            keys: Some(0),
+            ..Whole::default()
+        };
+        for c in t.counts.iter().filter(|c| c.requests > 0) {
+            w.requests += c.requests;
+            w.bytes += c.bytes;
+            w.keys = w.keys.map(|k| k + 1);
+        }
+        w
+    }
+}
+
 /// The panels' rows, flattened into the report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PanelTables {
@@ -138,6 +172,9 @@ pub struct PanelTables {
     pub tls: Option<Vec<TlsRow>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_status: Option<Vec<CacheRow>>,
+    /// Each panel's whole, by panel (`VHOSTS`...).
+    #[serde(skip)]
+    pub wholes: Vec<Whole>,
 }
 
 fn top<'a, T: From<KeyedRow<'a>>>(t: &'a Keyed, n: usize) -> Vec<T> {
@@ -231,5 +268,6 @@ pub fn build(agg: &Aggregate, logs: Logs, n: usize) -> PanelTables {
                 .collect()
         }),
         cache_status: logs.cache.then(|| top(&p[CACHE], n)),
+        wholes: p.iter().map(Whole::keyed).collect(),
     }
 }
