@@ -158,7 +158,8 @@ pub struct Args {
     #[arg(long, global = true)]
     pub show_ips: bool,
 
-    /// Rows in the top-files table.
+    /// Rows kept of the top-N tables (files, networks broken down by project, GoAccess's
+    /// panels); the HTML dashboard shows this many rows of every table before "show all".
     #[arg(long, value_name = "N", global = true)]
     pub top: Option<usize>,
 

@@ -15,8 +15,8 @@
 use askama::Template;
 
 use super::chart::{self, Chart};
-use super::fmt::{Cell, Metric, headline, human_bytes, percent, period, shares, shares_header};
-use super::insights::{self, Panel};
+use super::fmt::{Cell, Metric, headline, human_bytes, percent, period, thousands};
+use super::insights::{self, Panel, shares_panel};
 use super::map::{self, WorldMap};
 use crate::report::Report;
 use crate::report::panels::Whole;
@@ -90,10 +90,10 @@ fn others(p: &Panel, shown: usize) -> Option<Vec<String>> {
     }
     let cells = first.iter().enumerate().map(|(j, c)| match (j, c) {
         (0, _) => match keys {
-            Some(k) => format!("Others ({})", super::fmt::thousands(k)),
+            Some(k) => format!("Others ({})", thousands(k)),
             None => "Others".into(),
         },
-        (_, Cell::Count(Metric::Requests, _)) => super::fmt::thousands(requests),
+        (_, Cell::Count(Metric::Requests, _)) => thousands(requests),
         (_, Cell::Count(Metric::Bytes, _)) => human_bytes(bytes),
         (_, Cell::Share(Metric::Requests, _, whole)) => percent(requests, *whole),
         (_, Cell::Share(Metric::Bytes, _, whole)) => percent(bytes, *whole),
@@ -215,49 +215,54 @@ fn base_panels(r: &Report) -> Vec<Panel> {
     p.whole = whole(hours.len());
     out.push(p);
 
-    let mut p = insights::panel("projects", "Projects", &shares_header(&["Project"]));
-    for x in &r.projects {
-        p.rows.push(shares(
-            r,
-            vec![x.name.clone()],
-            x.requests,
-            x.visitors,
-            x.bytes,
-        ));
-    }
-    p.whole = whole(r.projects.len());
-    out.push(p);
+    let projects =
+        (r.projects.iter()).map(|x| (vec![x.name.clone()], [x.requests, x.visitors, x.bytes]));
+    out.push(shares_panel(
+        r,
+        ("projects", "Projects"),
+        &["Project"],
+        projects,
+        whole(r.projects.len()),
+    ));
 
     if !r.geo.geoip.is_empty() {
-        let mut p = insights::panel("continents", "Continents", &shares_header(&["Continent"]));
-        for c in &r.geo.continents {
-            let label = vec![format!("{} {}", c.code, c.name)];
-            p.rows
-                .push(shares(r, label, c.requests, c.visitors, c.bytes));
-        }
-        p.whole = whole(r.geo.continents.len());
-        out.push(p);
-
-        let mut p = insights::panel("countries", "Countries", &shares_header(&["Country"]));
-        for c in &r.geo.countries {
-            let label = vec![format!("{} {}", c.code, c.name)];
-            p.rows
-                .push(shares(r, label, c.requests, c.visitors, c.bytes));
-        }
-        p.whole = whole(r.geo.countries.len());
-        out.push(p);
-
-        let mut p = insights::panel("networks", "Networks", &shares_header(&["Network"]));
-        for a in &r.geo.asns {
-            let name = match a.asn {
-                0 => a.org.clone(),
-                n => format!("AS{n} {}", a.org),
-            };
-            p.rows
-                .push(shares(r, vec![name], a.requests, a.visitors, a.bytes));
-        }
-        p.whole = whole(r.geo.asns.len());
-        out.push(p);
+        let g = &r.geo;
+        let continents = (g.continents.iter()).map(|c| {
+            (
+                vec![format!("{} {}", c.code, c.name)],
+                [c.requests, c.visitors, c.bytes],
+            )
+        });
+        let id = ("continents", "Continents");
+        out.push(shares_panel(
+            r,
+            id,
+            &["Continent"],
+            continents,
+            whole(g.continents.len()),
+        ));
+        let countries = (g.countries.iter()).map(|c| {
+            (
+                vec![format!("{} {}", c.code, c.name)],
+                [c.requests, c.visitors, c.bytes],
+            )
+        });
+        let id = ("countries", "Countries");
+        out.push(shares_panel(
+            r,
+            id,
+            &["Country"],
+            countries,
+            whole(g.countries.len()),
+        ));
+        let asns = (g.asns.iter()).map(|a| {
+            (
+                vec![insights::network(a.asn, &a.org)],
+                [a.requests, a.visitors, a.bytes],
+            )
+        });
+        let id = ("networks", "Networks");
+        out.push(shares_panel(r, id, &["Network"], asns, whole(g.asns.len())));
     }
 
     let mut p = insights::panel(
@@ -278,30 +283,26 @@ fn base_panels(r: &Report) -> Vec<Panel> {
     p.whole = whole(r.status_codes.len());
     out.push(p);
 
-    let mut p = insights::panel("files", "Requested files", &shares_header(&["Path"]));
-    for f in &r.files {
-        p.rows.push(shares(
-            r,
-            vec![f.path.clone()],
-            f.requests,
-            f.visitors,
-            f.bytes,
-        ));
-    }
-    p.whole = Some(Whole::of(r, Some(s.requested_files)));
-    out.push(p);
+    let files = (r.files.iter()).map(|f| (vec![f.path.clone()], [f.requests, f.visitors, f.bytes]));
+    let id = ("files", "Requested files");
+    let all = Some(Whole::of(r, Some(s.requested_files)));
+    out.push(shares_panel(r, id, &["Path"], files, all));
 
-    let mut p = insights::panel("ip-versions", "IP versions", &shares_header(&["Version"]));
-    for v in &r.ip_versions {
+    let versions = r.ip_versions.iter().map(|v| {
         let name = match v.version {
             0 => "unknown".to_string(),
             n => format!("IPv{n}"),
         };
-        p.rows
-            .push(shares(r, vec![name], v.requests, v.visitors, v.bytes));
-    }
-    p.whole = whole(r.ip_versions.len());
-    out.push(p);
+        (vec![name], [v.requests, v.visitors, v.bytes])
+    });
+    let id = ("ip-versions", "IP versions");
+    out.push(shares_panel(
+        r,
+        id,
+        &["Version"],
+        versions,
+        whole(r.ip_versions.len()),
+    ));
     out
 }
 
@@ -321,8 +322,8 @@ fn section_of(id: &str) -> &'static str {
 fn sections(r: &Report) -> Vec<Section> {
     let mut out = vec![
         Section::new("by-time", "Days"),
-        Section::new("by-project", "Projects"),
         Section::new("by-place", "Geo"),
+        Section::new("by-project", "Projects"),
         Section::new("by-network", "Networks"),
         Section::new("by-client", "Clients"),
         Section::new("by-request", "Requests"),
@@ -333,7 +334,7 @@ fn sections(r: &Report) -> Vec<Section> {
         chart::hours("Requests and visitors by hour of day", &r.hours),
     ];
     if !r.geo.geoip.is_empty() {
-        out[2].map = Some(map::build(r));
+        out[1].map = Some(map::build(r));
     }
     let top = r.top.max(1);
     for p in base_panels(r).into_iter().chain(insights::panels(r)) {
@@ -351,7 +352,9 @@ fn sections(r: &Report) -> Vec<Section> {
             "Failed lines by reason",
             &["Reason", "Lines"],
         );
-        p.rows = (r.failed.reasons.iter())
+        let mut reasons: Vec<_> = r.failed.reasons.iter().collect();
+        reasons.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(b.reason)));
+        p.rows = (reasons.iter())
             .map(|f| vec![Cell::Text(f.reason.to_string()), Cell::count(f.count)])
             .collect();
         let mut t = table(p, top);
@@ -410,9 +413,9 @@ fn sources(r: &Report) -> Vec<String> {
         let mut line = format!(
             "Input {}: {} lines, {} valid, {} failed",
             i.path,
-            super::fmt::thousands(i.lines.lines),
-            super::fmt::thousands(i.lines.valid),
-            super::fmt::thousands(i.lines.failed)
+            thousands(i.lines.lines),
+            thousands(i.lines.valid),
+            thousands(i.lines.failed)
         );
         if let Some(e) = &i.error {
             line.push_str(&format!(" — {e}"));

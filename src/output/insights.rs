@@ -30,7 +30,24 @@ pub fn panel(id: &'static str, title: &'static str, head: &[&'static str]) -> Pa
     }
 }
 
-fn network(asn: u32, org: &str) -> String {
+/// A panel of [`shares`] rows: each a key's label cells and its requests, visitors and
+/// bytes; `keys` of them share the report's whole when they partition it.
+pub fn shares_panel(
+    r: &Report,
+    (id, title): (&'static str, &'static str),
+    labels: &[&'static str],
+    rows: impl IntoIterator<Item = (Vec<String>, [u64; 3])>,
+    whole: Option<Whole>,
+) -> Panel {
+    let mut p = panel(id, title, &shares_header(labels));
+    for (label, [requests, visitors, bytes]) in rows {
+        p.rows.push(shares(r, label, requests, visitors, bytes));
+    }
+    p.whole = whole;
+    p
+}
+
+pub fn network(asn: u32, org: &str) -> String {
     match asn {
         0 => org.to_string(),
         n => format!("AS{n} {org}"),
@@ -121,28 +138,19 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
 pub fn panels(r: &Report) -> Vec<Panel> {
     let mut out = Vec::new();
 
-    let mut p = panel("clients", "Clients", &shares_header(&["Client", "Version"]));
-    for c in &r.clients {
+    let clients = r.clients.iter().map(|c| {
         let labels = vec![c.name.clone(), c.version.clone().unwrap_or_default()];
-        p.rows
-            .push(shares(r, labels, c.requests, c.visitors, c.bytes));
-    }
-    p.whole = Some(Whole::of(r, None));
-    out.push(p);
+        (labels, [c.requests, c.visitors, c.bytes])
+    });
+    let id = ("clients", "Clients");
+    let whole = Some(Whole::of(r, None));
+    out.push(shares_panel(r, id, &["Client", "Version"], clients, whole));
 
     if r.nodes.len() > 1 {
-        let mut p = panel("nodes", "Nodes", &shares_header(&["Node"]));
-        for n in &r.nodes {
-            p.rows.push(shares(
-                r,
-                vec![n.name.clone()],
-                n.requests,
-                n.visitors,
-                n.bytes,
-            ));
-        }
-        p.whole = Some(Whole::of(r, Some(r.nodes.len() as u64)));
-        out.push(p);
+        let nodes =
+            (r.nodes.iter()).map(|n| (vec![n.name.clone()], [n.requests, n.visitors, n.bytes]));
+        let whole = Some(Whole::of(r, Some(r.nodes.len() as u64)));
+        out.push(shares_panel(r, ("nodes", "Nodes"), &["Node"], nodes, whole));
     }
 
     goaccess_panels(r, &mut out);

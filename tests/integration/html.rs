@@ -18,8 +18,8 @@ fn html_of(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("the page is UTF-8")
 }
 
-/// The page with its inline style and script and the map's shapes elided: they are files
-/// of the repository (or made from one), not what the report says.
+/// The page with its inline style and script, their hashes and the map's shapes elided:
+/// they are files of the repository (or made from one), not what the report says.
 fn elided(page: &str) -> String {
     let version = format!("fsmg-stats {}", env!("CARGO_PKG_VERSION"));
     let mut out = page.replace(&version, "fsmg-stats [version]");
@@ -27,6 +27,7 @@ fn elided(page: &str) -> String {
         ("<style>", "</style>"),
         ("<script>", "</script>"),
         (" d=\"", "\""),
+        ("'sha256-", "'"),
     ] {
         let mut rest = out.as_str();
         let mut kept = String::new();

@@ -115,6 +115,12 @@ fn html_and_markdown_keep_log_text_inert() {
     let html = std::fs::read_to_string(html).unwrap();
     let md = std::fs::read_to_string(md).unwrap();
     assert!(!html.contains("<script") && !md.contains("<script"));
+    // The page has the days chart and the map, under a policy that runs no script at all;
+    // the Markdown has neither.
+    assert!(html.contains("script-src 'none'") && html.contains("default-src 'none'"));
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 1);
+    assert!(html.contains("<path data-cc=\"NZ\""));
+    assert!(!md.contains("<svg"));
     // The project is the first path segment.
     assert!(md.contains(r"| \*a\*\|&lt;script&gt;x&lt; |"), "{md}");
     fsmg()
