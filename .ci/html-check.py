@@ -120,10 +120,13 @@ def check_sorting(d):
     values = [float(v) for v in column(d, "projects", 5)]
     assert values == sorted(values), values
     assert heads[5].get_attribute("aria-sort") == "ascending"
-    # By name, A to Z.
+    # By name, A to Z as the reader's language orders them.
     click(d, heads[0].find_element(By.TAG_NAME, "button"))
     names = column(d, "projects", 0)
-    assert names == sorted(names, key=lambda s: s.lower()) or names == sorted(names), names
+    unordered = d.execute_script(
+        "return arguments[0].filter((n, i, a) => i > 0 && a[i - 1].localeCompare(n) > 0);",
+        names)
+    assert len(names) > TOP and not unordered, (unordered, names)
     # "Show the top 10" puts back the page's order.
     click(d, d.find_element(By.CSS_SELECTOR, 'label[for="all-projects"]'))
     assert column(d, "projects", 1) == default[:TOP]
@@ -282,8 +285,10 @@ def main():
                                ("UNIQUE VISITORS", "unique_visitors"),
                                ("REQUESTED FILES", "requested_files")]:
                 assert f"{label}\n{thousands(s[key])}" in text, f"{label} {thousands(s[key])}"
-            days = column(d, "days", 0)
-            assert set(days) >= {x["date"] for x in report["days"]}, days
+            days = d.execute_script("""return Array.from(
+              document.querySelectorAll('#days tbody tr')).map(r => r.cells[0].textContent);""")
+            assert days == [x["date"] for x in reversed(report["days"])], days
+            assert column(d, "days", 0) == days[:TOP], "the most recent days first"
             print(f"html-check: {size} bytes; headline numbers and "
                   f"{len(report['days'])} days shown")
             tables = check_tables(d, "with scripts")

@@ -283,9 +283,11 @@ fn base_panels(r: &Report) -> Vec<Panel> {
     p.whole = whole(r.status_codes.len());
     out.push(p);
 
+    // Requested files count (path, method, protocol) keys and rows are paths: how many
+    // other paths there are is not known.
     let files = (r.files.iter()).map(|f| (vec![f.path.clone()], [f.requests, f.visitors, f.bytes]));
     let id = ("files", "Requested files");
-    let all = Some(Whole::of(r, Some(s.requested_files)));
+    let all = Some(Whole::of(r, None));
     out.push(shares_panel(r, id, &["Path"], files, all));
 
     let versions = r.ip_versions.iter().map(|v| {
