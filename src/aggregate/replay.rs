@@ -173,25 +173,23 @@ impl Aggregate {
         }
     }
 
-    /// A `panel_visitors` row of a key among the `wanted` ones (by panel, then key id: see
-    /// [`super::keyed::Keyed::top_candidates`]); its visitor's `visitors` rows must have been replayed.
-    pub fn replay_panel_visitor(
-        &mut self,
-        day: Day,
+    /// The panel and id of a `panel_visitors` row's key, if it is among the `wanted` ones
+    /// (by panel, then key id: see [`super::keyed::Keyed::top_candidates`]).
+    pub fn wanted_panel_key(
+        &self,
         k: &StoredKey<'_>,
-        visitor: u64,
         wanted: &[Vec<bool>],
-    ) {
+    ) -> Option<(usize, u32)> {
         let urls = &self.urls;
-        let Some((panel, key)) = Panels::key_of(k, |u| urls.lookup(u)) else {
-            return;
-        };
-        let Some(id) = self.panels.tables()[panel].keys.lookup(&key) else {
-            return;
-        };
-        if !wanted[panel].get(id as usize).copied().unwrap_or(false) {
-            return;
-        }
+        let (panel, key) = Panels::key_of(k, |u| urls.lookup(u))?;
+        let id = self.panels.tables()[panel].keys.lookup(&key)?;
+        let wanted = wanted[panel].get(id as usize).copied().unwrap_or(false);
+        wanted.then_some((panel, id))
+    }
+
+    /// A `panel_visitors` row of key `id` of `panel`; its visitor's `visitors` rows must
+    /// have been replayed.
+    pub fn replay_panel_visitor(&mut self, day: Day, (panel, id): (usize, u32), visitor: u64) {
         if let Some(v) = self.replayed_visitor(day, visitor) {
             self.panels.table_mut(panel).visit(id, v);
         }

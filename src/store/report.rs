@@ -480,8 +480,21 @@ fn replay(
             return Ok(());
         };
         let (keys, visitor) = (c.panel_keys()?, c.int::<UInt64Type>("visitor")?);
+        // A key's visitors are consecutive rows: its key is looked up once.
+        let mut last: Option<(StoredKey, Option<(usize, u32)>)> = None;
         for i in 0..c.rows() {
-            agg.replay_panel_visitor(day, &keys(i), visitor.value(i), &wanted);
+            let k = keys(i);
+            let target = match &last {
+                Some((seen, target)) if *seen == k => *target,
+                _ => {
+                    let target = agg.wanted_panel_key(&k, &wanted);
+                    last = Some((k, target));
+                    target
+                }
+            };
+            if let Some(target) = target {
+                agg.replay_panel_visitor(day, target, visitor.value(i));
+            }
         }
         Ok(())
     })?;
