@@ -30,8 +30,8 @@ pub fn panel(id: &'static str, title: &'static str, head: &[&'static str]) -> Pa
     }
 }
 
-/// A panel of [`shares`] rows: each a key's label cells and its requests, visitors and
-/// bytes; `keys` of them share the report's whole when they partition it.
+/// A panel of [`shares`] rows, each a key's label cells and its requests, visitors and
+/// bytes, with its [`Panel::whole`].
 pub fn shares_panel(
     r: &Report,
     (id, title): (&'static str, &'static str),
@@ -61,14 +61,9 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
         if rows.is_empty() {
             return;
         }
-        let mut p = panel(id, title, &shares_header(labels));
-        p.whole = Some(t.wholes[whole]);
-        for row in rows {
-            let [requests, visitors, bytes] = row.numbers();
-            p.rows
-                .push(shares(r, row.cells(), requests, visitors, bytes));
-        }
-        out.push(p);
+        let rows = rows.iter().map(|row| (row.cells(), row.numbers()));
+        let whole = Some(t.wholes[whole]);
+        out.push(shares_panel(r, (id, title), labels, rows, whole));
     };
     fn dyns<R: Cells>(rows: &[R]) -> Vec<&dyn Cells> {
         rows.iter().map(|x| x as &dyn Cells).collect()
