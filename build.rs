@@ -188,13 +188,15 @@ fn main() {
         for ring in polygons.iter().flat_map(|p| p.as_array().expect("rings")) {
             let mut raw: Vec<(f64, f64)> = Vec::new();
             for i in ring.as_array().expect("a ring") {
-                let i = i.as_i64().expect("an arc index");
-                let arc = match i {
-                    0.. => arcs[i as usize].clone(),
-                    _ => arcs[!i as usize].iter().rev().copied().collect(),
-                };
-                let skip = usize::from(!raw.is_empty());
-                raw.extend(arc.into_iter().skip(skip));
+                // Arcs join end to start: each after the first adds all but its first point.
+                let (i, skip) = (
+                    i.as_i64().expect("an arc index"),
+                    usize::from(!raw.is_empty()),
+                );
+                match i {
+                    0.. => raw.extend(arcs[i as usize].iter().skip(skip)),
+                    _ => raw.extend(arcs[!i as usize].iter().rev().skip(skip)),
+                }
             }
             let pts = project(raw);
             all.extend(pts.iter().copied());

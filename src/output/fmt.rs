@@ -86,12 +86,6 @@ impl Cell {
     }
 }
 
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
-        Cell::Text(s)
-    }
-}
-
 impl std::fmt::Display for Cell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {

@@ -288,7 +288,7 @@ struct Page<'a> {
     figures: &'static str,
     style: &'static str,
     blocks: &'a [Block],
-    chart: Option<Chart>,
+    chart: Chart,
     map: Option<WorldMap>,
 }
 
@@ -304,7 +304,7 @@ pub fn html(blocks: &[Block], report: &Report) -> String {
         figures: FIGURES,
         style: STYLE,
         blocks,
-        chart: Some(chart::days("Requests and visitors per day", &report.days)),
+        chart: chart::days("Requests and visitors per day", &report.days),
         map: (!report.geo.geoip.is_empty()).then(|| map::build(report)),
     };
     // Rendering into a String only fails if a value's Display fails; ours cannot.
