@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${1:-2000000}
 work=${BENCH_DIR:-$(mktemp -d)}
-cargo build --release --quiet
+cargo build --release --workspace --quiet
 log="$work/bench.log"
 [ -f "$log" ] || ./target/release/fsmg-loggen single "$log" --lines "$lines" --truth "$work/truth.json"
 ls -l "$log"

@@ -1,5 +1,7 @@
-//! Command-line flags, as typed: no I/O here. [`crate::config::Config::resolve`] turns
-//! them into a ready configuration.
+//! Command-line flags, as typed: no I/O here. [`Cli`] is what clap parses: each
+//! subcommand takes only its own flags, in groups shared between them. [`Cli::args`]
+//! flattens that into the plain [`Args`] that [`crate::config::Config::resolve`] turns
+//! into a ready configuration.
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -17,20 +19,33 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// Every command's exit statuses, at the end of its help.
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  success
+  1  partial: an input could not be read (it is named on stderr and the rest is
+     reported), an input none of whose lines is a request, or no access-log lines at
+     all (no report is written when not one request was read)
+  2  usage or configuration error, or an output or store that cannot be written; nothing
+     was read
+  3  (ingest) another ingest holds the store";
+
 /// Fast, exact access-log analytics for public download mirrors.
 ///
 /// Reads access logs in any Apache LogFormat, GoAccess format, nginx log_format or JSON
 /// lines, each file's format sniffed when none is given (plain or gzip, rotated sets,
 /// directories), and prints GoAccess-exact headline numbers plus per-day, per-project and
 /// per-file tables.
-///
-/// Exit status: 0 success, 1 partial (some input could not be read; it is named on
-/// stderr and the rest is reported), or an input none of whose lines is a request, or no
-/// access-log lines at all (said on stderr; no report is written when not one request was
-/// read), 2 usage or configuration error, 3 (ingest) another ingest holds the store.
 #[derive(Debug, Parser)]
-#[command(name = "fsmg-stats", version, long_version = LONG_VERSION.as_str(), about, long_about)]
-pub struct Args {
+#[command(
+    name = "fsmg-stats",
+    version,
+    long_version = LONG_VERSION.as_str(),
+    about,
+    long_about,
+    after_help = EXIT_STATUS
+)]
+pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -39,142 +54,37 @@ pub struct Args {
     /// and /var/log/httpd/access_log*.
     pub paths: Vec<String>,
 
-    /// The log format: a name (COMBINED, VCOMBINED, COMMON, VCOMMON, W3C, CLOUDFRONT,
-    /// CLOUDSTORAGE, AWSELB, AWSALB, AWSS3, SQUID, TRAEFIKCLF, CADDY, JSON), an Apache
-    /// LogFormat ('%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"') or a GoAccess
-    /// format ('%h %^[%d:%t %^] "%r" %s %b "%R" "%u"', plain or JSON). Default: each
-    /// input's first lines choose among VCOMBINED, COMBINED, VCOMMON, COMMON, CADDY, JSON.
-    #[arg(long, env = "FSMG_STATS_LOG_FORMAT", global = true)]
-    pub log_format: Option<String>,
-
-    /// GoAccess's date format for %d in a GoAccess --log-format (strftime; %f and %* are
-    /// micro- and milliseconds since the epoch). Default: %d/%b/%Y.
-    #[arg(long, value_name = "FORMAT", global = true)]
-    pub date_format: Option<String>,
-
-    /// GoAccess's time format for %t (and %x) in a GoAccess --log-format. Default: %H:%M:%S.
-    #[arg(long, value_name = "FORMAT", global = true)]
-    pub time_format: Option<String>,
-
-    /// An nginx log_format string ('$remote_addr - $remote_user [$time_local] "$request"
-    /// ...'), or the whole `log_format name ... ;` directive; JSON ones (escape=json) too.
-    #[arg(long, value_name = "FORMAT", global = true)]
-    pub nginx_format: Option<String>,
-
-    /// For JSON logs: read field NAME (host, time, request, method, path, query,
-    /// protocol, status, bytes, referer, user_agent, vhost, user, duration, duration_ms,
-    /// duration_us, mime, tls_version, tls_cipher, cache) at key PATH (dotted, e.g.
-    /// request.headers.User-Agent); repeatable.
-    #[arg(long = "json-field", value_name = "NAME=PATH", global = true)]
-    pub json_fields: Vec<String>,
-
-    /// Read the log, date and time formats (and log-file, geoip-database, the filters and
-    /// html-report-title) from an existing goaccess.conf.
-    #[arg(long, value_name = "FILE", global = true)]
-    pub goaccess_config: Option<PathBuf>,
-
-    /// First day to count: YYYY-MM-DD, today, yesterday or Nd (N days ago). Inclusive.
-    #[arg(long, value_name = "DATE", global = true)]
-    pub since: Option<String>,
-
-    /// Last day to count, as --since. Inclusive.
-    #[arg(long, value_name = "DATE", global = true)]
-    pub until: Option<String>,
-
-    /// TOML file mapping path prefixes to project names (see examples/projects.toml).
-    #[arg(long, value_name = "FILE", global = true)]
-    pub projects: Option<PathBuf>,
-
-    /// Report format on standard output.
-    #[arg(long, value_enum, global = true)]
-    pub format: Option<Format>,
-
-    /// Write the report to FILE (format from the extension: .json, .txt, .html, .md,
-    /// .parquet); repeatable.
-    /// Written atomically. With -o and no --format, nothing goes to standard output.
-    #[arg(short, long = "output", value_name = "FILE", global = true)]
-    pub outputs: Vec<PathBuf>,
-
-    /// MaxMind-format database for countries or ASNs (GeoLite2/GeoIP2 Country, City or ASN,
-    /// DB-IP lite, ip-location-db); repeatable, kinds told apart by content. Before
-    /// $FSMG_STATS_GEOIP (colon-separated), `geoip` in the config file, the geoipupdate
-    /// paths (/usr/share/GeoIP, /var/lib/GeoIP) and the data built into the binary.
-    #[arg(
-        long = "geoip-db",
-        alias = "geoip-database",
-        value_name = "FILE",
-        global = true
-    )]
-    pub geoip_db: Vec<PathBuf>,
-
-    /// No country or network lookups.
-    #[arg(long, global = true)]
-    pub no_geoip: bool,
-
-    /// A store (see `ingest`): where `ingest` writes, and what `report` reads (also
-    /// without the `report` word, instead of log paths).
-    #[arg(long, value_name = "DIR", global = true)]
+    /// Report a store (see `ingest`) instead of logs; as `fsmg-stats report --store DIR`.
+    #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
 
-    /// The node (anycast site): for `ingest`, where the logs come from (a partition of
-    /// the store, e.g. hlz); for a store report, only that node's data; for a report of
-    /// logs, the node of every input (default: NAME of a NAME=PATH argument, else each
-    /// file's parent directory name).
-    #[arg(long, value_name = "NAME", global = true)]
+    /// The node (anycast site) of every input (default: NAME of a NAME=PATH argument,
+    /// else each file's parent directory name); with --store, only that node's data.
+    #[arg(long, value_name = "NAME")]
     pub node: Option<String>,
 
     /// Every table once per node too, after the totals (text, and JSON `by_node`; the
     /// HTML dashboard shows the totals and the nodes panel).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub by_node: bool,
 
-    /// Leave crawlers' requests out (counted in `excluded_requests`), as GoAccess's
-    /// option does.
-    #[arg(long, global = true)]
-    pub ignore_crawlers: bool,
+    /// Replace client addresses in request rows (-o FILE.parquet) by their network:
+    /// IPv4 /24, IPv6 /64, as GoAccess's option does.
+    #[arg(long)]
+    pub anonymize_ip: bool,
 
-    /// Leave out requests from ADDR: an address (as logged), a range (10.0.0.2-10.0.0.9)
-    /// or a network (203.0.113.0/24); repeatable. Counted in `excluded_requests`, as
-    /// GoAccess's option does.
-    #[arg(long = "exclude-ip", value_name = "ADDR", global = true)]
-    pub exclude_ips: Vec<String>,
-
-    /// Leave out requests answered with status CODE; repeatable.
-    #[arg(long = "ignore-status", value_name = "CODE", global = true)]
-    pub ignore_statuses: Vec<u16>,
-
-    /// Leave out requests whose referrer matches PATTERN: the whole referrer (`-` when
-    /// none), case-sensitive, `*` and `?` as wildcards, as GoAccess matches it;
-    /// repeatable.
-    #[arg(long = "ignore-referrer", value_name = "PATTERN", global = true)]
-    pub ignore_referrers: Vec<String>,
-
-    /// The title of the HTML dashboard and the sponsor report.
-    #[arg(long, alias = "html-report-title", value_name = "TEXT", global = true)]
-    pub title: Option<String>,
-
-    /// Show client addresses in the heavy-hitters table and failed-line samples. Off by
-    /// default: reports get published.
-    #[arg(long, global = true)]
-    pub show_ips: bool,
-
-    /// Rows kept of the top-N tables (files, networks broken down by project, GoAccess's
-    /// panels); the HTML dashboard shows this many rows of every table before "show all".
-    #[arg(long, value_name = "N", global = true)]
-    pub top: Option<usize>,
-
-    /// Parser threads (default: all cores).
-    #[arg(short = 'j', long, value_name = "N", global = true)]
-    pub threads: Option<usize>,
-
-    /// Configuration file (default: $FSMG_STATS_CONFIG, ~/.config/fsmg-stats/config.toml,
-    /// /etc/fsmg-stats/config.toml).
-    #[arg(long, env = "FSMG_STATS_CONFIG", value_name = "FILE", global = true)]
-    pub config: Option<PathBuf>,
-
-    /// No progress bar and no warnings; errors still go to stderr.
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub input: InputFlags,
+    #[command(flatten)]
+    pub enrich: EnrichFlags,
+    #[command(flatten)]
+    pub filters: FilterFlags,
+    #[command(flatten)]
+    pub period: PeriodFlags,
+    #[command(flatten)]
+    pub output: OutputFlags,
+    #[command(flatten)]
+    pub common: CommonFlags,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,23 +94,496 @@ pub enum Command {
     /// Rows go to DIR/requests/date=YYYY-MM-DD/node=NAME/ (see docs/store.md). Rotated,
     /// compressed and growing logs are followed by content, so rerunning on the same or
     /// rotated files adds nothing twice; a partial last line waits for the next run.
-    /// Exit status: 0 done, 1 partial (an input could not be read), 2 usage or
-    /// configuration error, 3 another ingest holds the store.
-    ///
-    /// Needs --store and --node.
+    #[command(after_help = EXIT_STATUS)]
     Ingest {
-        /// Log files, directories or globs, as for the report.
+        /// Log files, directories or globs, as for the report. Default: `paths` from the
+        /// config file, else /var/log/apache2/access.log* and /var/log/httpd/access_log*.
         paths: Vec<String>,
+        /// The store to add to (created if missing). Required.
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
+        /// The node (anycast site) the logs come from: a partition of the store, e.g.
+        /// hlz. Required.
+        #[arg(long, value_name = "NAME")]
+        node: Option<String>,
+        /// Store each client address as its network (IPv4 /24, IPv6 /64), as GoAccess's
+        /// option does. Visitors then count per network and agent.
+        #[arg(long)]
+        anonymize_ip: bool,
+        #[command(flatten)]
+        input: InputFlags,
+        #[command(flatten)]
+        enrich: EnrichFlags,
+        #[command(flatten)]
+        common: CommonFlags,
     },
-    /// The report of a store's daily tables (needs --store; --since, --until and --node
-    /// narrow it), as text, JSON or -o files like the report of logs.
-    Report,
+    /// The report of a store's daily tables, as text, JSON or -o files like the report
+    /// of logs.
+    #[command(after_help = EXIT_STATUS)]
+    Report {
+        /// The store to report (written by `ingest`). Required.
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
+        /// Only this node's data.
+        #[arg(long, value_name = "NAME")]
+        node: Option<String>,
+        /// Every table once per node too, after the totals.
+        #[arg(long)]
+        by_node: bool,
+        #[command(flatten)]
+        period: PeriodFlags,
+        #[command(flatten)]
+        output: OutputFlags,
+        #[command(flatten)]
+        common: CommonFlags,
+    },
     /// A short report for sponsors: headline numbers of the period (--since, --until;
     /// default: the whole log) with the previous period of the same length when the data
     /// covers it, top projects, countries (Oceania called out) and networks. Markdown on
     /// standard output, or -o FILE.md / FILE.html. Reads log paths or --store.
+    #[command(after_help = EXIT_STATUS)]
     Sponsor {
         /// Log files, directories or globs, as for the report (none with --store).
         paths: Vec<String>,
+        /// Report a store instead of logs.
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
+        /// The node of every input; with --store, only that node's data.
+        #[arg(long, value_name = "NAME")]
+        node: Option<String>,
+        #[command(flatten)]
+        input: InputFlags,
+        #[command(flatten)]
+        enrich: EnrichFlags,
+        #[command(flatten)]
+        filters: FilterFlags,
+        #[command(flatten)]
+        period: PeriodFlags,
+        #[command(flatten)]
+        output: OutputFlags,
+        #[command(flatten)]
+        common: CommonFlags,
     },
+    /// Print a shell completion script: `fsmg-stats completions bash >
+    /// /etc/bash_completion.d/fsmg-stats` (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `fsmg-stats man | man -l -`; `fsmg-stats man
+    /// ingest` prints fsmg-stats-ingest(1), and so on.
+    Man {
+        /// ingest, report, sponsor or completions.
+        subcommand: Option<String>,
+    },
+}
+
+/// How the logs are read.
+#[derive(Debug, Default, PartialEq, clap::Args)]
+#[command(next_help_heading = "Log format")]
+pub struct InputFlags {
+    /// The log format: a name (COMBINED, VCOMBINED, COMMON, VCOMMON, W3C, CLOUDFRONT,
+    /// CLOUDSTORAGE, AWSELB, AWSALB, AWSS3, SQUID, TRAEFIKCLF, CADDY, JSON), an Apache
+    /// LogFormat ('%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"') or a GoAccess
+    /// format ('%h %^[%d:%t %^] "%r" %s %b "%R" "%u"', plain or JSON). Default: each
+    /// input's first lines choose among VCOMBINED, COMBINED, VCOMMON, COMMON, CADDY, JSON.
+    #[arg(long, env = "FSMG_STATS_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<String>,
+
+    /// GoAccess's date format for %d in a GoAccess --log-format (strftime; %f and %* are
+    /// micro- and milliseconds since the epoch). Default: %d/%b/%Y.
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+
+    /// GoAccess's time format for %t (and %x) in a GoAccess --log-format. Default: %H:%M:%S.
+    #[arg(long, value_name = "FORMAT")]
+    pub time_format: Option<String>,
+
+    /// An nginx log_format string ('$remote_addr - $remote_user [$time_local] "$request"
+    /// ...'), or the whole `log_format name ... ;` directive; JSON ones (escape=json) too.
+    #[arg(long, value_name = "FORMAT")]
+    pub nginx_format: Option<String>,
+
+    /// For JSON logs: read field NAME (host, time, request, method, path, query,
+    /// protocol, status, bytes, referer, user_agent, vhost, user, duration, duration_ms,
+    /// duration_us, mime, tls_version, tls_cipher, cache) at key PATH (dotted, e.g.
+    /// request.headers.User-Agent); repeatable.
+    #[arg(long = "json-field", value_name = "NAME=PATH")]
+    pub json_fields: Vec<String>,
+
+    /// Read the log, date and time formats (and log-file, geoip-database, the filters and
+    /// html-report-title) from an existing goaccess.conf.
+    #[arg(long, value_name = "FILE")]
+    pub goaccess_config: Option<PathBuf>,
+
+    /// Parser threads. Default: all cores.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// What each request is enriched with.
+#[derive(Debug, Default, PartialEq, clap::Args)]
+#[command(next_help_heading = "Projects and geo data")]
+pub struct EnrichFlags {
+    /// TOML file mapping path prefixes to project names (see examples/projects.toml).
+    #[arg(long, value_name = "FILE")]
+    pub projects: Option<PathBuf>,
+
+    /// MaxMind-format database for countries or ASNs (GeoLite2/GeoIP2 Country, City or ASN,
+    /// DB-IP lite, ip-location-db); repeatable, kinds told apart by content. Before
+    /// $FSMG_STATS_GEOIP (colon-separated), `geoip` in the config file, the geoipupdate
+    /// paths (/usr/share/GeoIP, /var/lib/GeoIP) and the data built into the binary.
+    #[arg(long = "geoip-db", alias = "geoip-database", value_name = "FILE")]
+    pub geoip_db: Vec<PathBuf>,
+
+    /// No country or network lookups.
+    #[arg(long)]
+    pub no_geoip: bool,
+}
+
+/// GoAccess's filters: a filtered request is counted only in `excluded_requests`.
+#[derive(Debug, Default, PartialEq, clap::Args)]
+#[command(next_help_heading = "Filters")]
+pub struct FilterFlags {
+    /// Leave crawlers' requests out, as GoAccess's option does.
+    #[arg(long)]
+    pub ignore_crawlers: bool,
+
+    /// Leave out requests from ADDR: an address (as logged), a range (10.0.0.2-10.0.0.9)
+    /// or a network (203.0.113.0/24); repeatable.
+    #[arg(long = "exclude-ip", value_name = "ADDR")]
+    pub exclude_ips: Vec<String>,
+
+    /// Leave out requests answered with status CODE; repeatable.
+    #[arg(long = "ignore-status", value_name = "CODE")]
+    pub ignore_statuses: Vec<u16>,
+
+    /// Leave out requests whose referrer matches PATTERN: the whole referrer (`-` when
+    /// none), case-sensitive, `*` and `?` as wildcards, as GoAccess matches it;
+    /// repeatable.
+    #[arg(long = "ignore-referrer", value_name = "PATTERN")]
+    pub ignore_referrers: Vec<String>,
+}
+
+/// Which days are counted.
+#[derive(Debug, Default, PartialEq, clap::Args)]
+#[command(next_help_heading = "Period")]
+pub struct PeriodFlags {
+    /// First day to count: YYYY-MM-DD, today, yesterday or Nd (N days ago). Inclusive.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Last day to count, as --since. Inclusive.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+/// Where the report goes and what it shows.
+#[derive(Debug, Default, PartialEq, clap::Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputFlags {
+    /// Report format on standard output. Default: text, or nothing when -o is given.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Write the report to FILE, its format from the extension: .json, .txt, .html,
+    /// .md, .csv, or .parquet for one row per request; repeatable. Written atomically.
+    #[arg(short, long = "output", value_name = "FILE")]
+    pub outputs: Vec<PathBuf>,
+
+    /// The title of the HTML dashboard and the sponsor report.
+    #[arg(long, alias = "html-report-title", value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// Show client addresses in the heavy-hitters table and failed-line samples. Off by
+    /// default: reports get published.
+    #[arg(long)]
+    pub show_ips: bool,
+
+    /// Rows kept of the top-N tables (files, networks broken down by project, GoAccess's
+    /// panels); the HTML dashboard shows this many rows of every table before "show all".
+    /// Default: `top` in the config file, else 10.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+}
+
+/// Flags every command takes, before or after its name.
+#[derive(Debug, Default, PartialEq, clap::Args)]
+#[command(next_help_heading = "Common")]
+pub struct CommonFlags {
+    /// Configuration file. Default: $FSMG_STATS_CONFIG, else
+    /// ~/.config/fsmg-stats/config.toml, else /etc/fsmg-stats/config.toml.
+    #[arg(long, env = "FSMG_STATS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// No progress bar and no warnings; errors still go to stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// What the run is.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A report of log paths, or of `--store` without the `report` word.
+    #[default]
+    Report,
+    /// `report`: a store's report.
+    StoreReport,
+    Ingest,
+    Sponsor,
+}
+
+/// The flags of one run, whatever command took them: what [`crate::config::Config`] is
+/// resolved from. Groups a command does not take stay at their defaults.
+#[derive(Debug, Default)]
+pub struct Args {
+    pub mode: Mode,
+    pub paths: Vec<String>,
+    pub store: Option<PathBuf>,
+    pub node: Option<String>,
+    pub by_node: bool,
+    pub anonymize_ip: bool,
+    pub input: InputFlags,
+    pub enrich: EnrichFlags,
+    pub filters: FilterFlags,
+    pub period: PeriodFlags,
+    pub output: OutputFlags,
+    pub common: CommonFlags,
+}
+
+/// What a run does besides a report or an ingest.
+pub enum Run {
+    Args(Box<Args>),
+    Completions(clap_complete::Shell),
+    Man(Option<String>),
+}
+
+impl Cli {
+    /// The flags of this run. Flags written before a subcommand's name (`fsmg-stats
+    /// --store S report`, as earlier versions took them) count when that subcommand takes
+    /// them; otherwise, or when given on both sides, this is the usage error to print.
+    pub fn run(self) -> Result<Run, String> {
+        let Cli {
+            command,
+            paths,
+            store,
+            node,
+            by_node,
+            anonymize_ip,
+            input,
+            enrich,
+            filters,
+            period,
+            output,
+            common,
+        } = self;
+        let top = Args {
+            mode: Mode::Report,
+            paths,
+            store,
+            node,
+            by_node,
+            anonymize_ip,
+            input,
+            enrich,
+            filters,
+            period,
+            output,
+            common,
+        };
+        let Some(command) = command else {
+            return Ok(Run::Args(Box::new(top)));
+        };
+        let (name, sub) = match command {
+            Command::Completions { shell } => return Ok(Run::Completions(shell)),
+            Command::Man { subcommand } => return Ok(Run::Man(subcommand)),
+            Command::Ingest {
+                paths,
+                store,
+                node,
+                anonymize_ip,
+                input,
+                enrich,
+                common,
+            } => (
+                "ingest",
+                Args {
+                    mode: Mode::Ingest,
+                    paths,
+                    store,
+                    node,
+                    anonymize_ip,
+                    input,
+                    enrich,
+                    common,
+                    ..Args::default()
+                },
+            ),
+            Command::Report {
+                store,
+                node,
+                by_node,
+                period,
+                output,
+                common,
+            } => (
+                "report",
+                Args {
+                    mode: Mode::StoreReport,
+                    store,
+                    node,
+                    by_node,
+                    period,
+                    output,
+                    common,
+                    ..Args::default()
+                },
+            ),
+            Command::Sponsor {
+                paths,
+                store,
+                node,
+                input,
+                enrich,
+                filters,
+                period,
+                output,
+                common,
+            } => (
+                "sponsor",
+                Args {
+                    mode: Mode::Sponsor,
+                    paths,
+                    store,
+                    node,
+                    input,
+                    enrich,
+                    filters,
+                    period,
+                    output,
+                    common,
+                    ..Args::default()
+                },
+            ),
+        };
+        merge(name, top, sub)
+    }
+}
+
+/// `sub`, with what `top` (the flags before the subcommand's name) gives that `sub`
+/// left unset. A group `sub` has no flag of keeps its default, so a group set in `top`
+/// but at its default in `sub` is either taken or, if `sub` cannot take it, refused.
+fn merge(name: &str, top: Args, sub: Args) -> Result<Run, String> {
+    let takes = |group: &str| -> bool {
+        let groups: &[&str] = match sub.mode {
+            Mode::Ingest => &["paths", "store", "node", "anonymize", "input", "enrich"],
+            Mode::StoreReport => &["store", "node", "by_node", "period", "output"],
+            Mode::Sponsor => &[
+                "paths", "store", "node", "input", "enrich", "filters", "period", "output",
+            ],
+            Mode::Report => &[],
+        };
+        groups.contains(&group)
+    };
+    let mut refused = Vec::new();
+    let mut pick = |group: &'static str, top_set: bool, sub_set: bool| -> bool {
+        match (top_set, sub_set) {
+            (false, _) => false,
+            (true, false) if takes(group) => true,
+            _ => {
+                refused.push(group);
+                false
+            }
+        }
+    };
+    let defaults = Args::default();
+    let paths = pick("paths", !top.paths.is_empty(), !sub.paths.is_empty());
+    let store = pick("store", top.store.is_some(), sub.store.is_some());
+    let node = pick("node", top.node.is_some(), sub.node.is_some());
+    let by_node = pick("by_node", top.by_node, sub.by_node);
+    let anonymize = pick("anonymize", top.anonymize_ip, sub.anonymize_ip);
+    let input = pick(
+        "input",
+        top.input != defaults.input,
+        sub.input != defaults.input,
+    );
+    let enrich = pick(
+        "enrich",
+        top.enrich != defaults.enrich,
+        sub.enrich != defaults.enrich,
+    );
+    let filters = pick(
+        "filters",
+        top.filters != defaults.filters,
+        sub.filters != defaults.filters,
+    );
+    let period = pick(
+        "period",
+        top.period != defaults.period,
+        sub.period != defaults.period,
+    );
+    let output = pick(
+        "output",
+        top.output != defaults.output,
+        sub.output != defaults.output,
+    );
+    if !refused.is_empty() {
+        return Err(format!(
+            "some options before `{name}` belong after it or are not {name}'s: write `fsmg-stats {name} [OPTIONS]` (see `fsmg-stats {name} --help`)"
+        ));
+    }
+    let common = CommonFlags {
+        config: sub.common.config.or(top.common.config),
+        quiet: sub.common.quiet || top.common.quiet,
+    };
+    Ok(Run::Args(Box::new(Args {
+        mode: sub.mode,
+        paths: if paths { top.paths } else { sub.paths },
+        store: if store { top.store } else { sub.store },
+        node: if node { top.node } else { sub.node },
+        by_node: by_node || sub.by_node,
+        anonymize_ip: anonymize || sub.anonymize_ip,
+        input: if input { top.input } else { sub.input },
+        enrich: if enrich { top.enrich } else { sub.enrich },
+        filters: if filters { top.filters } else { sub.filters },
+        period: if period { top.period } else { sub.period },
+        output: if output { top.output } else { sub.output },
+        common,
+    })))
+}
+
+/// The manual page of `fsmg-stats`, or of one of its subcommands (`fsmg-stats-ingest(1)`
+/// and so on, as git's pages are split), in roff.
+pub fn man_page(subcommand: Option<&str>) -> Result<Vec<u8>, String> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    let page = match subcommand {
+        None => cmd,
+        Some(name) => {
+            let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+            let sub = cmd.find_subcommand(name).ok_or_else(|| {
+                format!(
+                    "no subcommand {name:?}; the manual has {}",
+                    names.join(", ")
+                )
+            })?;
+            sub.clone()
+                .name(format!("fsmg-stats-{name}"))
+                .bin_name(format!("fsmg-stats {name}"))
+        }
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut out)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "fsmg-stats", &mut out);
+    out
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use fsmg_stats::cli::Args;
+use fsmg_stats::cli::{self, Cli, Run};
 use fsmg_stats::config::Config;
 use fsmg_stats::input::InputError;
 use fsmg_stats::output::{Format, sponsor, write_atomic};
@@ -37,7 +37,21 @@ fn tune_allocator() {}
 
 fn main() -> ExitCode {
     tune_allocator();
-    let args = Args::parse();
+    let args = match Cli::parse().run() {
+        Ok(Run::Args(args)) => *args,
+        Ok(Run::Completions(shell)) => return print(&cli::completions(shell)),
+        Ok(Run::Man(sub)) => match cli::man_page(sub.as_deref()) {
+            Ok(page) => return print(&page),
+            Err(e) => {
+                eprintln!("fsmg-stats: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+        Err(e) => {
+            eprintln!("fsmg-stats: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     let mut cfg = match Config::resolve(args) {
         Ok(c) => c,
         Err(e) => {
@@ -98,6 +112,18 @@ fn main() -> ExitCode {
         ExitCode::from(EXIT_PARTIAL)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `bytes` on standard output; a closed pipe (`| head`) is not an error.
+fn print(bytes: &[u8]) -> ExitCode {
+    match std::io::stdout().lock().write_all(bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fsmg-stats: standard output: {e}");
+            ExitCode::from(EXIT_PARTIAL)
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::aggregate::filter::Filters;
-use crate::cli::{Args, Command};
+use crate::cli::{Args, Mode};
 use crate::enrich::geo::Geo;
 use crate::enrich::project::Projects;
 use crate::output::Format;
@@ -141,16 +141,19 @@ fn geo_layers(args: &Args, file: &FileConfig, base: &Path, ga: &GoAccessConf) ->
         .flat_map(|d| GEOIPUPDATE_FILES.iter().map(move |f| d.join(f)))
         .filter(|p| p.is_file())
         .collect();
-    vec![args.geoip_db.clone(), env, from_file, installed]
+    vec![args.enrich.geoip_db.clone(), env, from_file, installed]
 }
 
 /// The filter flags given.
 fn filter_flags(args: &Args) -> Vec<&'static str> {
     [
-        ("--exclude-ip", !args.exclude_ips.is_empty()),
-        ("--ignore-status", !args.ignore_statuses.is_empty()),
-        ("--ignore-referrer", !args.ignore_referrers.is_empty()),
-        ("--ignore-crawlers", args.ignore_crawlers),
+        ("--exclude-ip", !args.filters.exclude_ips.is_empty()),
+        ("--ignore-status", !args.filters.ignore_statuses.is_empty()),
+        (
+            "--ignore-referrer",
+            !args.filters.ignore_referrers.is_empty(),
+        ),
+        ("--ignore-crawlers", args.filters.ignore_crawlers),
     ]
     .iter()
     .filter_map(|(flag, on)| on.then_some(*flag))
@@ -177,12 +180,13 @@ fn filters(
     if !logs {
         return Ok(Filters::default());
     }
-    let ips = (args.exclude_ips.iter())
+    let ips = (args.filters.exclude_ips.iter())
         .chain(&file.exclude_ip)
         .chain(&ga.exclude_ips)
         .map(|s| s.parse().map_err(anyhow::Error::msg))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut statuses: Vec<u16> = args
+        .filters
         .ignore_statuses
         .iter()
         .chain(&file.ignore_status)
@@ -194,7 +198,7 @@ fn filters(
         })?;
         statuses.push(code);
     }
-    let referrers = (args.ignore_referrers.iter())
+    let referrers = (args.filters.ignore_referrers.iter())
         .chain(&file.ignore_referrer)
         .chain(&ga.ignore_referrers)
         .cloned()
@@ -203,12 +207,12 @@ fn filters(
         ips,
         statuses,
         referrers,
-        crawlers: args.ignore_crawlers || file.ignore_crawlers || ga.ignore_crawlers,
+        crawlers: args.filters.ignore_crawlers || file.ignore_crawlers || ga.ignore_crawlers,
     })
 }
 
 fn config_path(args: &Args) -> Option<PathBuf> {
-    if let Some(p) = &args.config {
+    if let Some(p) = &args.common.config {
         return Some(p.clone());
     }
     let home =
@@ -252,6 +256,7 @@ impl Config {
         };
 
         let ga_path = args
+            .input
             .goaccess_config
             .clone()
             .or(file.goaccess_config.as_ref().map(|p| base.join(p)));
@@ -260,24 +265,13 @@ impl Config {
             None => GoAccessConf::default(),
         };
         let geo_layers = geo_layers(&args, &file, &base, &ga);
-        let sponsor = matches!(args.command, Some(Command::Sponsor { .. }));
-        let (arg_paths, ingest, store) = match &args.command {
-            Some(Command::Ingest { paths }) => {
-                if args.since.is_some()
-                    || args.until.is_some()
-                    || args.format.is_some()
-                    || !args.outputs.is_empty()
-                    || args.top.is_some()
-                    || args.by_node
-                    || !filter_flags(&args).is_empty()
-                    || args.title.is_some()
-                    || args.show_ips
-                    || !args.paths.is_empty()
-                {
-                    bail!(
-                        "ingest takes --store, --node and paths (plus --log-format, --projects, --geoip-db, -j, -q); --since, --until, --format, -o and --top are for reports"
-                    );
-                }
+        let sponsor = args.mode == Mode::Sponsor;
+        let query = |store: &PathBuf| Query {
+            store: store.clone(),
+            node: args.node.clone(),
+        };
+        let (arg_paths, ingest, store) = match (args.mode, &args.store) {
+            (Mode::Ingest, _) => {
                 let (Some(store), Some(node)) = (&args.store, &args.node) else {
                     bail!("ingest needs --store DIR and --node NAME");
                 };
@@ -285,34 +279,16 @@ impl Config {
                     store: store.clone(),
                     node: node.clone(),
                 };
-                (paths.clone(), Some(target), None)
+                (args.paths.clone(), Some(target), None)
             }
-            Some(Command::Sponsor { paths }) => match &args.store {
-                Some(store) if paths.is_empty() => (
-                    Vec::new(),
-                    None,
-                    Some(Query {
-                        store: store.clone(),
-                        node: args.node.clone(),
-                    }),
-                ),
-                Some(_) => bail!("a report reads either log paths or --store, not both"),
-                None => (paths.clone(), None, None),
-            },
-            Some(Command::Report) | None if args.store.is_some() || args.command.is_some() => {
-                let Some(store) = &args.store else {
-                    bail!("report needs --store DIR (without it, give log paths)");
-                };
-                if !args.paths.is_empty() {
-                    bail!("a report reads either log paths or --store, not both");
-                }
-                let query = Query {
-                    store: store.clone(),
-                    node: args.node.clone(),
-                };
-                (Vec::new(), None, Some(query))
+            (Mode::StoreReport, None) => {
+                bail!("report needs --store DIR (without it, give log paths)")
             }
-            _ => (args.paths.clone(), None, None),
+            (_, Some(_)) if !args.paths.is_empty() => {
+                bail!("a report reads either log paths or --store, not both")
+            }
+            (_, Some(store)) => (Vec::new(), None, Some(query(store))),
+            (Mode::Report | Mode::Sponsor, None) => (args.paths.clone(), None, None),
         };
         let paths = if store.is_some() {
             Vec::new()
@@ -344,28 +320,34 @@ impl Config {
 
         // The format comes whole from the first place that gives one: flags (or the
         // environment), the config file, its goaccess.conf; else each input is sniffed.
-        let (log_format, nginx_format) = if args.log_format.is_some() || args.nginx_format.is_some()
-        {
-            (args.log_format.clone(), args.nginx_format.clone())
-        } else if file.log_format.is_some() || file.nginx_format.is_some() {
-            (file.log_format.clone(), file.nginx_format.clone())
-        } else {
-            (ga.log_format.clone(), None)
-        };
+        let (log_format, nginx_format) =
+            if args.input.log_format.is_some() || args.input.nginx_format.is_some() {
+                (
+                    args.input.log_format.clone(),
+                    args.input.nginx_format.clone(),
+                )
+            } else if file.log_format.is_some() || file.nginx_format.is_some() {
+                (file.log_format.clone(), file.nginx_format.clone())
+            } else {
+                (ga.log_format.clone(), None)
+            };
         let format_spec = FormatSpec {
             log_format,
             date_format: args
+                .input
                 .date_format
                 .clone()
                 .or(file.date_format)
                 .or(ga.date_format),
             time_format: args
+                .input
                 .time_format
                 .clone()
                 .or(file.time_format)
                 .or(ga.time_format),
             nginx_format,
             json_fields: args
+                .input
                 .json_fields
                 .iter()
                 .chain(&file.json_fields)
@@ -375,6 +357,7 @@ impl Config {
         let program = format_spec.compile().map_err(anyhow::Error::msg)?;
 
         let projects = match args
+            .enrich
             .projects
             .clone()
             .or(file.projects.as_ref().map(|p| base.join(p)))
@@ -385,11 +368,13 @@ impl Config {
 
         let today = jiff::ZonedDateTime::now().date();
         let since = args
+            .period
             .since
             .as_deref()
             .map(|s| parse_day(s, today))
             .transpose()?;
         let until = args
+            .period
             .until
             .as_deref()
             .map(|s| parse_day(s, today))
@@ -406,7 +391,7 @@ impl Config {
 
         let mut outputs = Vec::new();
         let mut request_rows = None;
-        for p in &args.outputs {
+        for p in &args.output.outputs {
             if p.extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
             {
@@ -427,13 +412,13 @@ impl Config {
 
             outputs.push((f, Some(p.clone())));
         }
-        if args.format.is_some() || (outputs.is_empty() && request_rows.is_none()) {
+        if args.output.format.is_some() || (outputs.is_empty() && request_rows.is_none()) {
             let default = if sponsor {
                 Format::Markdown
             } else {
                 Format::Text
             };
-            outputs.push((args.format.unwrap_or(default), None));
+            outputs.push((args.output.format.unwrap_or(default), None));
         }
         if sponsor
             && (request_rows.is_some()
@@ -443,11 +428,11 @@ impl Config {
         {
             bail!("a sponsor report is Markdown (.md) or HTML (.html)");
         }
-        if args.threads == Some(0) {
+        if args.input.threads == Some(0) {
             bail!("--threads must be at least 1");
         }
 
-        let geo = if args.no_geoip {
+        let geo = if args.enrich.no_geoip {
             Geo::default()
         } else {
             Geo::resolve(&geo_layers, true).map_err(anyhow::Error::msg)?
@@ -461,12 +446,12 @@ impl Config {
             since,
             until,
             window,
-            top: args.top.or(file.top).unwrap_or(DEFAULT_TOP),
+            top: args.output.top.or(file.top).unwrap_or(DEFAULT_TOP),
             outputs,
             request_rows,
-            threads: args.threads,
-            quiet: args.quiet,
-            progress: !args.quiet && std::io::stderr().is_terminal(),
+            threads: args.input.threads,
+            quiet: args.common.quiet,
+            progress: !args.common.quiet && std::io::stderr().is_terminal(),
             geo,
             node: args.node.filter(|_| store.is_none() && ingest.is_none()),
             ingest,
@@ -474,8 +459,8 @@ impl Config {
             sponsor,
             by_node: args.by_node,
             filters,
-            title: args.title.or(file.title).or(ga.title),
-            show_ips: args.show_ips,
+            title: args.output.title.or(file.title).or(ga.title),
+            show_ips: args.output.show_ips,
         })
     }
 }

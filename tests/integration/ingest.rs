@@ -362,13 +362,10 @@ fn store_reports_equal_log_reports_in_every_panel() {
         ("vcombined", users),
     ] {
         let log = tmp.path().join(format!("{generated}.log"));
-        loggen()
-            .args([
-                "--seed", "11", "single", "--lines", "4000", "--format", generated,
-            ])
-            .arg(&log)
-            .assert()
-            .success();
+        let log_arg = log.to_str().unwrap();
+        loggen(&[
+            "--seed", "11", "single", "--lines", "4000", "--format", generated, log_arg,
+        ]);
         let store = tmp.path().join(format!("{generated}-store"));
         ingest_as(&store, &log, "n", &["--log-format", format]);
         let from_logs = comparable(json(&[
@@ -439,13 +436,16 @@ fn month_rollups_report_what_the_daily_tables_do() {
     let truth = tmp.path().join("truth.json");
     // 75 days from 2018-12-31: December (one day), January and February are rolled up,
     // March is the newest month and is not.
-    loggen()
-        .args(["--truth"])
-        .arg(&truth)
-        .args(["single", "--lines", "20000", "--days", "75"])
-        .arg(&all)
-        .assert()
-        .success();
+    loggen(&[
+        "--truth".as_ref(),
+        truth.as_os_str(),
+        "single".as_ref(),
+        "--lines".as_ref(),
+        "20000".as_ref(),
+        "--days".as_ref(),
+        "75".as_ref(),
+        all.as_os_str(),
+    ]);
     let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(&truth).unwrap()).unwrap();
     // Alternate lines to two nodes, so that visitors span both.
     let text = std::fs::read(&all).unwrap();

@@ -2,7 +2,7 @@
 //! count (per-thread aggregates merge exactly, including visitors and sample order).
 
 use clap::Parser;
-use fsmg_stats::cli::Args;
+use fsmg_stats::cli::{Args, Cli, Run};
 use fsmg_stats::config::Config;
 use fsmg_stats::input;
 use fsmg_stats::pipeline;
@@ -70,8 +70,14 @@ fn chunking_and_threads_do_not_change_the_report() {
             _ => 2,
         })
         .collect();
-    let one = Config::resolve(Args::parse_from(["fsmg-stats", "-j", "1", &path])).unwrap();
-    let two = Config::resolve(Args::parse_from(["fsmg-stats", "-j", "2", &path])).unwrap();
+    let args = |j: &str| -> Args {
+        match Cli::parse_from(["fsmg-stats", "-j", j, &path]).run() {
+            Ok(Run::Args(args)) => *args,
+            _ => panic!("a report's flags"),
+        }
+    };
+    let one = Config::resolve(args("1")).unwrap();
+    let two = Config::resolve(args("2")).unwrap();
     let reference = build(&one, &found, &nodes, 1 << 30);
     for (cfg, chunk) in [(&one, 4096), (&two, 4096), (&two, 65_536), (&two, 1 << 21)] {
         assert_eq!(

@@ -62,9 +62,10 @@ pub fn json_of(cmd: &mut Command) -> Value {
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 
-/// The log generator.
-pub fn loggen() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fsmg-loggen"))
+/// Runs the log generator (in-process) with these arguments; panics if it fails.
+pub fn loggen<S: AsRef<std::ffi::OsStr>>(args: &[S]) {
+    let argv = std::iter::once("fsmg-loggen".as_ref()).chain(args.iter().map(AsRef::as_ref));
+    fsmg_loggen::run(argv).expect("fsmg-loggen");
 }
 
 /// Writes a generated log of `lines` lines to `path`; returns the generator's truth.
@@ -75,15 +76,21 @@ pub fn generate(path: &Path, lines: usize, seed: u64) -> Value {
 /// As [`generate`], the requests written in the generator's `format`.
 pub fn generate_as(path: &Path, format: &str, lines: usize, seed: u64) -> Value {
     let truth = path.with_extension("truth.json");
-    loggen()
-        .args(["--seed", &seed.to_string(), "--truth"])
-        .arg(&truth)
-        .arg("single")
-        .arg(path)
-        .args(["--lines", &lines.to_string(), "--hostile-per-mille", "30"])
-        .args(["--format", format])
-        .assert()
-        .success();
+    let (seed, lines) = (seed.to_string(), lines.to_string());
+    loggen(&[
+        "--seed".as_ref(),
+        seed.as_ref(),
+        "--truth".as_ref(),
+        truth.as_os_str(),
+        "single".as_ref(),
+        path.as_os_str(),
+        "--lines".as_ref(),
+        lines.as_ref(),
+        "--hostile-per-mille".as_ref(),
+        "30".as_ref(),
+        "--format".as_ref(),
+        format.as_ref(),
+    ]);
     serde_json::from_slice(&std::fs::read(truth).unwrap()).unwrap()
 }
 

@@ -1168,8 +1168,14 @@ fn days_from(start: (u16, u8, u8), n: usize) -> Vec<(u16, u8, u8)> {
     out
 }
 
-fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+/// Runs the generator with these command-line arguments (the first is the program name),
+/// as the `fsmg-loggen` binary does; the tests call it in-process.
+pub fn run<I, T>(args: I) -> anyhow::Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let args = Args::try_parse_from(args)?;
     let truth = match args.mode {
         Mode::Sample { dir } => {
             let mut g = Gen::new(args.seed, 400);
