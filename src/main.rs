@@ -10,9 +10,9 @@ use clap::Parser;
 use fsmg_stats::cli::{self, Cli, Run};
 use fsmg_stats::config::Config;
 use fsmg_stats::input::InputError;
-use fsmg_stats::output::{Format, sponsor, write_atomic};
+use fsmg_stats::output::{Format, sponsor, text, write_atomic};
 use fsmg_stats::pipeline;
-use fsmg_stats::store::ingest;
+use fsmg_stats::store::{self, ingest};
 
 const EXIT_PARTIAL: u8 = 1;
 const EXIT_USAGE: u8 = 2;
@@ -62,6 +62,10 @@ fn main() -> ExitCode {
     if let Some(target) = &cfg.ingest {
         return ingest(&cfg, target);
     }
+    if let Some(Err(e)) = cfg.store.as_ref().map(store::report::check) {
+        eprintln!("fsmg-stats: {e:#}");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let outcome = match &cfg.store {
         Some(query) => match pipeline::run_store(&cfg, query) {
             Ok(outcome) => outcome,
@@ -72,12 +76,25 @@ fn main() -> ExitCode {
         },
         None => pipeline::run(&cfg),
     };
+    let read: u64 = outcome.report.inputs.iter().map(|i| i.lines.lines).sum();
+    if read == 0 && !outcome.errors.is_empty() {
+        // Every path failed: a usage error (a typo, a missing mount), not a partial run.
+        diagnose(&outcome.errors, &[], [], cfg.quiet);
+        eprintln!("fsmg-stats: nothing read; no report written");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let geo_warnings = (outcome.report.geo.geoip.iter()).filter_map(|d| d.warning.as_ref());
     let warnings = outcome.warnings.iter().chain(geo_warnings);
     diagnose(&outcome.errors, &outcome.problems, warnings, cfg.quiet);
     let mut failed = !outcome.errors.is_empty() || !outcome.problems.is_empty();
     if outcome.empty() && !outcome.problems.is_empty() {
         // Nothing was read as a request: leave the last good report where it is.
+        eprintln!("fsmg-stats: no report written");
+        return ExitCode::from(EXIT_PARTIAL);
+    }
+    if let Some(line) = outcome.empty_period(&cfg) {
+        // One line, not a report of empty tables; a cron job sees a failure, not zeros.
+        eprintln!("fsmg-stats: {line}");
         eprintln!("fsmg-stats: no report written");
         return ExitCode::from(EXIT_PARTIAL);
     }
@@ -93,6 +110,9 @@ fn main() -> ExitCode {
         let text = match (&sponsor, format) {
             (Some(blocks), Format::Html) => sponsor::html(blocks, &outcome.report),
             (Some(blocks), _) => sponsor::markdown(blocks),
+            (None, Format::Text) if path.is_none() => {
+                text::render(&outcome.report, text::Layout::stdout())
+            }
             (None, format) => format.render(&outcome.report),
         };
         let result = match path {
@@ -167,6 +187,9 @@ fn ingest(cfg: &Config, target: &fsmg_stats::config::Target) -> ExitCode {
             }
             if done.errors.is_empty() && done.problems.is_empty() {
                 ExitCode::SUCCESS
+            } else if done.inputs.is_empty() && !done.errors.is_empty() {
+                // No path could be read: a usage error, as for a report.
+                ExitCode::from(EXIT_USAGE)
             } else {
                 ExitCode::from(EXIT_PARTIAL)
             }

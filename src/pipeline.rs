@@ -2,6 +2,7 @@
 //! Reading happens inside the parallel iterator's `next`, so one thread reads or
 //! decompresses while the others parse.
 
+use std::path::Path;
 use std::sync::Mutex;
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
@@ -12,7 +13,7 @@ use crate::input::{self, Chunks, Found, InputError, Source};
 use crate::output::fmt::thousands;
 use crate::parse::logged::Logs;
 use crate::parse::sniff::{self, Formats, InputFormat, Sniffed};
-use crate::parse::time::day_key;
+use crate::parse::time::{Day, day_key, day_to_string};
 use crate::report::{Meta, NodeReport, Period, Report, mask_ips, text};
 use crate::rows::RowSink;
 use crate::store::{self, ParquetSink};
@@ -28,6 +29,8 @@ pub struct Outcome {
     pub problems: Vec<String>,
     /// Inputs with more failed lines than requests, inputs passed over.
     pub warnings: Vec<String>,
+    /// The first and last day of every request read, in the window or not.
+    pub covers: Option<(Day, Day)>,
 }
 
 impl Outcome {
@@ -35,6 +38,34 @@ impl Outcome {
     pub fn empty(&self) -> bool {
         let s = &self.report.summary;
         s.valid_requests + s.excluded_requests == 0
+    }
+
+    /// With `--since`/`--until`: the period has no request although the data has some,
+    /// said in one line with the days the data does cover.
+    pub fn empty_period(&self, cfg: &Config) -> Option<String> {
+        let (first, last) = self.covers?;
+        if self.report.summary.valid_requests > 0 || (cfg.since.is_none() && cfg.until.is_none()) {
+            return None;
+        }
+        let period = match (cfg.since, cfg.until) {
+            (Some(a), Some(b)) if a == b => format!("on {a}"),
+            (Some(a), Some(b)) => format!("between {a} and {b}"),
+            (Some(a), None) => format!("on or after {a}"),
+            (None, b) => format!(
+                "on or before {}",
+                b.map(|b| b.to_string()).unwrap_or_default()
+            ),
+        };
+        let what = if cfg.store.is_some() {
+            "the store covers"
+        } else {
+            "the logs cover"
+        };
+        Some(format!(
+            "no requests {period}; {what} {} to {}",
+            day_to_string(first),
+            day_to_string(last)
+        ))
     }
 }
 
@@ -85,6 +116,7 @@ pub fn aggregate(
         window: cfg.window,
         geo: &cfg.geo,
         rows,
+        anonymize_ip: cfg.anonymize_ip,
         report: !reading.rows_only,
         filters: &cfg.filters,
         nodes: &reading.nodes,
@@ -144,13 +176,7 @@ pub fn run(cfg: &Config) -> Outcome {
         ..
     } = found;
     let (nodes, node_of) = node_ids(cfg, found_nodes);
-    let sizes: Vec<u64> = sources
-        .iter()
-        .map(|s| match s {
-            Source::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-            Source::Stdin => 0,
-        })
-        .collect();
+    let sizes = input::sizes(&sources);
     let progress = cfg.progress.then(|| {
         let bar = indicatif::ProgressBar::new(sizes.iter().sum());
         bar.set_style(
@@ -254,6 +280,7 @@ pub fn run(cfg: &Config) -> Outcome {
             .chain(checked.no_lines.map(|(m, _)| m))
             .collect(),
         warnings: checked.warnings,
+        covers: agg.seen,
     }
 }
 
@@ -304,6 +331,7 @@ pub fn check_inputs(
         if let Some(s) = &failures.first {
             let line = text(&s.text);
             let line = if show_ips { line } else { mask_ips(&line) };
+            let line = printable(&line, 120);
             why += &format!(", e.g. line {}: {line}", agg.line_number(s.pos));
         }
         let hint = sniff_hint(source, &format, formats.sniffed(i));
@@ -330,7 +358,12 @@ pub fn check_inputs(
                 .filter(|(_, w)| w == reason)
                 .map(|(f, _)| f.as_str())
                 .collect();
-            out.push(format!("{prefix}{} ({reason})", files.join(", ")));
+            // A few names say enough; `inputs[]` in the JSON lists them all.
+            let mut named = files[..files.len().min(3)].join(", ");
+            if files.len() > 3 {
+                named += &format!(" and {} more", files.len() - 3);
+            }
+            out.push(format!("{prefix}{named} ({reason})"));
         }
     };
     if !read_any {
@@ -340,6 +373,15 @@ pub fn check_inputs(
             (false, false) => Vec::new(),
         };
         by_reason(&mut what, "passed over ");
+        // A store given as a log path: say how it is read.
+        for store in args
+            .iter()
+            .filter(|a| Path::new(a).join("state.json").is_file())
+        {
+            what.push(format!(
+                "{store} is a store: read it with `fsmg-stats report --store {store}`"
+            ));
+        }
         let message = format!(
             "no access-log lines in {}: {}",
             args.join(" "),
@@ -348,6 +390,24 @@ pub fn check_inputs(
         out.no_lines = Some((message, !sources.is_empty() && skipped.is_empty()));
     } else {
         by_reason(&mut out.warnings, "passed over ");
+    }
+    out
+}
+
+/// `line` fit for a terminal: control characters (a binary file's bytes, escape
+/// sequences) written as `\x..`, cut after `max` characters.
+fn printable(line: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in line.chars() {
+        if out.chars().count() >= max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out += &format!("\\x{:02x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -432,7 +492,8 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
         if let (Some(w), false) = (&r.warning, cfg.quiet) {
             eprintln!("fsmg-stats: warning: {w}");
         }
-        let meta = meta(cfg, &r.log_format, &r.geo, &r.nodes, (r.logs, r.agg.timed));
+        let mut meta = meta(cfg, &r.log_format, &r.geo, &r.nodes, (r.logs, r.agg.timed));
+        meta.sizes = std::slice::from_ref(&r.log_size);
         Ok((Report::build(&r.agg, &meta), r.nodes))
     };
     let (mut report, mut nodes) = replay(query)?;
@@ -457,6 +518,7 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
         rows_error: None,
         problems: Vec::new(),
         warnings: Vec::new(),
+        covers: store::report::covers(query),
     })
 }
 

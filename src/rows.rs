@@ -66,6 +66,23 @@ pub fn schema() -> SchemaRef {
     SCHEMA.clone()
 }
 
+/// A client address as its network, as GoAccess's `--anonymize-ip` writes it: IPv4 /24
+/// (`203.0.113.0`), IPv6 /64 (`2001:db8:1:2::`). `None` for a host that is not an
+/// address (a name logged with HostnameLookups), which is written as logged.
+pub fn network_of(host: &[u8]) -> Option<String> {
+    let ip: std::net::IpAddr = std::str::from_utf8(host).ok()?.parse().ok()?;
+    Some(match ip {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            std::net::Ipv4Addr::new(a, b, c, 0).to_string()
+        }
+        std::net::IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            std::net::Ipv6Addr::from(bits).to_string()
+        }
+    })
+}
+
 fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(b)
 }
@@ -119,9 +136,10 @@ pub struct Rows {
 
 impl Rows {
     /// One request; `panels` what GoAccess's other panels read of it.
+    /// `host` is the address written: the request's, or its network (`--anonymize-ip`).
     pub fn push(
         &mut self,
-        r: &Request<'_>,
+        (r, host): (&Request<'_>, &[u8]),
         panels: &OptionalFields<'_>,
         project: &[u8],
         loc: &Location,
@@ -145,7 +163,7 @@ impl Rows {
         self.ts.append_value(utc * 1_000_000);
         self.utc_offset_min.append_option(offset);
         self.date.append_value(days);
-        self.ip.append_value(lossy(&r.host));
+        self.ip.append_value(lossy(host));
         self.ip_version.append_value(loc.ip_version);
         self.method.append_option(r.method.map(|m| m.name()));
         // The bytes the client sent: the log's escapes undone.
@@ -219,6 +237,17 @@ impl Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn networks_are_slash_24_and_slash_64() {
+        assert_eq!(network_of(b"203.0.113.77").as_deref(), Some("203.0.113.0"));
+        assert_eq!(
+            network_of(b"2001:db8:1:2:3:4:5:6").as_deref(),
+            Some("2001:db8:1:2::")
+        );
+        assert_eq!(network_of(b"::1").as_deref(), Some("::"));
+        assert_eq!(network_of(b"mirror.example.org"), None);
+    }
 
     #[test]
     fn epoch_days_of_logged_dates() {

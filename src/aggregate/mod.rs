@@ -16,6 +16,8 @@ pub mod panels;
 pub mod replay;
 pub mod transfers;
 
+use std::collections::BTreeMap;
+
 use foldhash::fast::RandomState;
 use hashbrown::{HashMap, HashSet};
 
@@ -26,7 +28,7 @@ use crate::parse::logged::{Logs, OptionalFields};
 use crate::parse::sniff::Formats;
 use crate::parse::time::Day;
 use crate::parse::{Failure, Line, Program, Request};
-use crate::rows::{RowSink, Rows};
+use crate::rows::{self, RowSink, Rows};
 use filter::Filters;
 use intern::Interner;
 use panels::{Panels, Visit};
@@ -50,6 +52,8 @@ pub struct Context<'a> {
     pub geo: &'a Geo,
     /// Where request rows go, when they are wanted.
     pub rows: Option<&'a dyn RowSink>,
+    /// `--anonymize-ip`: request rows hold each client's network, not its address.
+    pub anonymize_ip: bool,
     /// Whether the report is counted: not when only request rows and line counts are
     /// wanted (ingest), as it is most of a run's time and memory.
     pub report: bool,
@@ -84,6 +88,7 @@ impl<'a> Context<'a> {
             window: (Day::MIN, Day::MAX),
             geo,
             rows: None,
+            anonymize_ip: false,
             report: true,
             filters: &filter::NONE,
             nodes: &[],
@@ -253,6 +258,13 @@ pub struct Aggregate {
     /// First and last day seen among counted requests.
     pub first_day: Option<Day>,
     pub last_day: Option<Day>,
+    /// First and last day of every request read, in the window or not: what the logs
+    /// cover, for the message of a period with no requests.
+    pub seen: Option<(Day, Day)>,
+    /// Failed lines that still show a date (`[dd/Mon/yyyy:`), by that day and reason: a
+    /// store keeps them so that its reports narrow failed lines to a window as reports of
+    /// logs do. The other failed lines count in every window.
+    pub failed_days: BTreeMap<Day, [u64; Failure::ALL.len()]>,
     /// Visitors of a store's rolled-up months, as counts only.
     pub counted: Counted,
     /// GoAccess's other panels: vhosts, referrers, 404s, static files, browsers...
@@ -380,14 +392,19 @@ impl Aggregate {
                 Line::Blank => counts.blank += 1,
                 Line::Comment => counts.comment += 1,
                 Line::Failed(why) => {
-                    if outside_window(line, ctx.window) {
+                    let day = failed_day(line);
+                    if day.is_some_and(|d| d < ctx.window.0 || d > ctx.window.1) {
                         counts.excluded += 1;
                     } else {
                         counts.failed += 1;
-                        self.fail(pos, why, line);
+                        self.fail(pos, why, line, day);
                     }
                 }
                 Line::Request(r) => {
+                    self.seen = Some(
+                        self.seen
+                            .map_or((r.day, r.day), |(a, b)| (a.min(r.day), b.max(r.day))),
+                    );
                     if r.day < ctx.window.0 || r.day > ctx.window.1 {
                         counts.excluded += 1;
                         continue;
@@ -439,8 +456,13 @@ impl Aggregate {
         id
     }
 
-    fn fail(&mut self, pos: LinePos, reason: Failure, line: &[u8]) {
+    fn fail(&mut self, pos: LinePos, reason: Failure, line: &[u8], day: Option<Day>) {
         self.failures[reason.index()] += 1;
+        if let Some(day) = day {
+            self.failed_days
+                .entry(day)
+                .or_insert([0; Failure::ALL.len()])[reason.index()] += 1;
+        }
         let of_input = grow(&mut self.input_failures, pos.input as usize);
         of_input.reasons[reason.index()] += 1;
         let sample = || Sample {
@@ -518,7 +540,12 @@ impl Aggregate {
         let location = self.ip_stats[ip as usize].location;
         if let Some(rows) = rows {
             let org = self.asn_orgs.get(&location.asn).map(String::as_str);
-            rows.push(r, f, self.projects.get(project), &location, org);
+            let host = ctx
+                .anonymize_ip
+                .then(|| rows::network_of(&r.host))
+                .flatten();
+            let host = host.as_deref().map_or(&r.host[..], str::as_bytes);
+            rows.push((r, host), f, self.projects.get(project), &location, org);
         }
         if !ctx.report {
             return;
@@ -761,6 +788,19 @@ impl Aggregate {
         self.replayed |= other.replayed;
         self.first_day = self.first_day.into_iter().chain(other.first_day).min();
         self.last_day = self.last_day.into_iter().chain(other.last_day).max();
+        self.seen = match (self.seen, other.seen) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (one, other) => one.or(other),
+        };
+        for (day, counts) in other.failed_days {
+            let mine = self
+                .failed_days
+                .entry(day)
+                .or_insert([0; Failure::ALL.len()]);
+            for (a, b) in mine.iter_mut().zip(counts) {
+                *a += b;
+            }
+        }
         self
     }
 
@@ -997,26 +1037,13 @@ impl Aggregate {
     }
 }
 
-/// For a failed line: whether a date we can still find in it (`[dd/Mon/yyyy:`) lies
-/// outside the window. Lines with no readable date are always counted.
-fn outside_window(line: &[u8], window: (Day, Day)) -> bool {
-    if window == (Day::MIN, Day::MAX) {
-        return false;
-    }
-    let Some(open) = memchr::memchr(b'[', line) else {
-        return false;
-    };
+/// For a failed line: the day of a date we can still find in it (`[dd/Mon/yyyy:`). A
+/// window leaves out failed lines of other days; lines with no readable date always count.
+fn failed_day(line: &[u8]) -> Option<Day> {
+    let open = memchr::memchr(b'[', line)?;
     let rest = &line[open + 1..];
-    let Some(colon) = memchr::memchr(b':', rest) else {
-        return false;
-    };
-    match crate::parse::time::parse_clf_date(&rest[..colon]) {
-        Some(tm) => {
-            let d = tm.day_key();
-            d < window.0 || d > window.1
-        }
-        None => false,
-    }
+    let colon = memchr::memchr(b':', rest)?;
+    crate::parse::time::parse_clf_date(&rest[..colon]).map(|tm| tm.day_key())
 }
 
 #[cfg(test)]

@@ -243,7 +243,8 @@ impl Aggregate {
         all.failed += lines.failed;
         all.blank += lines.blank;
         all.comment += lines.comment;
-        all.lines += lines.failed + lines.blank + lines.comment;
+        all.excluded += lines.excluded;
+        all.lines += lines.failed + lines.blank + lines.comment + lines.excluded;
         for &(f, n) in failures {
             self.failures[f.index()] += n;
         }

@@ -105,6 +105,8 @@ pub struct Config {
     /// `--title`: of the HTML dashboard and the sponsor report.
     pub title: Option<String>,
     pub show_ips: bool,
+    /// `--anonymize-ip`: request rows (`-o *.parquet`, `ingest`) hold networks.
+    pub anonymize_ip: bool,
 }
 
 /// Where geoipupdate puts databases, in the order tried; `FSMG_STATS_GEOIP_DIRS`
@@ -222,6 +224,43 @@ fn config_path(args: &Args) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Whether `node` can name a store partition (`node=NAME/`) and a report's node.
+pub fn valid_node(node: &str) -> bool {
+    !node.is_empty()
+        && node != "."
+        && node != ".."
+        && node
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+}
+
+/// `ingest --store DIR`: a directory we can write in, or one we can create.
+fn check_store_dir(store: &Path) -> anyhow::Result<()> {
+    let shown = store.display();
+    if store.exists() && !store.is_dir() {
+        bail!(
+            "--store {shown}: is a file, not a store; give a directory (it is created if missing)"
+        );
+    }
+    let existing = store
+        .ancestors()
+        .map(|a| {
+            if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            }
+        })
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("."));
+    if !existing.is_dir() {
+        bail!("--store {shown}: {} is not a directory", existing.display());
+    }
+    crate::output::temp_beside(&existing.join("probe"))
+        .map_err(|e| anyhow::anyhow!("--store {shown}: {e}"))?;
+    Ok(())
+}
+
 /// `YYYY-MM-DD`, `today`, `yesterday` or `Nd`, against `today`.
 pub fn parse_day(s: &str, today: jiff::civil::Date) -> anyhow::Result<jiff::civil::Date> {
     let ago = |n: i64| {
@@ -236,8 +275,10 @@ pub fn parse_day(s: &str, today: jiff::civil::Date) -> anyhow::Result<jiff::civi
             if let Some(n) = s.strip_suffix('d').and_then(|n| n.parse::<i64>().ok()) {
                 return ago(n);
             }
-            s.parse::<jiff::civil::Date>().with_context(|| {
-                format!("{s:?} is not a date (YYYY-MM-DD, today, yesterday or Nd)")
+            // jiff's reason ("parameter 'month' is not in the required range") is its
+            // own wording; the forms we take say what to write instead.
+            s.parse::<jiff::civil::Date>().map_err(|_| {
+                anyhow::anyhow!("{s:?} is not a date: use YYYY-MM-DD, today, yesterday or Nd")
             })
         }
     }
@@ -266,6 +307,9 @@ impl Config {
         };
         let geo_layers = geo_layers(&args, &file, &base, &ga);
         let sponsor = args.mode == Mode::Sponsor;
+        if let Some(node) = args.node.as_ref().filter(|n| !valid_node(n)) {
+            bail!("--node {node:?}: a node name has only letters, digits, '-', '_' and '.'");
+        }
         let query = |store: &PathBuf| Query {
             store: store.clone(),
             node: args.node.clone(),
@@ -275,6 +319,7 @@ impl Config {
                 let (Some(store), Some(node)) = (&args.store, &args.node) else {
                     bail!("ingest needs --store DIR and --node NAME");
                 };
+                check_store_dir(store)?;
                 let target = Target {
                     store: store.clone(),
                     node: node.clone(),
@@ -392,6 +437,7 @@ impl Config {
         let mut outputs = Vec::new();
         let mut request_rows = None;
         for p in &args.output.outputs {
+            crate::output::check_output(p)?;
             if p.extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
             {
@@ -428,6 +474,11 @@ impl Config {
         {
             bail!("a sponsor report is Markdown (.md) or HTML (.html)");
         }
+        if args.anonymize_ip && request_rows.is_none() && ingest.is_none() {
+            bail!(
+                "--anonymize-ip is for request rows: add -o FILE.parquet (reports show no addresses)"
+            );
+        }
         if args.input.threads == Some(0) {
             bail!("--threads must be at least 1");
         }
@@ -461,6 +512,7 @@ impl Config {
             filters,
             title: args.output.title.or(file.title).or(ga.title),
             show_ips: args.output.show_ips,
+            anonymize_ip: args.anonymize_ip,
         })
     }
 }
@@ -468,6 +520,14 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_are_path_safe() {
+        assert!(valid_node("hlz") && valid_node("wlg-2.nz"));
+        for bad in ["", "..", "a/b", "a b", "x\n"] {
+            assert!(!valid_node(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn relative_days() {

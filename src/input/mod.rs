@@ -40,6 +40,16 @@ impl fmt::Display for InputError {
     }
 }
 
+/// Each input's size on disk (0 for standard input, or a file gone since).
+pub fn sizes(sources: &[Source]) -> Vec<u64> {
+    (sources.iter())
+        .map(|s| match s {
+            Source::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            Source::Stdin => 0,
+        })
+        .collect()
+}
+
 /// The first `n` bytes of an input (decompressed), to look at its lines again.
 pub fn head(source: &Source, n: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;

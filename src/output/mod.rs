@@ -14,8 +14,6 @@ pub mod text;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Context;
-
 use crate::report::Report;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,9 +40,10 @@ impl Format {
         }
     }
 
+    /// The report in this format, text laid out as for a file.
     pub fn render(self, report: &Report) -> String {
         match self {
-            Format::Text => text::render(report),
+            Format::Text => text::render(report, text::Layout::default()),
             Format::Json => json::render(report),
             Format::Html => html::render(report),
             Format::Markdown => sponsor::markdown(&sponsor::blocks(report, None)),
@@ -56,17 +55,61 @@ impl Format {
 /// A temporary file in `path`'s directory, to be renamed over it once complete; readable
 /// by all like a file created normally (reports are often served to sponsors).
 pub fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = dir_of(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".fsmg-stats-");
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    builder
-        .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))
+    builder.tempfile_in(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot write in {} ({})",
+            path.display(),
+            dir.display(),
+            os_reason(&e)
+        )
+    })
+}
+
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// What the operating system said, without the paths and temporary names that libraries
+/// wrap around it: "Permission denied (os error 13)".
+pub fn os_reason(e: &std::io::Error) -> String {
+    if let Some(code) = e.raw_os_error() {
+        return std::io::Error::from_raw_os_error(code).to_string();
+    }
+    // tempfile's errors hide the OS error's code behind `{error} at path "{temp name}"`.
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((reason, _)) => reason.to_string(),
+        None => text,
+    }
+}
+
+/// Whether a report can be written to `path`, checked before any log is read: a
+/// directory, a missing directory or one we may not write in is refused with what to do.
+pub fn check_output(path: &Path) -> anyhow::Result<()> {
+    let shown = path.display();
+    if path.is_dir() {
+        anyhow::bail!(
+            "-o {shown}: is a directory; give a file name in it, e.g. {shown}/report.html"
+        );
+    }
+    let dir = dir_of(path);
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "-o {shown}: directory {} does not exist; create it first",
+            dir.display()
+        );
+    }
+    // A temporary file beside it is exactly what writing needs; it is removed on drop.
+    temp_beside(path).map_err(|e| anyhow::anyhow!("-o {e}"))?;
+    Ok(())
 }
 
 /// Writes `contents` to `path` through a temporary file in the same directory, synced and
@@ -75,8 +118,13 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     let mut tmp = temp_beside(path)?;
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: write failed", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("{}: cannot replace", path.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}: cannot write ({})", path.display(), os_reason(&e)))?;
+    tmp.persist(path).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot replace ({})",
+            path.display(),
+            os_reason(&e.error)
+        )
+    })?;
     Ok(())
 }

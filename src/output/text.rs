@@ -2,7 +2,9 @@
 //! Strings from the log are shown with control characters escaped, so a hostile path
 //! cannot move the cursor or recolour the terminal.
 
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, presets,
+};
 
 use super::fmt::{headline, human_bytes, percent, period, shares, shares_header, thousands};
 use crate::report::Report;
@@ -21,6 +23,32 @@ pub fn printable(s: &str) -> String {
         .collect()
 }
 
+/// Where the text goes: a terminal (its width; bold headings unless `NO_COLOR` is set)
+/// or a file or pipe (tables as wide as their content, no escape codes).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layout {
+    pub width: Option<u16>,
+    pub bold: bool,
+}
+
+/// Below this many columns, tables keep only their first share column: the widest
+/// tables (eight columns) then fit 80.
+const NARROW: u16 = 100;
+
+impl Layout {
+    /// Standard output's layout: a terminal's, else a file's.
+    pub fn stdout() -> Layout {
+        use std::io::IsTerminal;
+        if !std::io::stdout().is_terminal() {
+            return Layout::default();
+        }
+        Layout {
+            width: Table::new().width(),
+            bold: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
 fn table(title: &str, header: &[&str]) -> (String, Table) {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
@@ -34,8 +62,37 @@ fn table(title: &str, header: &[&str]) -> (String, Table) {
     (format!("\n{title}\n"), t)
 }
 
-fn push(out: &mut String, (title, t): (String, Table)) {
-    out.push_str(&title);
+fn push(out: &mut String, (title, mut t): (String, Table), layout: Layout) {
+    match layout.width {
+        Some(width) => {
+            t.set_width(width);
+        }
+        None => {
+            t.force_no_tty();
+        }
+    }
+    let header: Vec<String> = (t.header().into_iter())
+        .flat_map(|h| h.cell_iter().map(Cell::content))
+        .collect();
+    if layout.width.is_some_and(|w| w < NARROW) {
+        // Every share column after the first (requests'): the numbers stay.
+        let shares = header.iter().enumerate().filter(|(_, h)| *h == "%");
+        for (i, _) in shares.skip(1) {
+            if let Some(col) = t.column_mut(i) {
+                col.set_constraint(ColumnConstraint::Hidden);
+            }
+        }
+    }
+    if layout.bold {
+        t.enforce_styling();
+        let bold = header
+            .iter()
+            .map(|h| Cell::new(h).add_attribute(Attribute::Bold));
+        t.set_header(bold.collect::<Vec<_>>());
+        out.push_str(&format!("\n\x1b[1m{}\x1b[0m\n", title.trim()));
+    } else {
+        out.push_str(&title);
+    }
     out.push_str(&t.to_string());
     out.push('\n');
 }
@@ -74,17 +131,17 @@ fn networks(r: &Report) -> (String, Table) {
     t
 }
 
-pub fn render(r: &Report) -> String {
-    let mut out = report(r);
+pub fn render(r: &Report, layout: Layout) -> String {
+    let mut out = report(r, layout);
     // --by-node: each node's whole report after the totals.
     for n in &r.by_node {
         out.push_str(&format!("\n\n══ Node {} ══\n\n", printable(&n.node)));
-        out.push_str(&report(&n.report));
+        out.push_str(&report(&n.report, layout));
     }
     out
 }
 
-fn report(r: &Report) -> String {
+fn report(r: &Report, layout: Layout) -> String {
     let s = &r.summary;
     let mut out = String::new();
     out.push_str(&format!("Traffic insights  {}\n\n", period(r)));
@@ -111,7 +168,7 @@ fn report(r: &Report) -> String {
             human_bytes(d.bytes),
         ]);
     }
-    push(&mut out, t);
+    push(&mut out, t, layout);
 
     let mut t = table(
         "Projects",
@@ -127,7 +184,7 @@ fn report(r: &Report) -> String {
             percent(p.bytes, s.bandwidth_bytes),
         ]);
     }
-    push(&mut out, t);
+    push(&mut out, t, layout);
 
     let mut t = table("Top files", &["Path", "Requests", "Visitors", "Bandwidth"]);
     for f in &r.files {
@@ -138,7 +195,7 @@ fn report(r: &Report) -> String {
             human_bytes(f.bytes),
         ]);
     }
-    push(&mut out, t);
+    push(&mut out, t, layout);
 
     let mut t = table("Status codes", &["Status", "Requests", "%", "Bandwidth"]);
     for c in &r.status_codes {
@@ -149,11 +206,11 @@ fn report(r: &Report) -> String {
             human_bytes(c.bytes),
         ]);
     }
-    push(&mut out, t);
+    push(&mut out, t, layout);
 
     if !r.geo.geoip.is_empty() {
-        push(&mut out, geo_panel(r));
-        push(&mut out, networks(r));
+        push(&mut out, geo_panel(r), layout);
+        push(&mut out, networks(r), layout);
         for db in &r.geo.geoip {
             out.push_str(&format!(
                 "  {} data: {} ({}, built {})\n",
@@ -171,7 +228,7 @@ fn report(r: &Report) -> String {
                     .collect::<Vec<_>>(),
             );
         }
-        push(&mut out, t);
+        push(&mut out, t, layout);
     }
 
     let mut t = table("Hours", &["Hour", "Requests", "Visitors", "Bandwidth"]);
@@ -183,22 +240,28 @@ fn report(r: &Report) -> String {
             human_bytes(h.bytes),
         ]);
     }
-    push(&mut out, t);
+    push(&mut out, t, layout);
 
     if r.failed.count > 0 {
         let mut t = table("Failed lines", &["Reason", "Lines"]);
         for f in &r.failed.reasons {
             t.1.add_row(vec![f.reason.to_string(), thousands(f.count)]);
         }
-        push(&mut out, t);
+        push(&mut out, t, layout);
         if let Some(first) = r.failed.samples.first() {
-            out.push_str(&format!(
-                "  first: {}:{}: {}: {}\n",
+            let line = format!(
+                "  first: {}:{}: {}: {}",
                 printable(&first.file),
                 first.line,
                 first.reason,
                 printable(&first.text)
-            ));
+            );
+            // One line on a terminal: the JSON has the whole sample.
+            let fit = layout.width.map_or(usize::MAX, |w| usize::from(w) - 1);
+            match line.char_indices().nth(fit) {
+                Some((cut, _)) => out.push_str(&format!("{}…\n", &line[..cut])),
+                None => out.push_str(&format!("{line}\n")),
+            }
         }
     }
 
@@ -222,7 +285,7 @@ fn report(r: &Report) -> String {
                 thousands(i.lines.failed),
             ]);
         }
-        push(&mut out, t);
+        push(&mut out, t, layout);
     }
     out
 }

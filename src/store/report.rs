@@ -186,25 +186,67 @@ pub struct Replayed {
     pub log_format: String,
     /// Which optional fields the runs' formats logged.
     pub logs: Logs,
+    /// The size on disk of the inputs ingested (of the node's), as last seen.
+    pub log_size: u64,
 }
 
 /// The aggregate of a store's window and node, from the roll-ups of the whole months it
 /// covers and the daily tables of its other days. Only the visitors of the `top` files are
 /// replayed from daily tables (the only ones a report shows).
+/// The first and last day a store (or one node of it) has traffic of.
+pub fn covers(q: &Query) -> Option<(Day, Day)> {
+    let (_, committed) = ingest::committed(&q.store).ok()?;
+    let days = parts(
+        q,
+        &committed,
+        "traffic",
+        (Day::MIN, Day::MAX),
+        &BTreeMap::new(),
+    );
+    let first = days.iter().map(|(d, _, _)| *d).min()?;
+    let last = days.iter().map(|(d, _, _)| *d).max()?;
+    Some((first, last))
+}
+
+/// Before a store report: `q.store` is a store and has `q.node`, else what to give
+/// instead (a usage error: nothing is read).
+pub fn check(q: &Query) -> anyhow::Result<()> {
+    let (log, _) = ingest::committed(&q.store)?;
+    let Some(node) = &q.node else {
+        return Ok(());
+    };
+    let nodes: BTreeSet<&str> = log.iter().map(|r| r.node.as_str()).collect();
+    if !nodes.contains(node.as_str()) {
+        let known: Vec<&str> = nodes.into_iter().collect();
+        anyhow::bail!(
+            "--node {node}: {} has no such node; it has {}",
+            q.store.display(),
+            if known.is_empty() {
+                "none yet".to_string()
+            } else {
+                known.join(", ")
+            }
+        );
+    }
+    Ok(())
+}
+
 pub fn aggregate(q: &Query, window: (Day, Day), top: usize) -> anyhow::Result<Replayed> {
     let (log, committed) = ingest::committed(&q.store)?;
     let rolled = rollup::usable(&q.store, &committed, window, q.node.as_deref());
     let any_rolled = !rolled.is_empty();
-    match replay(q, window, top, &log, &committed, rolled) {
+    let mut r = match replay(q, window, top, &log, &committed, rolled) {
         // Roll-ups are derived: one damaged, or replaced by an ingest while we read it,
         // costs time, not numbers.
         Err(e) if any_rolled => {
             let mut r = replay(q, window, top, &log, &committed, BTreeMap::new())?;
             r.warning = Some(format!("{e:#}; read the daily tables instead"));
-            Ok(r)
+            r
         }
-        r => r,
-    }
+        r => r?,
+    };
+    r.log_size = ingest::log_size(&q.store, q.node.as_deref())?;
+    Ok(r)
 }
 
 /// [`aggregate`] of the `committed` parts, from daily tables only: what a roll-up is built
@@ -509,20 +551,39 @@ fn replay(
 
     let mut dbs: Vec<DbInfo> = Vec::new();
     let mut formats: Vec<&str> = Vec::new();
+    let mut read_requests = 0;
     let mut logs = Logs::default();
     for run in log
         .iter()
         .filter(|r| q.node.as_ref().is_none_or(|n| *n == r.node))
     {
+        // Failed lines of days outside the window are left out, as a report of logs
+        // leaves them out; their requests outside it likewise (below).
+        let mut failed = run.failed.clone();
+        let mut outside = 0;
+        for (_, reasons) in
+            (run.failed_days.iter()).filter(|(d, _)| **d < window.0 || **d > window.1)
+        {
+            for (reason, n) in reasons {
+                if let Some(count) = failed.get_mut(reason) {
+                    *count = count.saturating_sub(*n);
+                }
+                outside += n;
+            }
+        }
         let failures: Vec<(Failure, u64)> = Failure::ALL
             .iter()
-            .filter_map(|f| run.failed.get(f.name()).map(|&n| (*f, n)))
+            .filter_map(|f| failed.get(f.name()).map(|&n| (*f, n)))
+            .filter(|&(_, n)| n > 0)
             .collect();
         let lines = LineCounts {
             valid: 0,
+            failed: run.lines.failed.saturating_sub(outside),
+            excluded: run.lines.excluded + outside,
             ..run.lines
         };
         agg.replay_lines(lines, &failures);
+        read_requests += run.lines.valid;
         formats.extend(run.log_formats.iter().map(String::as_str));
         logs = logs.union(run.logs);
         for d in &run.geoip {
@@ -537,6 +598,11 @@ fn replay(
             }
         }
     }
+    let outside = LineCounts {
+        excluded: read_requests.saturating_sub(valid),
+        ..LineCounts::default()
+    };
+    agg.replay_lines(outside, &[]);
     Ok(Replayed {
         agg,
         geo: dbs,
@@ -544,5 +610,6 @@ fn replay(
         warning: None,
         log_format: crate::parse::sniff::run_name(formats),
         logs,
+        log_size: 0,
     })
 }

@@ -8,6 +8,79 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::util::*;
 
+/// Every `ip` of a request-rows file.
+fn addresses(path: &std::path::Path) -> Vec<String> {
+    let file = std::fs::File::open(path).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut out = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let ip = batch
+            .column_by_name("ip")
+            .unwrap()
+            .as_string::<i32>()
+            .clone();
+        out.extend(ip.iter().map(|a| a.unwrap().to_string()));
+    }
+    out
+}
+
+#[test]
+fn anonymized_rows_hold_networks_and_the_report_stays_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = repo().join("sample-logs");
+    let (plain, anon) = (
+        tmp.path().join("plain.parquet"),
+        tmp.path().join("anon.parquet"),
+    );
+    let exact = json_of(
+        fsmg()
+            .args(["--format", "json"])
+            .arg("-o")
+            .arg(&plain)
+            .arg(&sample),
+    );
+    let report = json_of(
+        fsmg()
+            .args(["--format", "json", "--anonymize-ip"])
+            .arg("-o")
+            .arg(&anon)
+            .arg(&sample),
+    );
+    assert_eq!(report["summary"], exact["summary"]);
+    let (plain, mut anon) = (addresses(&plain), addresses(&anon));
+    // Rows come in no fixed order: compare each file's networks, sorted.
+    let mut expected: Vec<String> = plain
+        .iter()
+        .map(|p| match p.parse::<std::net::IpAddr>().unwrap() {
+            std::net::IpAddr::V4(ip) => {
+                let [a, b, c, _] = ip.octets();
+                format!("{a}.{b}.{c}.0")
+            }
+            std::net::IpAddr::V6(ip) => {
+                std::net::Ipv6Addr::from(u128::from(ip) & !((1u128 << 64) - 1)).to_string()
+            }
+        })
+        .collect();
+    expected.sort();
+    anon.sort();
+    assert_eq!(anon, expected);
+    assert!(
+        anon.iter().any(|a| a.ends_with("::")),
+        "the sample logs have IPv6 clients"
+    );
+    // Without request rows the flag has nothing to do: a usage error.
+    fsmg()
+        .arg("--anonymize-ip")
+        .arg(&sample)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("-o FILE.parquet"));
+}
+
 #[test]
 fn request_rows_add_up_to_the_report() {
     let tmp = tempfile::tempdir().unwrap();
