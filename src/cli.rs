@@ -1,5 +1,5 @@
 //! Command-line flags, as typed: no I/O here. [`Cli`] is what clap parses: each
-//! subcommand takes only its own flags, in groups shared between them. [`Cli::args`]
+//! subcommand takes only its own flags, in groups shared between them. [`Cli::run`]
 //! flattens that into the plain [`Args`] that [`crate::config::Config::resolve`] turns
 //! into a ready configuration.
 
