@@ -288,9 +288,9 @@ impl Config {
     pub fn resolve(args: Args) -> anyhow::Result<Config> {
         let (file, base) = match config_path(&args) {
             Some(p) => {
-                let text = std::fs::read_to_string(&p).with_context(|| p.display().to_string())?;
-                let file: FileConfig =
-                    toml::from_str(&text).with_context(|| p.display().to_string())?;
+                let what = || format!("config file {}", p.display());
+                let text = std::fs::read_to_string(&p).with_context(what)?;
+                let file: FileConfig = toml::from_str(&text).with_context(what)?;
                 (file, p.parent().map(Path::to_path_buf).unwrap_or_default())
             }
             None => (FileConfig::default(), PathBuf::new()),

@@ -32,8 +32,9 @@ struct ProjectsFile {
 
 impl Projects {
     pub fn load(path: &Path) -> anyhow::Result<Projects> {
-        let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
-        Projects::from_toml(&text).with_context(|| path.display().to_string())
+        let what = || format!("projects file {}", path.display());
+        let text = std::fs::read_to_string(path).with_context(what)?;
+        Projects::from_toml(&text).with_context(what)
     }
 
     pub fn from_toml(text: &str) -> anyhow::Result<Projects> {

@@ -133,7 +133,9 @@ fn missing_or_bad_database_is_a_usage_error_naming_it() {
         .args(["--geoip-db", &path, &path])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not a MaxMind DB"));
+        .stderr(predicate::str::contains(
+            "not a MaxMind-format (.mmdb) file",
+        ));
 }
 
 #[test]

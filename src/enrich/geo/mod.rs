@@ -263,13 +263,17 @@ pub struct Geo {
 
 /// Maps one database file; errors name it.
 fn open(path: &Path) -> Result<Reader<Bytes>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("geo database {shown}: {e}"))?;
     // SAFETY: the map is read-only. Database updaters (geoipupdate) replace files by
     // renaming a new one into place, which leaves this mapping intact.
     let map =
-        unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("{}: {e}", path.display()))?;
-    Reader::from_source(Bytes::Mapped(map))
-        .map_err(|e| format!("{}: not a MaxMind DB: {e}", path.display()))
+        unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("geo database {shown}: {e}"))?;
+    // maxminddb's reasons repeat themselves ("invalid database: could not find MaxMind DB
+    // metadata in file"); what matters is that this is not such a file.
+    Reader::from_source(Bytes::Mapped(map)).map_err(|_| {
+        format!("geo database {shown}: not a MaxMind-format (.mmdb) file; give a GeoLite2, DB-IP or ip-location-db .mmdb")
+    })
 }
 
 #[cfg(feature = "embedded-geoip")]
