@@ -1,6 +1,7 @@
 //! Integration tests: the real binaries in fresh temporary directories.
 
 mod cli;
+mod debian;
 mod first_hour;
 mod formats;
 mod fuzz_corpus;
