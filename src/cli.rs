@@ -49,42 +49,10 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Log files, directories (read recursively), glob patterns, or `-` for standard
-    /// input. Default: `paths` from the config file, else /var/log/apache2/access.log*
-    /// and /var/log/httpd/access_log*.
-    pub paths: Vec<String>,
-
-    /// Report a store (see `ingest`) instead of logs; as `fsmg-stats report --store DIR`.
-    #[arg(long, value_name = "DIR")]
-    pub store: Option<PathBuf>,
-
-    /// The node (anycast site) of every input (default: NAME of a NAME=PATH argument,
-    /// else each file's parent directory name); with --store, only that node's data.
-    #[arg(long, value_name = "NAME")]
-    pub node: Option<String>,
-
-    /// Every table once per node too, after the totals (text, and JSON `by_node`; the
-    /// HTML dashboard shows the totals and the nodes panel).
-    #[arg(long)]
-    pub by_node: bool,
-
-    /// Replace client addresses in request rows (-o FILE.parquet) by their network:
-    /// IPv4 /24, IPv6 /64, as GoAccess's option does.
-    #[arg(long)]
-    pub anonymize_ip: bool,
-
+    /// A report's flags: those of a report of logs (or of `--store`), and those written
+    /// before a subcommand's name.
     #[command(flatten)]
-    pub input: InputFlags,
-    #[command(flatten)]
-    pub enrich: EnrichFlags,
-    #[command(flatten)]
-    pub filters: FilterFlags,
-    #[command(flatten)]
-    pub period: PeriodFlags,
-    #[command(flatten)]
-    pub output: OutputFlags,
-    #[command(flatten)]
-    pub common: CommonFlags,
+    pub top: Args,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,8 +85,10 @@ pub enum Command {
         #[command(flatten)]
         common: CommonFlags,
     },
-    /// The report of a store's daily tables, as text, JSON or -o files like the report
-    /// of logs.
+    /// The report of a store (see `ingest`), as the report of logs.
+    ///
+    /// Reads the daily tables of the days and nodes asked for; text, JSON or -o files
+    /// like the report of logs, with the same numbers.
     #[command(after_help = EXIT_STATUS)]
     Report {
         /// The store to report (written by `ingest`). Required.
@@ -137,8 +107,9 @@ pub enum Command {
         #[command(flatten)]
         common: CommonFlags,
     },
-    /// A short report for sponsors: headline numbers of the period (--since, --until;
-    /// default: the whole log) with the previous period of the same length when the data
+    /// A short report for sponsors, as Markdown or HTML.
+    ///
+    /// Headline numbers of the period (--since, --until; default: the whole log) with the previous period of the same length when the data
     /// covers it, top projects, countries (Oceania called out) and networks. Markdown on
     /// standard output, or -o FILE.md / FILE.html. Reads log paths or --store.
     #[command(after_help = EXIT_STATUS)]
@@ -164,14 +135,17 @@ pub enum Command {
         #[command(flatten)]
         common: CommonFlags,
     },
-    /// Print a shell completion script: `fsmg-stats completions bash >
-    /// /etc/bash_completion.d/fsmg-stats` (bash, zsh, fish, elvish, powershell).
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// `fsmg-stats completions bash > ~/.local/share/bash-completion/completions/fsmg-stats`
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): `fsmg-stats man | man -l -`; `fsmg-stats man
-    /// ingest` prints fsmg-stats-ingest(1), and so on.
+    /// Print the manual page (roff).
+    ///
+    /// `fsmg-stats man | man -l -`; `fsmg-stats man ingest` prints fsmg-stats-ingest(1),
+    /// and so on.
     Man {
         /// ingest, report, sponsor or completions.
         subcommand: Option<String>,
@@ -334,20 +308,49 @@ pub enum Mode {
 }
 
 /// The flags of one run, whatever command took them: what [`crate::config::Config`] is
-/// resolved from. Groups a command does not take stay at their defaults.
-#[derive(Debug, Default)]
+/// resolved from. Groups a command does not take stay at their defaults. As parsed, the
+/// flags of a report ([`Cli::top`]).
+#[derive(Debug, Default, clap::Args)]
 pub struct Args {
+    /// What the run is: set from the subcommand, not a flag.
+    #[arg(skip)]
     pub mode: Mode,
+
+    /// Log files, directories (read recursively), glob patterns, or `-` for standard
+    /// input. Default: `paths` from the config file, else /var/log/apache2/access.log*
+    /// and /var/log/httpd/access_log*.
     pub paths: Vec<String>,
+
+    /// Report a store (see `ingest`) instead of logs; as `fsmg-stats report --store DIR`.
+    #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
+
+    /// The node (anycast site) of every input (default: NAME of a NAME=PATH argument,
+    /// else each file's parent directory name); with --store, only that node's data.
+    #[arg(long, value_name = "NAME")]
     pub node: Option<String>,
+
+    /// Every table once per node too, after the totals (text, and JSON `by_node`; the
+    /// HTML dashboard shows the totals and the nodes panel).
+    #[arg(long)]
     pub by_node: bool,
+
+    /// Replace client addresses in request rows (-o FILE.parquet) by their network:
+    /// IPv4 /24, IPv6 /64, as GoAccess's option does.
+    #[arg(long)]
     pub anonymize_ip: bool,
+
+    #[command(flatten)]
     pub input: InputFlags,
+    #[command(flatten)]
     pub enrich: EnrichFlags,
+    #[command(flatten)]
     pub filters: FilterFlags,
+    #[command(flatten)]
     pub period: PeriodFlags,
+    #[command(flatten)]
     pub output: OutputFlags,
+    #[command(flatten)]
     pub common: CommonFlags,
 }
 
@@ -363,34 +366,7 @@ impl Cli {
     /// --store S report`, as earlier versions took them) count when that subcommand takes
     /// them; otherwise, or when given on both sides, this is the usage error to print.
     pub fn run(self) -> Result<Run, String> {
-        let Cli {
-            command,
-            paths,
-            store,
-            node,
-            by_node,
-            anonymize_ip,
-            input,
-            enrich,
-            filters,
-            period,
-            output,
-            common,
-        } = self;
-        let top = Args {
-            mode: Mode::Report,
-            paths,
-            store,
-            node,
-            by_node,
-            anonymize_ip,
-            input,
-            enrich,
-            filters,
-            period,
-            output,
-            common,
-        };
+        let Cli { command, top } = self;
         let Some(command) = command else {
             return Ok(Run::Args(Box::new(top)));
         };
@@ -474,82 +450,64 @@ impl Cli {
 /// left unset. A group `sub` has no flag of keeps its default, so a group set in `top`
 /// but at its default in `sub` is either taken or, if `sub` cannot take it, refused.
 fn merge(name: &str, top: Args, sub: Args) -> Result<Run, String> {
-    let takes = |group: &str| -> bool {
-        let groups: &[&str] = match sub.mode {
-            Mode::Ingest => &["paths", "store", "node", "anonymize", "input", "enrich"],
-            Mode::StoreReport => &["store", "node", "by_node", "period", "output"],
-            Mode::Sponsor => &[
-                "paths", "store", "node", "input", "enrich", "filters", "period", "output",
-            ],
-            Mode::Report => &[],
-        };
-        groups.contains(&group)
+    let takes: &[&str] = match sub.mode {
+        Mode::Ingest => &["paths", "store", "node", "anonymize", "input", "enrich"],
+        Mode::StoreReport => &["store", "node", "by_node", "period", "output"],
+        Mode::Sponsor => &[
+            "paths", "store", "node", "input", "enrich", "filters", "period", "output",
+        ],
+        Mode::Report => &[],
     };
-    let mut refused = Vec::new();
-    let mut pick = |group: &'static str, top_set: bool, sub_set: bool| -> bool {
-        match (top_set, sub_set) {
-            (false, _) => false,
-            (true, false) if takes(group) => true,
-            _ => {
-                refused.push(group);
-                false
-            }
-        }
+    let mut m = Merge {
+        takes,
+        refused: Vec::new(),
     };
-    let defaults = Args::default();
-    let paths = pick("paths", !top.paths.is_empty(), !sub.paths.is_empty());
-    let store = pick("store", top.store.is_some(), sub.store.is_some());
-    let node = pick("node", top.node.is_some(), sub.node.is_some());
-    let by_node = pick("by_node", top.by_node, sub.by_node);
-    let anonymize = pick("anonymize", top.anonymize_ip, sub.anonymize_ip);
-    let input = pick(
-        "input",
-        top.input != defaults.input,
-        sub.input != defaults.input,
-    );
-    let enrich = pick(
-        "enrich",
-        top.enrich != defaults.enrich,
-        sub.enrich != defaults.enrich,
-    );
-    let filters = pick(
-        "filters",
-        top.filters != defaults.filters,
-        sub.filters != defaults.filters,
-    );
-    let period = pick(
-        "period",
-        top.period != defaults.period,
-        sub.period != defaults.period,
-    );
-    let output = pick(
-        "output",
-        top.output != defaults.output,
-        sub.output != defaults.output,
-    );
-    if !refused.is_empty() {
+    let merged = Args {
+        mode: sub.mode,
+        paths: m.pick("paths", top.paths, sub.paths),
+        store: m.pick("store", top.store, sub.store),
+        node: m.pick("node", top.node, sub.node),
+        by_node: m.pick("by_node", top.by_node, sub.by_node),
+        anonymize_ip: m.pick("anonymize", top.anonymize_ip, sub.anonymize_ip),
+        input: m.pick("input", top.input, sub.input),
+        enrich: m.pick("enrich", top.enrich, sub.enrich),
+        filters: m.pick("filters", top.filters, sub.filters),
+        period: m.pick("period", top.period, sub.period),
+        output: m.pick("output", top.output, sub.output),
+        // Taken on either side, as earlier versions took them anywhere.
+        common: CommonFlags {
+            config: sub.common.config.or(top.common.config),
+            quiet: sub.common.quiet || top.common.quiet,
+        },
+    };
+    if !m.refused.is_empty() {
         return Err(format!(
             "some options before `{name}` belong after it or are not {name}'s: write `fsmg-stats {name} [OPTIONS]` (see `fsmg-stats {name} --help`)"
         ));
     }
-    let common = CommonFlags {
-        config: sub.common.config.or(top.common.config),
-        quiet: sub.common.quiet || top.common.quiet,
-    };
-    Ok(Run::Args(Box::new(Args {
-        mode: sub.mode,
-        paths: if paths { top.paths } else { sub.paths },
-        store: if store { top.store } else { sub.store },
-        node: if node { top.node } else { sub.node },
-        by_node: by_node || sub.by_node,
-        anonymize_ip: anonymize || sub.anonymize_ip,
-        input: if input { top.input } else { sub.input },
-        enrich: if enrich { top.enrich } else { sub.enrich },
-        filters: if filters { top.filters } else { sub.filters },
-        period: if period { top.period } else { sub.period },
-        output: if output { top.output } else { sub.output },
-        common,
-    })))
+    Ok(Run::Args(Box::new(merged)))
+}
+
+/// What [`merge`] takes from before the subcommand's name, and what it refuses.
+struct Merge<'a> {
+    takes: &'a [&'a str],
+    refused: Vec<&'static str>,
+}
+
+impl Merge<'_> {
+    /// One group: `sub`'s, or `top`'s when only `top` sets it and the subcommand takes
+    /// it; set in `top` otherwise, it is refused.
+    fn pick<T: Default + PartialEq>(&mut self, group: &'static str, top: T, sub: T) -> T {
+        let unset = T::default();
+        match (top != unset, sub != unset) {
+            (false, _) => sub,
+            (true, false) if self.takes.contains(&group) => top,
+            _ => {
+                self.refused.push(group);
+                sub
+            }
+        }
+    }
 }
 
 /// The manual page of `fsmg-stats`, or of one of its subcommands (`fsmg-stats-ingest(1)`

@@ -169,20 +169,6 @@ fn usage_errors_exit_2_and_partial_runs_exit_1() {
         .assert()
         .code(1)
         .stdout(contains("Valid Requests"));
-    // Flags before a subcommand's name count when it takes them, else they are refused.
-    let err = fails(
-        &refs(&os(&[
-            "--since",
-            "2019-01-01",
-            "ingest",
-            "--node",
-            "a",
-            "--store",
-            "/x",
-        ])),
-        2,
-    );
-    assert!(err.contains("fsmg-stats ingest --help"), "{err}");
 }
 
 #[test]

@@ -221,7 +221,9 @@ fn report_flags_are_refused_with_ingest() {
             "x",
         ])
         .assert()
-        .code(2);
+        .code(2)
+        // Flags before a subcommand's name count only when it takes them.
+        .stderr(predicate::str::contains("see `fsmg-stats ingest --help`"));
     fsmg()
         .args([
             "ingest",
