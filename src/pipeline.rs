@@ -11,6 +11,7 @@ use crate::aggregate::{Aggregate, Context, node_id};
 use crate::config::Config;
 use crate::input::{self, Chunks, Found, InputError, Source};
 use crate::output::fmt::thousands;
+use crate::output::text::{printable, shorten};
 use crate::parse::logged::Logs;
 use crate::parse::sniff::{self, Formats, InputFormat, Sniffed};
 use crate::parse::time::{Day, day_key, day_to_string};
@@ -331,7 +332,8 @@ pub fn check_inputs(
         if let Some(s) = &failures.first {
             let line = text(&s.text);
             let line = if show_ips { line } else { mask_ips(&line) };
-            let line = printable(&line, 120);
+            // Fit for a terminal: a binary file's bytes escaped, one line.
+            let line = shorten(&printable(&line), 120);
             why += &format!(", e.g. line {}: {line}", agg.line_number(s.pos));
         }
         let hint = sniff_hint(source, &format, formats.sniffed(i));
@@ -390,24 +392,6 @@ pub fn check_inputs(
         out.no_lines = Some((message, !sources.is_empty() && skipped.is_empty()));
     } else {
         by_reason(&mut out.warnings, "passed over ");
-    }
-    out
-}
-
-/// `line` fit for a terminal: control characters (a binary file's bytes, escape
-/// sequences) written as `\x..`, cut after `max` characters.
-fn printable(line: &str, max: usize) -> String {
-    let mut out = String::new();
-    for c in line.chars() {
-        if out.chars().count() >= max {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out += &format!("\\x{:02x}", u32::from(c));
-        } else {
-            out.push(c);
-        }
     }
     out
 }

@@ -256,9 +256,12 @@ fn check_store_dir(store: &Path) -> anyhow::Result<()> {
     if !existing.is_dir() {
         bail!("--store {shown}: {} is not a directory", existing.display());
     }
-    crate::output::temp_beside(&existing.join("probe"))
-        .map_err(|e| anyhow::anyhow!("--store {shown}: {e}"))?;
-    Ok(())
+    crate::output::writable(existing).map_err(|why| {
+        anyhow::anyhow!(
+            "--store {shown}: cannot write in {} ({why})",
+            existing.display()
+        )
+    })
 }
 
 /// `YYYY-MM-DD`, `today`, `yesterday` or `Nd`, against `today`.

@@ -107,9 +107,18 @@ pub fn check_output(path: &Path) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    // A temporary file beside it is exactly what writing needs; it is removed on drop.
-    temp_beside(path).map_err(|e| anyhow::anyhow!("-o {e}"))?;
-    Ok(())
+    writable(dir)
+        .map_err(|why| anyhow::anyhow!("-o {shown}: cannot write in {} ({why})", dir.display()))
+}
+
+/// Whether files can be made in `dir`, by making one (removed at once): what writing
+/// a report or a store needs, tried before any log is read. The reason if not.
+pub fn writable(dir: &Path) -> Result<(), String> {
+    (tempfile::Builder::new()
+        .prefix(".fsmg-stats-")
+        .tempfile_in(dir))
+    .map(drop)
+    .map_err(|e| os_reason(&e))
 }
 
 /// Writes `contents` to `path` through a temporary file in the same directory, synced and

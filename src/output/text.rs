@@ -23,6 +23,14 @@ pub fn printable(s: &str) -> String {
         .collect()
 }
 
+/// `s` cut after `max` characters, with `…` if it was longer.
+pub fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_string(),
+    }
+}
+
 /// Where the text goes: a terminal (its width; bold headings unless `NO_COLOR` is set)
 /// or a file or pipe (tables as wide as their content, no escape codes).
 #[derive(Debug, Clone, Copy, Default)]
@@ -258,10 +266,8 @@ fn report(r: &Report, layout: Layout) -> String {
             );
             // One line on a terminal: the JSON has the whole sample.
             let fit = layout.width.map_or(usize::MAX, |w| usize::from(w) - 1);
-            match line.char_indices().nth(fit) {
-                Some((cut, _)) => out.push_str(&format!("{}…\n", &line[..cut])),
-                None => out.push_str(&format!("{line}\n")),
-            }
+            out.push_str(&shorten(&line, fit));
+            out.push('\n');
         }
     }
 
