@@ -471,16 +471,17 @@ fn log_meta<'a: 'p, 'p>(
 
 /// The report of a store's daily tables (`report --store`).
 pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<Outcome> {
-    let replay = |query: &store::report::Query| -> anyhow::Result<(Report, Vec<String>)> {
+    type Replay = (Report, Vec<String>, Option<(Day, Day)>);
+    let replay = |query: &store::report::Query| -> anyhow::Result<Replay> {
         let r = store::report::aggregate(query, cfg.window, cfg.top)?;
         if let (Some(w), false) = (&r.warning, cfg.quiet) {
             eprintln!("fsmg-stats: warning: {w}");
         }
         let mut meta = meta(cfg, &r.log_format, &r.geo, &r.nodes, (r.logs, r.agg.timed));
         meta.sizes = std::slice::from_ref(&r.log_size);
-        Ok((Report::build(&r.agg, &meta), r.nodes))
+        Ok((Report::build(&r.agg, &meta), r.nodes, r.covers))
     };
-    let (mut report, mut nodes) = replay(query)?;
+    let (mut report, mut nodes, covers) = replay(query)?;
     if cfg.by_node {
         // Ids follow the order files were read in, roll-ups or not: sort for a stable order.
         nodes.sort();
@@ -489,7 +490,7 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
                 node: Some(node.clone()),
                 ..query.clone()
             };
-            let (of_node, _) = replay(&one)?;
+            let (of_node, _, _) = replay(&one)?;
             report.by_node.push(NodeReport {
                 node,
                 report: of_node,
@@ -502,7 +503,7 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
         rows_error: None,
         problems: Vec::new(),
         warnings: Vec::new(),
-        covers: store::report::covers(query),
+        covers,
     })
 }
 

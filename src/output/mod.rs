@@ -56,11 +56,7 @@ impl Format {
 /// by all like a file created normally (reports are often served to sponsors).
 pub fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
     let dir = dir_of(path);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".fsmg-stats-");
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    builder.tempfile_in(dir).map_err(|e| {
+    temp_in(dir).map_err(|e| {
         anyhow::anyhow!(
             "{}: cannot write in {} ({})",
             path.display(),
@@ -68,6 +64,14 @@ pub fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
             os_reason(&e)
         )
     })
+}
+
+fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".fsmg-stats-");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder.tempfile_in(dir)
 }
 
 fn dir_of(path: &Path) -> &Path {
@@ -114,11 +118,7 @@ pub fn check_output(path: &Path) -> anyhow::Result<()> {
 /// Whether files can be made in `dir`, by making one (removed at once): what writing
 /// a report or a store needs, tried before any log is read. The reason if not.
 pub fn writable(dir: &Path) -> Result<(), String> {
-    (tempfile::Builder::new()
-        .prefix(".fsmg-stats-")
-        .tempfile_in(dir))
-    .map(drop)
-    .map_err(|e| os_reason(&e))
+    temp_in(dir).map(drop).map_err(|e| os_reason(&e))
 }
 
 /// Writes `contents` to `path` through a temporary file in the same directory, synced and

@@ -255,17 +255,25 @@ fn remove_uncommitted(store: &Path, state: &State) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The size on disk of a store's inputs as last seen (of one node's), for its report.
-pub fn log_size(store: &Path, node: Option<&str>) -> anyhow::Result<u64> {
-    let state = load_state(&store.join("state.json"))?;
-    Ok((state.streams.iter())
-        .filter(|s| node.is_none_or(|n| n == s.node))
-        .map(|s| s.size)
-        .sum())
+/// What a store has committed: its runs and parts, and its streams' sizes.
+pub struct Committed {
+    pub log: Vec<RunRecord>,
+    pub parts: BTreeSet<String>,
+    streams: Vec<Stream>,
 }
 
-/// A store's committed runs and parts, for reports from it.
-pub fn committed(store: &Path) -> anyhow::Result<(Vec<RunRecord>, BTreeSet<String>)> {
+impl Committed {
+    /// The size on disk of the inputs ingested (of one node's), as last seen.
+    pub fn log_size(&self, node: Option<&str>) -> u64 {
+        (self.streams.iter())
+            .filter(|s| node.is_none_or(|n| n == s.node))
+            .map(|s| s.size)
+            .sum()
+    }
+}
+
+/// A store's committed state, for reports from it.
+pub fn committed(store: &Path) -> anyhow::Result<Committed> {
     let path = store.join("state.json");
     if !path.exists() {
         bail!(
@@ -274,7 +282,11 @@ pub fn committed(store: &Path) -> anyhow::Result<(Vec<RunRecord>, BTreeSet<Strin
         );
     }
     let state = load_state(&path)?;
-    Ok((state.log, state.parts))
+    Ok(Committed {
+        log: state.log,
+        parts: state.parts,
+        streams: state.streams,
+    })
 }
 
 fn load_state(path: &Path) -> anyhow::Result<State> {

@@ -188,21 +188,14 @@ pub struct Replayed {
     pub logs: Logs,
     /// The size on disk of the inputs ingested (of the node's), as last seen.
     pub log_size: u64,
+    /// The first and last day the store (the node) has traffic of, in the window or not.
+    pub covers: Option<(Day, Day)>,
 }
 
-/// The aggregate of a store's window and node, from the roll-ups of the whole months it
-/// covers and the daily tables of its other days. Only the visitors of the `top` files are
-/// replayed from daily tables (the only ones a report shows).
-/// The first and last day a store (or one node of it) has traffic of.
-pub fn covers(q: &Query) -> Option<(Day, Day)> {
-    let (_, committed) = ingest::committed(&q.store).ok()?;
-    let days = parts(
-        q,
-        &committed,
-        "traffic",
-        (Day::MIN, Day::MAX),
-        &BTreeMap::new(),
-    );
+/// The first and last day of the `committed` traffic parts (of `q`'s node).
+fn covers(q: &Query, committed: &BTreeSet<String>) -> Option<(Day, Day)> {
+    let all = (Day::MIN, Day::MAX);
+    let days = parts(q, committed, "traffic", all, &BTreeMap::new());
     let first = days.iter().map(|(d, _, _)| *d).min()?;
     let last = days.iter().map(|(d, _, _)| *d).max()?;
     Some((first, last))
@@ -211,7 +204,7 @@ pub fn covers(q: &Query) -> Option<(Day, Day)> {
 /// Before a store report: `q.store` is a store and has `q.node`, else what to give
 /// instead (a usage error: nothing is read).
 pub fn check(q: &Query) -> anyhow::Result<()> {
-    let (log, _) = ingest::committed(&q.store)?;
+    let log = ingest::committed(&q.store)?.log;
     let Some(node) = &q.node else {
         return Ok(());
     };
@@ -231,21 +224,26 @@ pub fn check(q: &Query) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The aggregate of a store's window and node, from the roll-ups of the whole months it
+/// covers and the daily tables of its other days. Only the visitors of the `top` files are
+/// replayed from daily tables (the only ones a report shows).
 pub fn aggregate(q: &Query, window: (Day, Day), top: usize) -> anyhow::Result<Replayed> {
-    let (log, committed) = ingest::committed(&q.store)?;
-    let rolled = rollup::usable(&q.store, &committed, window, q.node.as_deref());
+    let c = ingest::committed(&q.store)?;
+    let (log, committed) = (&c.log, &c.parts);
+    let rolled = rollup::usable(&q.store, committed, window, q.node.as_deref());
     let any_rolled = !rolled.is_empty();
-    let mut r = match replay(q, window, top, &log, &committed, rolled) {
+    let mut r = match replay(q, window, top, log, committed, rolled) {
         // Roll-ups are derived: one damaged, or replaced by an ingest while we read it,
         // costs time, not numbers.
         Err(e) if any_rolled => {
-            let mut r = replay(q, window, top, &log, &committed, BTreeMap::new())?;
+            let mut r = replay(q, window, top, log, committed, BTreeMap::new())?;
             r.warning = Some(format!("{e:#}; read the daily tables instead"));
             r
         }
         r => r?,
     };
-    r.log_size = ingest::log_size(&q.store, q.node.as_deref())?;
+    r.log_size = c.log_size(q.node.as_deref());
+    r.covers = covers(q, committed);
     Ok(r)
 }
 
@@ -611,5 +609,6 @@ fn replay(
         log_format: crate::parse::sniff::run_name(formats),
         logs,
         log_size: 0,
+        covers: None,
     })
 }
