@@ -293,6 +293,56 @@ pub struct Counted {
     pub downloads: Vec<(u32, Download)>,
 }
 
+/// Visitors per location (each visitor has one) and per (location, project id): what
+/// [`Aggregate::location_visitors`] counts once for a report.
+#[derive(Default)]
+pub struct LocationVisitors {
+    pub locations: Map<Location, u64>,
+    pub projects: Map<(Location, u32), u64>,
+}
+
+impl LocationVisitors {
+    fn merge(mut self, other: LocationVisitors) -> LocationVisitors {
+        for (l, n) in other.locations {
+            *self.locations.entry(l).or_default() += n;
+        }
+        for (k, n) in other.projects {
+            *self.projects.entry(k).or_default() += n;
+        }
+        self
+    }
+
+    /// Visitors per key of their location (country, continent, ASN...).
+    pub fn by<K: std::hash::Hash + Eq>(&self, key: impl Fn(&Location) -> K) -> Map<K, u64> {
+        let mut m: Map<K, u64> = Map::default();
+        for (l, &n) in &self.locations {
+            *m.entry(key(l)).or_default() += n;
+        }
+        m
+    }
+
+    /// Visitors per (location key, project id).
+    pub fn by_project<K: std::hash::Hash + Eq>(
+        &self,
+        key: impl Fn(&Location) -> K,
+    ) -> Map<(K, u32), u64> {
+        let mut m: Map<(K, u32), u64> = Map::default();
+        for ((l, p), &n) in &self.projects {
+            *m.entry((key(l), *p)).or_default() += n;
+        }
+        m
+    }
+
+    /// Visitors per project, indexed by project id (`projects` of them).
+    pub fn per_project(&self, projects: usize) -> Vec<u64> {
+        let mut counts = vec![0u64; projects];
+        for (((), p), n) in self.by_project(|_| ()) {
+            counts[p as usize] = n;
+        }
+        counts
+    }
+}
+
 /// The visitor `key` of one day, added with the next id if new.
 fn new_or_known<'a>(
     day: &'a mut Map<(u32, u32), Visitor>,
@@ -622,15 +672,6 @@ impl Aggregate {
             std::mem::swap(&mut self, &mut other);
         }
         // Each part of `other` is freed once folded in, to keep the peak low.
-        let ips = self.ips.absorb(&std::mem::take(&mut other.ips));
-        for (i, o) in other.ip_stats.iter().enumerate() {
-            let ip = ips[i] as usize;
-            if ip == self.ip_stats.len() {
-                self.ip_stats.push(IpStats::at(o.location));
-            }
-            self.ip_stats[ip].counts.merge(o.counts);
-            self.ip_stats[ip].not_found += o.not_found;
-        }
         for (code, name) in std::mem::take(&mut other.country_names) {
             self.country_names.entry(code).or_insert(name);
         }
@@ -654,21 +695,73 @@ impl Aggregate {
         self.transfers.append(&mut other.transfers);
         let projects = self.projects.absorb(&other.projects);
 
-        // Visitors: renumber, OR in their hours and projects.
-        let mut visitors = vec![0u32; other.visitor_count as usize];
-        for (day, theirs) in std::mem::take(&mut other.visitors) {
-            let ours = self.visitors.entry(day).or_default();
-            for ((ip, agent), o) in theirs {
-                let key = (ips[ip as usize], agents[agent as usize]);
-                let v = new_or_known(ours, key, &mut self.visitor_count);
-                v.hours |= o.hours;
-
-                for b in bits(o.projects) {
-                    add_project(v, projects[b as usize], &mut self.project_visitors);
+        // Addresses then visitors, beside URLs: the two largest folds touch disjoint
+        // parts of the state, so they run on two threads.
+        let (visitors, urls) = rayon::join(
+            || {
+                let ips = self.ips.absorb(&std::mem::take(&mut other.ips));
+                for (i, o) in other.ip_stats.iter().enumerate() {
+                    let ip = ips[i] as usize;
+                    if ip == self.ip_stats.len() {
+                        self.ip_stats.push(IpStats::at(o.location));
+                    }
+                    self.ip_stats[ip].counts.merge(o.counts);
+                    self.ip_stats[ip].not_found += o.not_found;
                 }
-                visitors[o.id as usize] = v.id;
-            }
-        }
+                // Visitors: renumber, OR in their hours and projects.
+                let mut visitors = vec![0u32; other.visitor_count as usize];
+                for (day, theirs) in std::mem::take(&mut other.visitors) {
+                    let ours = self.visitors.entry(day).or_default();
+                    for ((ip, agent), o) in theirs {
+                        let key = (ips[ip as usize], agents[agent as usize]);
+                        let v = new_or_known(ours, key, &mut self.visitor_count);
+                        v.hours |= o.hours;
+                        for b in bits(o.projects) {
+                            add_project(v, projects[b as usize], &mut self.project_visitors);
+                        }
+                        visitors[o.id as usize] = v.id;
+                    }
+                }
+                visitors
+            },
+            || {
+                let urls = self.urls.absorb(&std::mem::take(&mut other.urls));
+                for (i, o) in other.url_stats.iter().enumerate() {
+                    let url = urls[i];
+                    if url as usize == self.url_stats.len() {
+                        self.url_stats.push(UrlStats {
+                            counts: Counts::default(),
+                            project: NONE,
+                            last_visitor: NONE,
+                            files: match o.files {
+                                FileKinds::Static => FileKinds::Static,
+                                _ => FileKinds::None,
+                            },
+                            content: o.content,
+                            image: o.image,
+                        });
+                    }
+                    let s = &mut self.url_stats[url as usize];
+                    s.counts.merge(o.counts);
+                    if s.project == NONE && o.project != NONE {
+                        s.project = projects[o.project as usize];
+                    }
+                    if let FileKinds::One(kind) = o.files {
+                        add_file(s, url, kind, &mut self.more_files);
+                    }
+                }
+                for &(u, kind) in &other.more_files {
+                    let url = urls[u as usize];
+                    add_file(
+                        &mut self.url_stats[url as usize],
+                        url,
+                        kind,
+                        &mut self.more_files,
+                    );
+                }
+                urls
+            },
+        );
         // Pairs of `other` whose project got a low id here become bits, in one pass.
         let mut late_bits: Vec<(u32, u32)> = Vec::new();
         for &p in &other.project_visitors {
@@ -695,56 +788,21 @@ impl Aggregate {
             let (node, v) = unpair(p);
             self.node_visitors.insert(pair(node, visitors[v as usize]));
         }
-        let urls = self.urls.absorb(&std::mem::take(&mut other.urls));
-        for (i, o) in other.url_stats.iter().enumerate() {
-            let url = urls[i];
-            if url as usize == self.url_stats.len() {
-                self.url_stats.push(UrlStats {
-                    counts: Counts::default(),
-                    project: NONE,
-                    last_visitor: NONE,
-                    files: match o.files {
-                        FileKinds::Static => FileKinds::Static,
-                        _ => FileKinds::None,
-                    },
-                    content: o.content,
-                    image: o.image,
-                });
-            }
-            let s = &mut self.url_stats[url as usize];
-            s.counts.merge(o.counts);
-            if s.project == NONE && o.project != NONE {
-                s.project = projects[o.project as usize];
-            }
-            if let FileKinds::One(kind) = o.files {
-                add_file(s, url, kind, &mut self.more_files);
-            }
-        }
-        for &(u, kind) in &other.more_files {
-            let url = urls[u as usize];
-            add_file(
-                &mut self.url_stats[url as usize],
-                url,
-                kind,
-                &mut self.more_files,
-            );
-        }
-        for (u, v) in other.url_visitors.pairs() {
-            self.url_visitors
-                .push(urls[u as usize], visitors[v as usize]);
-        }
-        self.panels.merge(
-            &std::mem::take(&mut other.panels),
-            &urls,
-            &agents,
-            &visitors,
+        let other_panels = std::mem::take(&mut other.panels);
+        rayon::join(
+            || self.panels.merge(&other_panels, &urls, &agents, &visitors),
+            || {
+                for (u, v) in other.url_visitors.pairs() {
+                    self.url_visitors
+                        .push(urls[u as usize], visitors[v as usize]);
+                }
+                for (&p, &d) in &other.downloads {
+                    let (u, v) = unpair(p);
+                    let key = pair(urls[u as usize], visitors[v as usize]);
+                    self.downloads.entry(key).or_default().merge(d);
+                }
+            },
         );
-
-        for (&p, &d) in &other.downloads {
-            let (u, v) = unpair(p);
-            let key = pair(urls[u as usize], visitors[v as usize]);
-            self.downloads.entry(key).or_default().merge(d);
-        }
         for (i, c) in other.project_counts.iter().enumerate() {
             grow(&mut self.project_counts, projects[i] as usize).merge(*c);
         }
@@ -911,65 +969,46 @@ impl Aggregate {
         n
     }
 
-    /// Visitors per project, indexed by project id.
-    pub fn project_visitors(&self) -> Vec<u64> {
-        let mut counts = vec![0u64; self.projects.len()];
-        for (((), p), n) in self.visitors_by_project(|_| ()) {
-            counts[p as usize] = n;
+    /// Visitors per location and per (location, project), in one pass over the visitors
+    /// (one day per task): every breakdown by country, continent, network, IP version or
+    /// project folds these small maps instead of walking the visitors again.
+    pub fn location_visitors(&self) -> LocationVisitors {
+        use rayon::prelude::*;
+        let days: Vec<&Map<(u32, u32), Visitor>> = self.visitors.values().collect();
+        let location = |ip: u32| self.ip_stats[ip as usize].location;
+        let tally = days
+            .par_iter()
+            .map(|day| {
+                let mut t = LocationVisitors::default();
+                for (&(ip, _), v) in day.iter() {
+                    let l = location(ip);
+                    *t.locations.entry(l).or_default() += 1;
+                    for b in bits(v.projects) {
+                        *t.projects.entry((l, b)).or_default() += 1;
+                    }
+                }
+                t
+            })
+            .reduce(LocationVisitors::default, LocationVisitors::merge);
+        let mut t = LocationVisitors {
+            locations: self.counted.locations.clone(),
+            projects: self.counted.location_projects.clone(),
         }
-        counts
-    }
-
-    /// Visitors per key of their address's location (country, continent, ASN).
-    pub fn visitors_by<K: std::hash::Hash + Eq>(
-        &self,
-        key: impl Fn(&Location) -> K,
-    ) -> Map<K, u64> {
-        let mut m: Map<K, u64> = Map::default();
-        for (l, &n) in &self.counted.locations {
-            *m.entry(key(l)).or_default() += n;
-        }
-        for day in self.visitors.values() {
-            for &(ip, _) in day.keys() {
-                *m.entry(key(&self.ip_stats[ip as usize].location))
-                    .or_default() += 1;
-            }
-        }
-        m
-    }
-
-    /// Visitors per (location key, project id).
-    pub fn visitors_by_project<K: std::hash::Hash + Eq + Copy>(
-        &self,
-        key: impl Fn(&Location) -> K,
-    ) -> Map<(K, u32), u64> {
-        let mut m: Map<(K, u32), u64> = Map::default();
-        for (&(l, p), &n) in &self.counted.location_projects {
-            *m.entry((key(&l), p)).or_default() += n;
-        }
-        // Keys by visitor id, only needed for the rare projects kept as pairs.
-        let mut by_id: Vec<Option<K>> = Vec::new();
+        .merge(tally);
+        // Projects beyond the bit mask are kept as (project, visitor id) pairs: rare.
         if !self.project_visitors.is_empty() {
-            by_id.resize(self.visitor_count as usize, None);
-        }
-        for day in self.visitors.values() {
-            for (&(ip, _), v) in day {
-                let k = key(&self.ip_stats[ip as usize].location);
-                for b in bits(v.projects) {
-                    *m.entry((k, b)).or_default() += 1;
-                }
-                if let Some(slot) = by_id.get_mut(v.id as usize) {
-                    *slot = Some(k);
+            let mut by_id: Vec<Option<Location>> = vec![None; self.visitor_count as usize];
+            for (&(ip, _), v) in self.visitors.values().flatten() {
+                by_id[v.id as usize] = Some(location(ip));
+            }
+            for &p in &self.project_visitors {
+                let (project, v) = unpair(p);
+                if let Some(l) = by_id[v as usize] {
+                    *t.projects.entry((l, project)).or_default() += 1;
                 }
             }
         }
-        for &p in &self.project_visitors {
-            let (project, v) = unpair(p);
-            if let Some(k) = by_id[v as usize] {
-                *m.entry((k, project)).or_default() += 1;
-            }
-        }
-        m
+        t
     }
 
     /// Distinct visitors of each URL in `ids`.
@@ -1113,7 +1152,7 @@ mod tests {
     }
 
     fn observed(agg: &Aggregate) -> Numbers {
-        let pv = agg.project_visitors();
+        let pv = agg.location_visitors().per_project(agg.projects.len());
         let per_project = (0..agg.projects.len())
             .filter(|&i| pv[i] > 0)
             .map(|i| {

@@ -313,13 +313,17 @@ impl Panels {
             request_key(urls[u as usize], k).to_vec()
         };
         // Where each of `other`'s keys is here, by panel (not kept for request keys).
-        let mut ids: [Vec<u32>; 11] = Default::default();
-        for (i, (ours, theirs)) in self.tables.iter_mut().zip(&other.tables).enumerate() {
-            match SHAPES[i] {
-                Shape::Request => ours.merge_rekeyed(theirs, visitors, rekey),
-                _ => ids[i] = ours.merge(theirs, visitors),
-            }
-        }
+        // Panels are independent: one task each.
+        use rayon::prelude::*;
+        let ids: Vec<Vec<u32>> = (self.tables.par_iter_mut().zip(&other.tables).enumerate())
+            .map(|(i, (ours, theirs))| match SHAPES[i] {
+                Shape::Request => {
+                    ours.merge_rekeyed(theirs, visitors, rekey);
+                    Vec::new()
+                }
+                _ => ours.merge(theirs, visitors),
+            })
+            .collect();
         let (browsers, systems) = (&ids[BROWSERS], &ids[SYSTEMS]);
         for (a, &(b, o)) in other.agent_ids.iter().enumerate() {
             if b != NONE {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::aggregate::{Aggregate, Counts};
+use crate::aggregate::{Aggregate, Counts, LocationVisitors};
 use crate::enrich::geo::{DbInfo, countries};
 use crate::parse::time::Day;
 
@@ -119,7 +119,7 @@ impl GeoTables {
     }
 }
 
-pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
+pub fn build(agg: &Aggregate, lv: &LocationVisitors, infos: &[DbInfo], top: usize) -> GeoTables {
     if infos.is_empty() {
         return GeoTables {
             geoip: Vec::new(),
@@ -160,9 +160,9 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
             e.1.merge(v6);
         }
     }
-    let country_visitors = agg.visitors_by(|l| l.country);
-    let continent_visitors = agg.visitors_by(|l| l.continent);
-    let asn_visitors = agg.visitors_by(|l| l.asn);
+    let country_visitors = lv.by(|l| l.country);
+    let continent_visitors = lv.by(|l| l.continent);
+    let asn_visitors = lv.by(|l| l.asn);
 
     let mut countries: Vec<CountryRow> = by_country
         .iter()
@@ -223,7 +223,7 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
     by_requests(&mut asns, |r| (r.requests, r.bytes, r.asn));
 
     let project = |p: u32| text(agg.projects.get(p));
-    let cp_visitors = agg.visitors_by_project(|l| l.country);
+    let cp_visitors = lv.by_project(|l| l.country);
     let mut country_projects: Vec<CountryProjectRow> = agg
         .country_projects
         .iter()
@@ -241,7 +241,7 @@ pub fn build(agg: &Aggregate, infos: &[DbInfo], top: usize) -> GeoTables {
 
     // Networks are many: projects are broken down for the top N only.
     let top_asns: std::collections::HashSet<u32> = asns.iter().take(top).map(|r| r.asn).collect();
-    let ap_visitors = agg.visitors_by_project(|l| l.asn);
+    let ap_visitors = lv.by_project(|l| l.asn);
     let mut asn_projects: Vec<AsnProjectRow> = agg
         .asn_projects
         .iter()

@@ -286,7 +286,8 @@ impl Report {
             .collect();
         days.sort_by(|a, b| a.date.cmp(&b.date));
 
-        let pv = agg.project_visitors();
+        let lv = agg.location_visitors();
+        let pv = lv.per_project(agg.projects.len());
         let mut projects: Vec<NamedRow> = (0..agg.projects.len())
             .map(|i| {
                 let c = agg.project_counts.get(i).copied().unwrap_or_default();
@@ -398,7 +399,7 @@ impl Report {
                 .or_default()
                 .merge(ip.counts);
         }
-        let version_visitors = agg.visitors_by(|l| l.ip_version);
+        let version_visitors = lv.by(|l| l.ip_version);
         let ip_versions = by_version
             .into_iter()
             .filter(|(_, c)| c.requests > 0)
@@ -410,7 +411,7 @@ impl Report {
             })
             .collect();
 
-        let geo = geo::build(agg, meta.geo, meta.top);
+        let geo = geo::build(agg, &lv, meta.geo, meta.top);
         let panel_keys = |panel: usize| agg.panels.tables()[panel].len() as u64;
         Report {
             generator: Generator {

@@ -284,10 +284,11 @@ fn tables(agg: &Aggregate, nodes: &[String]) -> Vec<(&'static str, arrow_array::
         ],
     );
 
-    let mut lv: Vec<(Location, Option<&str>, u64)> = (agg.visitors_by(|l| *l).into_iter())
+    let tally = agg.location_visitors();
+    let mut lv: Vec<(Location, Option<&str>, u64)> = (tally.locations.into_iter())
         .map(|(l, n)| (l, None, n))
         .collect();
-    for ((l, p), n) in agg.visitors_by_project(|l| *l) {
+    for ((l, p), n) in tally.projects {
         lv.push((l, Some(text(agg.projects.get(p))), n));
     }
     let location_visitors = batch(
