@@ -410,6 +410,23 @@ fn add_file(stats: &mut UrlStats, url: u32, kind: u16, more: &mut Set<(u32, u16)
     }
 }
 
+/// The lines of a chunk, without their `\n` (the last may lack one), found with
+/// `memchr`: a byte-at-a-time split was a twentieth of a run's instructions.
+fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = data;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        Some(line)
+    })
+}
+
 /// The set bits of a mask, lowest first.
 fn bits(mut mask: u32) -> impl Iterator<Item = u32> {
     std::iter::from_fn(move || {
@@ -430,8 +447,7 @@ impl Aggregate {
         let mut line_no = 0u64;
         // Request rows by logged day: the store partitions by it.
         let mut rows: Map<Day, Rows> = Map::default();
-        for line in data.split_inclusive(|&b| b == b'\n') {
-            let line = line.strip_suffix(b"\n").unwrap_or(line);
+        for line in lines(data) {
             let pos = LinePos {
                 input,
                 chunk,
@@ -1090,6 +1106,26 @@ mod tests {
     use super::*;
     use crate::parse::format;
     use proptest::prelude::*;
+
+    #[test]
+    fn lines_are_split_as_split_inclusive_would() {
+        for data in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\n\nb\n",
+            "\n\n",
+            "a\r\n b\n",
+        ] {
+            let data = data.as_bytes();
+            let want: Vec<&[u8]> = (data.split_inclusive(|&b| b == b'\n'))
+                .map(|l| l.strip_suffix(b"\n").unwrap_or(l))
+                .collect();
+            assert_eq!(lines(data).collect::<Vec<_>>(), want);
+        }
+    }
 
     /// One generated request: (ip, agent, project, file, hour, status, method).
     type Spec = (u8, u8, u8, u8, u8, u16, bool);

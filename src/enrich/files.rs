@@ -26,9 +26,14 @@ pub fn is_static_request(r: &crate::parse::Request<'_>) -> bool {
 
 /// Whether the decoded URL ends in a static-file extension (any case).
 pub fn is_static(url: &[u8]) -> bool {
-    STATIC_EXTENSIONS
-        .iter()
-        .any(|ext| url.len() >= ext.len() && url[url.len() - ext.len()..].eq_ignore_ascii_case(ext))
+    with_lowercase(extension(url), |ext| STATIC_EXTENSIONS.contains(&ext))
+}
+
+/// From the last `.` on (empty without one). Every extension of the lists but two has one
+/// dot, so "ends with one of them" is "this is one of them", which compares lengths first:
+/// these checks run once per distinct URL.
+fn extension(s: &[u8]) -> &[u8] {
+    memchr::memrchr(b'.', s).map_or(&s[s.len()..], |i| &s[i..])
 }
 
 /// What a mirrored file is for, by its name.
@@ -124,24 +129,29 @@ const PAYLOAD_EXTENSIONS: &[&[u8]] = &[
     b".flatpak",
 ];
 
+/// Whether lower-case `s` ends with one of `list`.
 fn ends_with_any(s: &[u8], list: &[&[u8]]) -> bool {
-    list.iter()
-        .any(|e| s.len() >= e.len() && s[s.len() - e.len()..].eq_ignore_ascii_case(e))
+    list.iter().any(|e| s.ends_with(e))
 }
 
 /// Calls `f` with the file name of a URL (last path segment, query dropped), lower-cased
 /// on the stack: this runs once per distinct URL, hundreds of thousands of times.
 fn with_file_name<R>(url: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
     let path = &url[..memchr::memchr(b'?', url).unwrap_or(url.len())];
-    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    let name = memchr::memrchr(b'/', path).map_or(path, |i| &path[i + 1..]);
+    with_lowercase(name, f)
+}
+
+/// Calls `f` with `s` lower-cased, on the stack when short.
+fn with_lowercase<R>(s: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
     let mut buf = [0u8; 128];
-    match buf.get_mut(..name.len()) {
+    match buf.get_mut(..s.len()) {
         Some(lower) => {
-            lower.copy_from_slice(name);
+            lower.copy_from_slice(s);
             lower.make_ascii_lowercase();
             f(lower)
         }
-        None => f(&name.to_ascii_lowercase()),
+        None => f(&s.to_ascii_lowercase()),
     }
 }
 
@@ -163,14 +173,15 @@ pub fn kind(url: &[u8]) -> (Content, bool) {
     let in_index_dir = BY_HASH.find(url).is_some() || REPODATA.find(url).is_some();
     with_file_name(url, |name| {
         let base = uncompressed(name);
-        let image = ends_with_any(base, IMAGE_EXTENSIONS);
+        let ext = extension(base);
+        let image = IMAGE_EXTENSIONS.contains(&ext);
         let content = if in_index_dir
             || METADATA_NAMES.contains(&base)
             || METADATA_PREFIXES.iter().any(|p| base.starts_with(p))
             || ends_with_any(base, METADATA_EXTENSIONS)
         {
             Content::Metadata
-        } else if image || ends_with_any(base, PAYLOAD_EXTENSIONS) || TAR.find(name).is_some() {
+        } else if image || PAYLOAD_EXTENSIONS.contains(&ext) || TAR.find(name).is_some() {
             Content::Payload
         } else {
             Content::Other
@@ -182,6 +193,19 @@ pub fn kind(url: &[u8]) -> (Content, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lists matched by `extension` hold one-dot extensions only.
+    #[test]
+    fn extensions_have_one_dot() {
+        for list in [STATIC_EXTENSIONS, IMAGE_EXTENSIONS, PAYLOAD_EXTENSIONS] {
+            for e in list {
+                assert_eq!(extension(e), *e);
+                assert_eq!(e.to_ascii_lowercase(), *e);
+            }
+        }
+        assert!(is_static(b"/a/B.Tar.GZ") && is_static(b"/.css") && !is_static(b"/a.css/"));
+        assert!(!is_static(b"/a.cs") && !is_static(b"/css") && !is_static(b""));
+    }
 
     #[test]
     fn metadata_payload_and_images() {

@@ -215,8 +215,39 @@ pub(crate) fn parse_number(tok: &[u8]) -> Option<u64> {
 }
 
 fn parse_ip(tok: &[u8]) -> Option<IpAddr> {
-    // Both IPv4 (no leading zeros) and IPv6 as `inet_pton` reads them.
+    // Both IPv4 (no leading zeros) and IPv6 as `inet_pton` reads them. Dotted quads are
+    // most addresses of most logs: read them here, without a UTF-8 check and the
+    // general parser's backtracking (a tenth of the time; `ipv4_is_std` checks that
+    // they agree).
+    if let Some(v4) = parse_ipv4(tok) {
+        return Some(IpAddr::V4(v4));
+    }
     std::str::from_utf8(tok).ok()?.parse().ok()
+}
+
+/// A dotted quad as `Ipv4Addr::from_str` reads it (1 to 3 digits per part, at most 255,
+/// no leading zero); `None` for anything else, which the general parser then gets.
+fn parse_ipv4(tok: &[u8]) -> Option<std::net::Ipv4Addr> {
+    if tok.len() > 15 {
+        return None;
+    }
+    let mut parts = [0u8; 4];
+    let mut rest = tok;
+    for (i, part) in parts.iter_mut().enumerate() {
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || digits > 3 || (digits > 1 && rest[0] == b'0') {
+            return None;
+        }
+        let v = rest[..digits]
+            .iter()
+            .fold(0u16, |a, &c| a * 10 + u16::from(c - b'0'));
+        *part = u8::try_from(v).ok()?;
+        rest = &rest[digits..];
+        if i < 3 {
+            rest = rest.strip_prefix(b".")?;
+        }
+    }
+    rest.is_empty().then(|| parts.into())
 }
 
 /// The address of `ip:port` or `[ip6]:port` (a bare address is kept whole).
@@ -454,5 +485,63 @@ fn request_line<'a>(raw: &Cow<'a, [u8]>) -> RequestLine<'a> {
                 url_at: line.url_at,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path reads exactly what the standard parser reads, as it reads it: edge
+    /// cases, then random strings over the characters that matter.
+    #[test]
+    fn ipv4_is_std() {
+        let std =
+            |t: &[u8]| -> Option<std::net::Ipv4Addr> { std::str::from_utf8(t).ok()?.parse().ok() };
+        for t in [
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1.2.3.04",
+            "1.2.3",
+            "1.2.3.4.",
+            ".1.2.3.4",
+            "1..2.3",
+            "1.2.3.4 ",
+            "1.2.3.4:80",
+            "1000.1.1.1",
+            "10.0.0.1",
+            "0.00.0.0",
+            "+1.2.3.4",
+            "1.2.3.-4",
+            "",
+            "::1",
+            "1.2.3.255",
+        ] {
+            assert_eq!(parse_ipv4(t.as_bytes()), std(t.as_bytes()), "{t}");
+        }
+        let alphabet = b"0123456789.....:a -+";
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..200_000 {
+            let len = rng.usize(0..17);
+            let t: Vec<u8> = (0..len)
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect();
+            assert_eq!(parse_ipv4(&t), std(&t), "{}", String::from_utf8_lossy(&t));
+        }
+        let mut quads = 0;
+        for _ in 0..200_000 {
+            let t = format!(
+                "{}.{}.{}.{}",
+                rng.u16(0..300),
+                rng.u16(0..300),
+                rng.u16(0..300),
+                rng.u16(0..300)
+            );
+            quads += usize::from(std(t.as_bytes()).is_some());
+            assert_eq!(parse_ipv4(t.as_bytes()), std(t.as_bytes()), "{t}");
+        }
+        assert!(quads > 50_000);
     }
 }
