@@ -26,7 +26,39 @@ pub fn is_static_request(r: &crate::parse::Request<'_>) -> bool {
 
 /// Whether the decoded URL ends in a static-file extension (any case).
 pub fn is_static(url: &[u8]) -> bool {
-    with_lowercase(extension(url), |ext| STATIC_EXTENSIONS.contains(&ext))
+    with_lowercase(extension(url), |ext| one_of(ext, &STATIC_PACKED))
+}
+
+/// Up to 8 bytes and their length as one integer (the length alone for longer ones,
+/// which no list has): a list of extensions is searched with integer compares rather
+/// than a `memcmp` per entry. The length keeps `.js` apart from `.js` and a NUL.
+const fn packed(ext: &[u8]) -> u128 {
+    let mut v = (ext.len() as u128) << 64;
+    let mut i = 0;
+    while i < ext.len() && ext.len() <= 8 {
+        v |= (ext[i] as u128) << (8 * i);
+        i += 1;
+    }
+    v
+}
+
+const fn pack_all<const N: usize>(list: &[&[u8]]) -> [u128; N] {
+    let mut out = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = packed(list[i]);
+        i += 1;
+    }
+    out
+}
+
+const STATIC_PACKED: [u128; STATIC_EXTENSIONS.len()] = pack_all(STATIC_EXTENSIONS);
+const IMAGE_PACKED: [u128; IMAGE_EXTENSIONS.len()] = pack_all(IMAGE_EXTENSIONS);
+const PAYLOAD_PACKED: [u128; PAYLOAD_EXTENSIONS.len()] = pack_all(PAYLOAD_EXTENSIONS);
+
+/// Whether lower-case extension `ext` is in a packed list.
+fn one_of(ext: &[u8], list: &[u128]) -> bool {
+    ext.len() <= 8 && list.contains(&packed(ext))
 }
 
 /// From the last `.` on (empty without one). Every extension of the lists but two has one
@@ -174,14 +206,14 @@ pub fn kind(url: &[u8]) -> (Content, bool) {
     with_file_name(url, |name| {
         let base = uncompressed(name);
         let ext = extension(base);
-        let image = IMAGE_EXTENSIONS.contains(&ext);
+        let image = one_of(ext, &IMAGE_PACKED);
         let content = if in_index_dir
             || METADATA_NAMES.contains(&base)
             || METADATA_PREFIXES.iter().any(|p| base.starts_with(p))
             || ends_with_any(base, METADATA_EXTENSIONS)
         {
             Content::Metadata
-        } else if image || PAYLOAD_EXTENSIONS.contains(&ext) || TAR.find(name).is_some() {
+        } else if image || one_of(ext, &PAYLOAD_PACKED) || TAR.find(name).is_some() {
             Content::Payload
         } else {
             Content::Other
@@ -201,10 +233,12 @@ mod tests {
             for e in list {
                 assert_eq!(extension(e), *e);
                 assert_eq!(e.to_ascii_lowercase(), *e);
+                assert!(e.len() <= 8, "{}", String::from_utf8_lossy(e));
             }
         }
         assert!(is_static(b"/a/B.Tar.GZ") && is_static(b"/.css") && !is_static(b"/a.css/"));
         assert!(!is_static(b"/a.cs") && !is_static(b"/css") && !is_static(b""));
+        assert!(!is_static(b"/a.js\0") && !is_static(b"/a.gz\0\0"));
     }
 
     #[test]
