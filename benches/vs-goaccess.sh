@@ -16,7 +16,8 @@ runs=${2:-5}
 work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 cargo build --release --workspace --quiet
-ours=./target/release/fsmg-stats
+# FSMG_STATS=path times another build (an earlier commit, for a before/after pair).
+ours=${FSMG_STATS:-./target/release/fsmg-stats}
 db=tests/data/geoip/GeoLite2-Country.mmdb
 log="$work/bench.log"
 [ -f "$log" ] || ./target/release/fsmg-loggen single "$log" --lines "$lines" --truth "$work/truth.json"
