@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 
 use foldhash::fast::RandomState;
 use hashbrown::{HashMap, HashSet};
+use rayon::prelude::*;
 
 use crate::enrich::files::{self, Content};
 use crate::enrich::geo::{Geo, GeoCache, Location};
@@ -989,7 +990,6 @@ impl Aggregate {
     /// (one day per task): every breakdown by country, continent, network, IP version or
     /// project folds these small maps instead of walking the visitors again.
     pub fn location_visitors(&self) -> LocationVisitors {
-        use rayon::prelude::*;
         let days: Vec<&Map<(u32, u32), Visitor>> = self.visitors.values().collect();
         let location = |ip: u32| self.ip_stats[ip as usize].location;
         let tally = days

@@ -7,6 +7,7 @@ use super::NONE;
 use super::keyed::Keyed;
 use crate::enrich::agents;
 use crate::parse::logged::OptionalFields;
+use rayon::prelude::*;
 
 /// The panels of one state.
 #[derive(Default, Clone)]
@@ -314,7 +315,6 @@ impl Panels {
         };
         // Where each of `other`'s keys is here, by panel (not kept for request keys).
         // Panels are independent: one task each.
-        use rayon::prelude::*;
         let ids: Vec<Vec<u32>> = (self.tables.par_iter_mut().zip(&other.tables).enumerate())
             .map(|(i, (ours, theirs))| match SHAPES[i] {
                 Shape::Request => {
