@@ -141,10 +141,12 @@ pub fn build(agg: &Aggregate, lv: &LocationVisitors, infos: &[DbInfo], top: usiz
         })
         .collect();
 
-    // Requests and bytes by address (all, and IPv6), folded by location.
+    // Requests and bytes by address (all, and IPv6), folded by location. Keys come from
+    // the databases, so a fast hash will do: this visits every address.
     type Both = (Counts, Counts);
-    let mut by_country: std::collections::HashMap<([u8; 2], [u8; 2]), Both> = Default::default();
-    let mut by_asn: std::collections::HashMap<u32, Both> = Default::default();
+    type Fast<K> = hashbrown::HashMap<K, Both, foldhash::fast::RandomState>;
+    let mut by_country: Fast<([u8; 2], [u8; 2])> = Default::default();
+    let mut by_asn: Fast<u32> = Default::default();
     // A store's stand-ins for visitors carry no requests.
     for ip in agg.ip_stats.iter().filter(|ip| ip.counts.requests > 0) {
         let l = ip.location;

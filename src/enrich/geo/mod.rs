@@ -453,7 +453,8 @@ struct Fields {
 /// has a few hundred distinct records for all the addresses of the Internet.
 #[derive(Default, Clone)]
 pub struct GeoCache {
-    records: std::collections::HashMap<(usize, usize), Fields>,
+    /// Keys are the database's record offsets, not the log's text: a fast hash will do.
+    records: hashbrown::HashMap<(usize, usize), Fields, foldhash::fast::RandomState>,
 }
 
 /// Whether an address can be in a geo database at all.
