@@ -94,11 +94,19 @@ impl PairLog {
         for (i, &item) in items.iter().enumerate() {
             wanted.insert(item, i);
         }
-        let mut found: Vec<u64> = self
-            .pairs
-            .iter()
-            .copied()
-            .filter(|&p| wanted.contains_key(&unpair(p).0))
+        // Every pair is tested: a bit per item id answers from the cache, where the map
+        // would hash millions of times.
+        let top = items.iter().copied().max().map_or(0, |m| m as usize + 1);
+        let mut bits = vec![0u64; top.div_ceil(64)];
+        for &item in items {
+            bits[item as usize / 64] |= 1 << (item % 64);
+        }
+        let is_wanted = |item: u32| {
+            let i = item as usize;
+            bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+        };
+        let mut found: Vec<u64> = (self.pairs.iter().copied())
+            .filter(|&p| is_wanted(unpair(p).0))
             .collect();
         found.sort_unstable();
         found.dedup();

@@ -990,22 +990,51 @@ impl Aggregate {
     /// (one day per task): every breakdown by country, continent, network, IP version or
     /// project folds these small maps instead of walking the visitors again.
     pub fn location_visitors(&self) -> LocationVisitors {
+        // Locations are numbered once per address, so that each visitor adds to dense
+        // arrays (its location's count, and one per project bit) instead of hash maps.
+        let mut numbers: Map<Location, u32> = Map::default();
+        let mut locations: Vec<Location> = Vec::new();
+        let of_ip: Vec<u32> = (self.ip_stats.iter())
+            .map(|s| {
+                *numbers.entry(s.location).or_insert_with(|| {
+                    locations.push(s.location);
+                    locations.len() as u32 - 1
+                })
+            })
+            .collect();
+        let width = (self.projects.len() as u32).min(MASK_PROJECTS) as usize;
+        let zero = || {
+            (
+                vec![0u64; locations.len()],
+                vec![0u64; locations.len() * width],
+            )
+        };
         let days: Vec<&Map<(u32, u32), Visitor>> = self.visitors.values().collect();
-        let location = |ip: u32| self.ip_stats[ip as usize].location;
-        let tally = days
-            .par_iter()
-            .map(|day| {
-                let mut t = LocationVisitors::default();
+        let (per_location, per_project) = (days.par_iter())
+            .fold(zero, |(mut n, mut p), day| {
                 for (&(ip, _), v) in day.iter() {
-                    let l = location(ip);
-                    *t.locations.entry(l).or_default() += 1;
+                    let l = of_ip[ip as usize] as usize;
+                    n[l] += 1;
                     for b in bits(v.projects) {
-                        *t.projects.entry((l, b)).or_default() += 1;
+                        p[l * width + b as usize] += 1;
                     }
                 }
-                t
+                (n, p)
             })
-            .reduce(LocationVisitors::default, LocationVisitors::merge);
+            .reduce(zero, |(mut n, mut p), (m, q)| {
+                n.iter_mut().zip(m).for_each(|(a, b)| *a += b);
+                p.iter_mut().zip(q).for_each(|(a, b)| *a += b);
+                (n, p)
+            });
+        let mut tally = LocationVisitors::default();
+        for (l, &n) in locations.iter().zip(&per_location).filter(|(_, n)| **n > 0) {
+            tally.locations.insert(*l, n);
+        }
+        for (i, &n) in per_project.iter().enumerate().filter(|(_, n)| **n > 0) {
+            let project = (i % width) as u32;
+            tally.projects.insert((locations[i / width], project), n);
+        }
+        let location = |ip: u32| self.ip_stats[ip as usize].location;
         let mut t = LocationVisitors {
             locations: self.counted.locations.clone(),
             projects: self.counted.location_projects.clone(),
