@@ -222,7 +222,78 @@ fn parse_ip(tok: &[u8]) -> Option<IpAddr> {
     if let Some(v4) = parse_ipv4(tok) {
         return Some(IpAddr::V4(v4));
     }
+    if let Some(v6) = parse_ipv6_plain(tok) {
+        return Some(IpAddr::V6(v6));
+    }
     std::str::from_utf8(tok).ok()?.parse().ok()
+}
+
+/// An IPv6 address of hex groups only (no embedded IPv4, no zone), as
+/// `Ipv6Addr::from_str` reads it: 8 groups of 1 to 4 hex digits, or at most 7 around
+/// one `::`. `None` for anything else, valid or not, which the general parser then
+/// gets: whatever this returns, the standard parser returns too (`ipv6_is_std`).
+fn parse_ipv6_plain(tok: &[u8]) -> Option<std::net::Ipv6Addr> {
+    if !(2..=39).contains(&tok.len()) {
+        return None;
+    }
+    let (mut head, mut tail) = ([0u16; 8], [0u16; 8]);
+    let (mut heads, mut tails) = (0, 0);
+    let mut gap = false;
+    let mut i = 0;
+    if tok.starts_with(b"::") {
+        gap = true;
+        i = 2;
+        if i == tok.len() {
+            return Some(std::net::Ipv6Addr::UNSPECIFIED);
+        }
+    }
+    loop {
+        let start = i;
+        let mut group = 0u16;
+        while let Some(d) = tok.get(i).and_then(|&b| (b as char).to_digit(16)) {
+            if i - start == 4 {
+                return None;
+            }
+            group = group << 4 | d as u16;
+            i += 1;
+        }
+        let (groups, n) = match gap {
+            true => (&mut tail, &mut tails),
+            false => (&mut head, &mut heads),
+        };
+        if i == start || *n == 8 {
+            return None;
+        }
+        groups[*n] = group;
+        *n += 1;
+        if i == tok.len() {
+            break;
+        }
+        if tok[i] != b':' {
+            return None;
+        }
+        i += 1;
+        match tok.get(i) {
+            Some(b':') if !gap => {
+                gap = true;
+                i += 1;
+                if i == tok.len() {
+                    break;
+                }
+            }
+            Some(_) => {}
+            None => return None,
+        }
+    }
+    match gap {
+        true if heads + tails <= 7 => {}
+        false if heads == 8 => {}
+        _ => return None,
+    }
+    let mut groups = [0u16; 8];
+    groups[..heads].copy_from_slice(&head[..heads]);
+    groups[8 - tails..].copy_from_slice(&tail[..tails]);
+    Some(groups.into())
 }
 
 /// A dotted quad as `Ipv4Addr::from_str` reads it (1 to 3 digits per part, at most 255,
@@ -543,5 +614,82 @@ mod tests {
             assert_eq!(parse_ipv4(t.as_bytes()), std(t.as_bytes()), "{t}");
         }
         assert!(quads > 50_000);
+    }
+
+    /// Whatever the IPv6 fast path reads, the standard parser reads the same; and it
+    /// reads most well-formed addresses.
+    #[test]
+    fn ipv6_is_std() {
+        let std =
+            |t: &[u8]| -> Option<std::net::Ipv6Addr> { std::str::from_utf8(t).ok()?.parse().ok() };
+        let check = |t: &[u8]| {
+            let fast = parse_ipv6_plain(t);
+            assert!(
+                fast.is_none() || fast == std(t),
+                "{}: {fast:?} against {:?}",
+                String::from_utf8_lossy(t),
+                std(t)
+            );
+            assert_eq!(
+                parse_ip(t),
+                std::str::from_utf8(t).ok().and_then(|s| s.parse().ok())
+            );
+            fast.is_some()
+        };
+        for t in [
+            "::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1:2:3:4::5:6:7:8",
+            "1::2::3",
+            ":::",
+            ":1::",
+            "1::2:",
+            "12345::",
+            "fffF::aBcD",
+            "1:2:3:4:5:6:7:8:9",
+            "2001:db8::1.2.3.4",
+            "::ffff:1.2.3.4",
+            "fe80::1%eth0",
+            "1:",
+            ":",
+            "0:0:0:0:0:0:0:0",
+            "2001:0db8:0000:0000:0000:ff00:0042:8329",
+        ] {
+            check(t.as_bytes());
+        }
+        let mut rng = fastrand::Rng::with_seed(11);
+        let alphabet = b"0123456789abcdefABCDEF::::::.%g";
+        for _ in 0..200_000 {
+            let len = rng.usize(0..24);
+            let t: Vec<u8> = (0..len)
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect();
+            check(&t);
+        }
+        let mut read = 0;
+        for _ in 0..200_000 {
+            let groups = rng.usize(0..10);
+            let gap = rng.usize(0..groups + 2);
+            let mut t = String::new();
+            for g in 0..groups {
+                if g == gap {
+                    t.push_str("::");
+                } else if g > 0 {
+                    t.push(':');
+                }
+                for _ in 0..rng.usize(0..6) {
+                    t.push(b"0123456789abcdefABCDEF"[rng.usize(..22)] as char);
+                }
+            }
+            if gap == groups {
+                t.push_str("::");
+            }
+            read += usize::from(check(t.as_bytes()));
+        }
+        assert!(read > 20_000, "{read}");
     }
 }
