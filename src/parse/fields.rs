@@ -595,10 +595,7 @@ mod tests {
         let alphabet = b"0123456789.....:a -+";
         let mut rng = fastrand::Rng::with_seed(7);
         for _ in 0..200_000 {
-            let len = rng.usize(0..17);
-            let t: Vec<u8> = (0..len)
-                .map(|_| alphabet[rng.usize(..alphabet.len())])
-                .collect();
+            let t = crate::parse::random_bytes(&mut rng, alphabet, 17);
             assert_eq!(parse_ipv4(&t), std(&t), "{}", String::from_utf8_lossy(&t));
         }
         let mut quads = 0;
@@ -664,10 +661,7 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(11);
         let alphabet = b"0123456789abcdefABCDEF::::::.%g";
         for _ in 0..200_000 {
-            let len = rng.usize(0..24);
-            let t: Vec<u8> = (0..len)
-                .map(|_| alphabet[rng.usize(..alphabet.len())])
-                .collect();
+            let t = crate::parse::random_bytes(&mut rng, alphabet, 24);
             check(&t);
         }
         let mut read = 0;
