@@ -187,6 +187,16 @@ impl Request<'_> {
     }
 }
 
+/// A string of up to `max_len - 1` bytes drawn from `alphabet`: random input for the
+/// tests that check a fast path against a plain one.
+#[cfg(test)]
+pub(crate) fn random_bytes(rng: &mut fastrand::Rng, alphabet: &[u8], max_len: usize) -> Vec<u8> {
+    let len = rng.usize(0..max_len);
+    (0..len)
+        .map(|_| alphabet[rng.usize(..alphabet.len())])
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,14 +461,4 @@ mod tests {
         assert_eq!(r.vhost.as_deref(), Some(&b"mirror.fsmg.org.nz"[..]));
         assert_eq!(r.bytes, 1234);
     }
-}
-
-/// A string of up to `max_len - 1` bytes drawn from `alphabet`: random input for the
-/// tests that check a fast path against a plain one.
-#[cfg(test)]
-pub(crate) fn random_bytes(rng: &mut fastrand::Rng, alphabet: &[u8], max_len: usize) -> Vec<u8> {
-    let len = rng.usize(0..max_len);
-    (0..len)
-        .map(|_| alphabet[rng.usize(..alphabet.len())])
-        .collect()
 }
