@@ -114,8 +114,10 @@ pub fn node_id(names: &mut Vec<String>, name: String) -> usize {
     }
 }
 
-type Set<T> = HashSet<T, RandomState>;
-type Map<K, V> = HashMap<K, V, RandomState>;
+/// Hash sets and maps with a seeded fast hash (foldhash): keys that come from the log
+/// cannot be chosen to collide, and it costs far less than std's SipHash.
+pub type Set<T> = HashSet<T, RandomState>;
+pub type Map<K, V> = HashMap<K, V, RandomState>;
 
 /// No such id (a URL's project before a well-formed request names it, its last visitor
 /// before it has one).
@@ -303,16 +305,6 @@ pub struct LocationVisitors {
 }
 
 impl LocationVisitors {
-    fn merge(mut self, other: LocationVisitors) -> LocationVisitors {
-        for (l, n) in other.locations {
-            *self.locations.entry(l).or_default() += n;
-        }
-        for (k, n) in other.projects {
-            *self.projects.entry(k).or_default() += n;
-        }
-        self
-    }
-
     /// Visitors per key of their location (country, continent, ASN...).
     pub fn by<K: std::hash::Hash + Eq>(&self, key: impl Fn(&Location) -> K) -> Map<K, u64> {
         let mut m: Map<K, u64> = Map::default();
@@ -1026,20 +1018,18 @@ impl Aggregate {
                 p.iter_mut().zip(q).for_each(|(a, b)| *a += b);
                 (n, p)
             });
-        let mut tally = LocationVisitors::default();
-        for (l, &n) in locations.iter().zip(&per_location).filter(|(_, n)| **n > 0) {
-            tally.locations.insert(*l, n);
-        }
-        for (i, &n) in per_project.iter().enumerate().filter(|(_, n)| **n > 0) {
-            let project = (i % width) as u32;
-            tally.projects.insert((locations[i / width], project), n);
-        }
-        let location = |ip: u32| self.ip_stats[ip as usize].location;
         let mut t = LocationVisitors {
             locations: self.counted.locations.clone(),
             projects: self.counted.location_projects.clone(),
+        };
+        for (l, &n) in locations.iter().zip(&per_location).filter(|(_, n)| **n > 0) {
+            *t.locations.entry(*l).or_default() += n;
         }
-        .merge(tally);
+        for (i, &n) in per_project.iter().enumerate().filter(|(_, n)| **n > 0) {
+            let key = (locations[i / width], (i % width) as u32);
+            *t.projects.entry(key).or_default() += n;
+        }
+        let location = |ip: u32| self.ip_stats[ip as usize].location;
         // Projects beyond the bit mask are kept as (project, visitor id) pairs: rare.
         if !self.project_visitors.is_empty() {
             let mut by_id: Vec<Option<Location>> = vec![None; self.visitor_count as usize];

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::aggregate::{Aggregate, Counts, LocationVisitors};
+use crate::aggregate::{Aggregate, Counts, LocationVisitors, Map};
 use crate::enrich::geo::{DbInfo, countries};
 use crate::parse::time::Day;
 
@@ -141,12 +141,10 @@ pub fn build(agg: &Aggregate, lv: &LocationVisitors, infos: &[DbInfo], top: usiz
         })
         .collect();
 
-    // Requests and bytes by address (all, and IPv6), folded by location. Keys come from
-    // the databases, so a fast hash will do: this visits every address.
+    // Requests and bytes by address (all, and IPv6), folded by location.
     type Both = (Counts, Counts);
-    type Fast<K> = hashbrown::HashMap<K, Both, foldhash::fast::RandomState>;
-    let mut by_country: Fast<([u8; 2], [u8; 2])> = Default::default();
-    let mut by_asn: Fast<u32> = Default::default();
+    let mut by_country: Map<([u8; 2], [u8; 2]), Both> = Map::default();
+    let mut by_asn: Map<u32, Both> = Map::default();
     // A store's stand-ins for visitors carry no requests.
     for ip in agg.ip_stats.iter().filter(|ip| ip.counts.requests > 0) {
         let l = ip.location;

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::{Meta, by_requests, text, top_ids};
-use crate::aggregate::{Aggregate, Counts, IpStats};
+use crate::aggregate::{Aggregate, Counts, IpStats, Map};
 use crate::enrich::files::Content;
 
 /// Requests by client program; `version` for package managers and tools that send one.
@@ -274,8 +274,7 @@ pub fn heavy_hitters(agg: &Aggregate, meta: &Meta<'_>) -> HeavyHitters {
     };
 
     // Hashed, then sorted once: a tree walked for each of ~10^5 addresses cost more.
-    let mut by_asn: hashbrown::HashMap<u32, (Counts, u64), foldhash::fast::RandomState> =
-        Default::default();
+    let mut by_asn: Map<u32, (Counts, u64)> = Map::default();
     for (_, s) in &ips {
         let e = by_asn.entry(s.location.asn).or_default();
         e.0.merge(s.counts);

@@ -40,7 +40,7 @@ use super::ParquetSink;
 use super::read::{Columns, DictIds, NULL, Strings, batches, opt};
 use crate::aggregate::intern::Interner;
 use crate::aggregate::panels::{Panels, StoredKey, Visit};
-use crate::aggregate::{Download, Transfer};
+use crate::aggregate::{Download, Map, Set, Transfer};
 use crate::enrich::client;
 use crate::enrich::files::{self, Content};
 use crate::parse::logged::OptionalFields;
@@ -63,9 +63,6 @@ pub fn visitor_key(hasher: &SipHasher13, buf: &mut Vec<u8>, ip: &str, agent: &st
     buf.extend_from_slice(agent.as_bytes());
     hasher.hash(buf)
 }
-
-type Map<K, V> = hashbrown::HashMap<K, V, foldhash::fast::RandomState>;
-type Set<K> = hashbrown::HashSet<K, foldhash::fast::RandomState>;
 
 /// A `traffic` row's key: project, country, continent (string ids), asn, ip_version.
 type TrafficKey = (u32, u32, u32, u32, u8);
