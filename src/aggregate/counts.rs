@@ -68,6 +68,9 @@ pub fn unpair(p: u64) -> (u32, u32) {
 #[derive(Debug, Default, Clone)]
 pub struct PairLog {
     pairs: Vec<u64>,
+    /// Logs merged in, renumbered where they are: appending them would copy them while
+    /// both states are held, at a run's peak memory.
+    merged: Vec<Vec<u64>>,
 }
 
 const COMPACT_MIN: usize = 1 << 22;
@@ -83,9 +86,25 @@ impl PairLog {
         self.pairs.push(pair(item, visitor));
     }
 
+    /// Takes in `other`'s pairs, its items and visitors renumbered by `items` and
+    /// `visitors`.
+    pub fn absorb(&mut self, mut other: PairLog, items: &[u32], visitors: &[u32]) {
+        other.merged.push(other.pairs);
+        for mut log in other.merged.into_iter().filter(|l| !l.is_empty()) {
+            for p in &mut log {
+                let (item, visitor) = unpair(*p);
+                *p = pair(items[item as usize], visitors[visitor as usize]);
+            }
+            self.merged.push(log);
+        }
+    }
+
     /// Every (item, visitor) pair logged (repeats included).
-    pub fn pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.pairs.iter().map(|&p| unpair(p))
+    fn all(&self) -> impl Iterator<Item = u64> + '_ {
+        self.pairs
+            .iter()
+            .chain(self.merged.iter().flatten())
+            .copied()
     }
 
     /// Distinct visitors of each item in `items`.
@@ -105,9 +124,7 @@ impl PairLog {
             let i = item as usize;
             bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
         };
-        let mut found: Vec<u64> = (self.pairs.iter().copied())
-            .filter(|&p| is_wanted(unpair(p).0))
-            .collect();
+        let mut found: Vec<u64> = (self.all()).filter(|&p| is_wanted(unpair(p).0)).collect();
         found.sort_unstable();
         found.dedup();
         let mut counts = vec![0u64; items.len()];
@@ -134,5 +151,23 @@ mod tests {
             log.pairs.capacity()
         );
         assert_eq!(log.visitors_of(&[0, 6, 7]), vec![1000, 1000, 0]);
+    }
+
+    #[test]
+    fn absorbed_pairs_are_renumbered() {
+        let mut a = PairLog::default();
+        a.push(0, 0);
+        a.push(1, 1);
+        let mut b = PairLog::default();
+        b.push(0, 0);
+        b.push(0, 1);
+        let mut c = PairLog::default();
+        c.push(1, 0);
+        b.absorb(c, &[5, 1], &[2, 0]);
+        // c's (1, 0) is b's (1, 2). In a's numbering, b's items 0 and 1 are 1 and 0,
+        // its visitors 0, 1 and 2 are 1, 2 and 0: b's pairs are (1, 1) and (1, 2), c's
+        // is (0, 0), and a has (0, 0) and (1, 1) of its own.
+        a.absorb(b, &[1, 0], &[1, 2, 0]);
+        assert_eq!(a.visitors_of(&[0, 1, 5]), vec![1, 2, 0]);
     }
 }

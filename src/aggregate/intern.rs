@@ -1,8 +1,9 @@
 //! Byte-string interning: each distinct string is stored once and named by a `u32`, so
 //! that visitor keys and per-item sets are small integers. Keys come from the log, i.e.
 //! from whoever sends requests, so the hash is seeded (foldhash), never a fixed one. One
-//! seed per process: interners built on different threads hash alike, so merging them
-//! reuses the hashes.
+//! seed per process, so interners built on different threads hash alike. Hashes are not
+//! kept: recomputing one when the table grows costs less than 8 bytes a string held for
+//! the whole run (the URL, address and agent tables set a run's peak memory).
 
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
@@ -24,7 +25,6 @@ fn state() -> &'static RandomState {
 #[derive(Clone)]
 pub struct Interner {
     table: HashTable<u32>,
-    hashes: Vec<u64>,
     ends: Vec<usize>,
     bytes: Vec<u8>,
     state: &'static RandomState,
@@ -34,7 +34,6 @@ impl Default for Interner {
     fn default() -> Interner {
         Interner {
             table: HashTable::new(),
-            hashes: Vec::new(),
             ends: Vec::new(),
             bytes: Vec::new(),
             state: state(),
@@ -59,12 +58,11 @@ impl Interner {
             return id;
         }
         let id = u32::try_from(self.ends.len()).expect("more than 2^32 distinct strings");
-        let hashes = &self.hashes;
+        let (ends, bytes, state) = (&self.ends, &self.bytes, self.state);
         self.table
-            .insert_unique(hash, id, |&id| hashes[id as usize]);
+            .insert_unique(hash, id, |&id| state.hash_one(span(ends, bytes, id)));
         self.bytes.extend_from_slice(s);
         self.ends.push(self.bytes.len());
-        self.hashes.push(hash);
         id
     }
 
@@ -86,28 +84,14 @@ impl Interner {
     }
 
     /// Interns every string of `other` here; the result maps `other`'s ids to ours.
-    /// Room for the new strings is reserved exactly: these are the largest buffers of a
-    /// run, and doubling them would set its peak memory.
+    /// Room for all of `other`'s strings is reserved first, new or not: room never
+    /// written to is never resident, and growing on the way could copy the largest
+    /// buffers of a run while both states are held.
     pub fn absorb(&mut self, other: &Interner) -> Vec<u32> {
-        let found: Vec<Option<u32>> = (0..other.len() as u32)
-            .map(|id| self.find(other.get(id), other.hashes[id as usize]))
-            .collect();
-        let (mut count, mut bytes) = (0, 0);
-        for (id, _) in found.iter().enumerate().filter(|(_, f)| f.is_none()) {
-            count += 1;
-            bytes += other.get(id as u32).len();
-        }
-        self.bytes.reserve_exact(bytes);
-        self.ends.reserve_exact(count);
-        self.hashes.reserve_exact(count);
-        let hashes = &self.hashes;
-        self.table.reserve(count, |&id| hashes[id as usize]);
-        found
-            .into_iter()
-            .enumerate()
-            .map(|(id, f)| {
-                f.unwrap_or_else(|| self.intern_hashed(other.get(id as u32), other.hashes[id]))
-            })
+        self.bytes.reserve_exact(other.bytes.len());
+        self.ends.reserve_exact(other.len());
+        (0..other.len() as u32)
+            .map(|id| self.intern(other.get(id)))
             .collect()
     }
 }

@@ -709,7 +709,7 @@ impl Aggregate {
         let (visitors, urls) = rayon::join(
             || {
                 let ips = self.ips.absorb(&std::mem::take(&mut other.ips));
-                for (i, o) in other.ip_stats.iter().enumerate() {
+                for (i, o) in std::mem::take(&mut other.ip_stats).iter().enumerate() {
                     let ip = ips[i] as usize;
                     if ip == self.ip_stats.len() {
                         self.ip_stats.push(IpStats::at(o.location));
@@ -735,7 +735,7 @@ impl Aggregate {
             },
             || {
                 let urls = self.urls.absorb(&std::mem::take(&mut other.urls));
-                for (i, o) in other.url_stats.iter().enumerate() {
+                for (i, o) in std::mem::take(&mut other.url_stats).iter().enumerate() {
                     let url = urls[i];
                     if url as usize == self.url_stats.len() {
                         self.url_stats.push(UrlStats {
@@ -801,11 +801,9 @@ impl Aggregate {
         rayon::join(
             || self.panels.merge(&other_panels, &urls, &agents, &visitors),
             || {
-                for (u, v) in other.url_visitors.pairs() {
-                    self.url_visitors
-                        .push(urls[u as usize], visitors[v as usize]);
-                }
-                for (&p, &d) in &other.downloads {
+                let pairs = std::mem::take(&mut other.url_visitors);
+                self.url_visitors.absorb(pairs, &urls, &visitors);
+                for (&p, &d) in &std::mem::take(&mut other.downloads) {
                     let (u, v) = unpair(p);
                     let key = pair(urls[u as usize], visitors[v as usize]);
                     self.downloads.entry(key).or_default().merge(d);

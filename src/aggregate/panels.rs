@@ -3,8 +3,8 @@
 //! browsers, remote users, MIME types, TLS and cache status. What goes in and under which
 //! key is GoAccess 1.7's (docs/json.md), so that every item equals its item.
 
-use super::NONE;
 use super::keyed::Keyed;
+use super::{Map, NONE};
 use crate::enrich::agents;
 use crate::parse::logged::OptionalFields;
 use rayon::prelude::*;
@@ -19,11 +19,13 @@ pub struct Panels {
     tables: [Keyed; 11],
     /// Per agent id: its browser and OS ids (`NONE`: not looked at yet, or empty).
     agent_ids: Vec<(u32, u32)>,
-    /// Per URL id, in `not_found` and in `static_files`: the kind it was last requested
-    /// as, that [`request_key`]'s id (`NONE`: none yet) and the last visitor recorded
-    /// under it. Most URLs are requested one way, often many times by one visitor (range
-    /// requests): this spares hashing their keys and adding known visitors.
-    request_ids: [Vec<RequestId>; 2],
+    /// By URL id, in `not_found` and in `static_files`: the kind it was last requested
+    /// as, that [`request_key`]'s id and the last visitor recorded under it. Most URLs
+    /// are requested one way, often many times by one visitor (range requests): this
+    /// spares hashing their keys and adding known visitors. A map, not a vector by URL
+    /// id: only a few URLs are 404s or static, and a vector as long as the URL table
+    /// would be a run's largest after it.
+    request_ids: [Map<u32, RequestId>; 2],
     /// Per referrer id: its referring site's id, `NO_SITE`, or `NONE` (not looked at).
     site_of: Vec<u32>,
 }
@@ -258,7 +260,7 @@ impl Panels {
                 true => (&mut self.tables[NOT_FOUND], &mut self.request_ids[0]),
                 false => (&mut self.tables[STATIC_FILES], &mut self.request_ids[1]),
             };
-            let slot = super::grow_with(ids, url as usize, UNSEEN);
+            let slot = ids.entry(url).or_insert(UNSEEN);
             if slot.id == NONE || slot.kind != kind {
                 let id = t.keys.intern(&request_key(url, kind));
                 *slot = RequestId {
