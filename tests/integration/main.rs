@@ -16,5 +16,6 @@ mod parallel;
 mod snapshots;
 mod sponsor;
 mod store;
+mod store_format;
 mod truth;
 mod util;
