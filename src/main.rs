@@ -198,6 +198,10 @@ fn ingest(cfg: &Config, target: &fsmg_stats::config::Target) -> ExitCode {
             eprintln!("fsmg-stats: {e}");
             ExitCode::from(EXIT_BUSY)
         }
+        Err(ingest::Refused::Format(e)) => {
+            eprintln!("fsmg-stats: {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
         Err(ingest::Refused::Other(e)) => {
             eprintln!("fsmg-stats: {e:#}");
             ExitCode::from(EXIT_PARTIAL)

@@ -42,6 +42,9 @@ const STATE_VERSION: u32 = 1;
 pub enum Refused {
     #[error("{0}: another ingest is running on this store")]
     Busy(PathBuf),
+    /// The store is in a format this release does not write (or not a store at all).
+    #[error(transparent)]
+    Format(anyhow::Error),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -274,6 +277,7 @@ impl Committed {
 
 /// A store's committed state, for reports from it.
 pub fn committed(store: &Path) -> anyhow::Result<Committed> {
+    super::version::check(store)?;
     let path = store.join("state.json");
     if !path.exists() {
         bail!(
@@ -331,6 +335,7 @@ pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
         }
     }
 
+    super::version::claim(store).map_err(Refused::Format)?;
     let state_path = store.join("state.json");
     let mut state = load_state(&state_path)?;
     remove_uncommitted(store, &state)?;

@@ -6,6 +6,7 @@ pub mod ingest;
 mod read;
 pub mod report;
 pub mod rollup;
+pub mod version;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
