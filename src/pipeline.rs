@@ -479,9 +479,29 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
         }
         let mut meta = meta(cfg, &r.log_format, &r.geo, &r.nodes, (r.logs, r.agg.timed));
         meta.sizes = std::slice::from_ref(&r.log_size);
-        Ok((Report::build(&r.agg, &meta), r.nodes, r.covers))
+        let mut report = Report::build(&r.agg, &meta);
+        for gap in r.gaps {
+            let missing = gap.missing.into_iter().map(day_to_string).collect();
+            report.withhold(gap.table, missing, gap.all);
+        }
+        Ok((report, r.nodes, r.covers))
     };
     let (mut report, mut nodes, covers) = replay(query)?;
+    if !cfg.quiet {
+        for c in &report.coverage {
+            let how = match c.missing_dates.len() == report.days.len() {
+                true => "is not reported",
+                false => "counts the other days only",
+            };
+            eprintln!(
+                "fsmg-stats: note: {}: no `{}` table for {} days of this period ({}: ingested before it existed); what comes from it {how} (JSON: `coverage`)",
+                query.store.display(),
+                c.table,
+                c.missing_dates.len(),
+                c.missing_dates.join(", "),
+            );
+        }
+    }
     if cfg.by_node {
         // Ids follow the order files were read in, roll-ups or not: sort for a stable order.
         nodes.sort();

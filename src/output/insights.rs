@@ -8,6 +8,7 @@ use crate::aggregate::panels::{
     BROWSERS, CACHE, MIME, NOT_FOUND, REFERRERS, SITES, STATIC_FILES, SYSTEMS, TLS, USERS, VHOSTS,
 };
 use crate::report::Report;
+use crate::report::insights::HeavyHitters;
 use crate::report::panels::{Cells, Whole};
 
 pub struct Panel {
@@ -72,10 +73,10 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
         "vhosts",
         "Virtual hosts",
         &["Virtual host"],
-        &dyns(&t.vhosts),
+        &dyns(t.vhosts.as_deref().unwrap_or_default()),
         VHOSTS,
     );
-    let referrers = dyns(&t.referrers);
+    let referrers = dyns(t.referrers.as_deref().unwrap_or_default());
     add(
         "referrers",
         "Referrers",
@@ -83,7 +84,7 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
         &referrers,
         REFERRERS,
     );
-    let sites = dyns(&t.referring_sites);
+    let sites = dyns(t.referring_sites.as_deref().unwrap_or_default());
     add(
         "referring-sites",
         "Referring sites",
@@ -92,9 +93,9 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
         SITES,
     );
     let request = &["Path", "Request"];
-    let missing = dyns(&t.not_found);
+    let missing = dyns(t.not_found.as_deref().unwrap_or_default());
     add("not-found", "Not found (404)", request, &missing, NOT_FOUND);
-    let statics = dyns(&t.static_files);
+    let statics = dyns(t.static_files.as_deref().unwrap_or_default());
     add(
         "static-files",
         "Static files",
@@ -103,7 +104,7 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
         STATIC_FILES,
     );
     let version = |name| [name, "Version"];
-    let os = dyns(&t.operating_systems);
+    let os = dyns(t.operating_systems.as_deref().unwrap_or_default());
     add(
         "operating-systems",
         "Operating systems",
@@ -111,7 +112,7 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
         &os,
         SYSTEMS,
     );
-    let browsers = dyns(&t.browsers);
+    let browsers = dyns(t.browsers.as_deref().unwrap_or_default());
     add(
         "browsers",
         "Browsers",
@@ -119,7 +120,7 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
         &browsers,
         BROWSERS,
     );
-    let users = dyns(&t.remote_users);
+    let users = dyns(t.remote_users.as_deref().unwrap_or_default());
     add("remote-users", "Remote users", &["User"], &users, USERS);
     let mime = dyns(t.mime_types.as_deref().unwrap_or_default());
     add("mime-types", "MIME types", &["Type"], &mime, MIME);
@@ -133,13 +134,15 @@ fn goaccess_panels(r: &Report, out: &mut Vec<Panel>) {
 pub fn panels(r: &Report) -> Vec<Panel> {
     let mut out = Vec::new();
 
-    let clients = r.clients.iter().map(|c| {
-        let labels = vec![c.name.clone(), c.version.clone().unwrap_or_default()];
-        (labels, [c.requests, c.visitors, c.bytes])
-    });
-    let id = ("clients", "Clients");
-    let whole = Some(Whole::of(r, None));
-    out.push(shares_panel(r, id, &["Client", "Version"], clients, whole));
+    if let Some(clients) = &r.clients {
+        let clients = clients.iter().map(|c| {
+            let labels = vec![c.name.clone(), c.version.clone().unwrap_or_default()];
+            (labels, [c.requests, c.visitors, c.bytes])
+        });
+        let id = ("clients", "Clients");
+        let whole = Some(Whole::of(r, None));
+        out.push(shares_panel(r, id, &["Client", "Version"], clients, whole));
+    }
 
     if r.nodes.len() > 1 {
         let nodes =
@@ -194,31 +197,33 @@ pub fn panels(r: &Report) -> Vec<Panel> {
     }
     out.push(p);
 
-    let mut p = panel(
-        "content",
-        "Metadata and payload",
-        &["Project", "Kind", "Requests", "%", "Bandwidth", "%"],
-    );
-    for c in &r.content {
-        p.rows.push(vec![
-            Cell::Text(c.project.clone()),
-            Cell::Text(c.kind.to_string()),
-            Cell::requests(c.requests),
-            Cell::Share(Metric::Requests, c.requests, r.summary.valid_requests),
-            Cell::bytes(c.bytes),
-            Cell::Share(Metric::Bytes, c.bytes, r.summary.bandwidth_bytes),
-        ]);
+    if let Some(content) = &r.content {
+        let mut p = panel(
+            "content",
+            "Metadata and payload",
+            &["Project", "Kind", "Requests", "%", "Bandwidth", "%"],
+        );
+        for c in content {
+            p.rows.push(vec![
+                Cell::Text(c.project.clone()),
+                Cell::Text(c.kind.to_string()),
+                Cell::requests(c.requests),
+                Cell::Share(Metric::Requests, c.requests, r.summary.valid_requests),
+                Cell::bytes(c.bytes),
+                Cell::Share(Metric::Bytes, c.bytes, r.summary.bandwidth_bytes),
+            ]);
+        }
+        p.whole = Some(Whole::of(r, Some(content.len() as u64)));
+        out.push(p);
     }
-    p.whole = Some(Whole::of(r, Some(r.content.len() as u64)));
-    out.push(p);
 
-    if !r.downloads.is_empty() {
+    if let Some(downloads) = r.downloads.as_ref().filter(|d| !d.is_empty()) {
         let mut p = panel(
             "downloads",
             "Image downloads",
             &["Path", "Size", "Completed", "Partial", "Bandwidth"],
         );
-        for d in &r.downloads {
+        for d in downloads {
             p.rows.push(vec![
                 Cell::Text(d.path.clone()),
                 Cell::bytes(d.size),
@@ -230,7 +235,45 @@ pub fn panels(r: &Report) -> Vec<Panel> {
         out.push(p);
     }
 
-    let h = &r.heavy_hitters;
+    if let Some(h) = &r.heavy_hitters {
+        heavy_hitters(r, h, &mut out);
+    }
+    if let Some(t) = &r.transfer_speed {
+        let mut p = panel(
+            "speed",
+            "Transfer speed (responses over 1 MB)",
+            &[
+                "IP version / network",
+                "Responses",
+                "Median",
+                "95th percentile",
+            ],
+        );
+        for v in &t.ip_versions {
+            let s = &v.speed;
+            p.rows.push(vec![
+                Cell::Text(format!("IPv{}", v.version)),
+                Cell::count(s.responses),
+                Cell::Rate(s.median_bytes_per_sec),
+                Cell::Rate(s.p95_bytes_per_sec),
+            ]);
+        }
+        for a in &t.asns {
+            let s = &a.speed;
+            p.rows.push(vec![
+                Cell::Text(network(a.asn, &a.org)),
+                Cell::count(s.responses),
+                Cell::Rate(s.median_bytes_per_sec),
+                Cell::Rate(s.p95_bytes_per_sec),
+            ]);
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// The heavy hitters' panels: clients by bandwidth and by requests, networks by bandwidth.
+fn heavy_hitters(r: &Report, h: &HeavyHitters, out: &mut Vec<Panel>) {
     let head = &[
         "Client",
         "Country",
@@ -284,37 +327,4 @@ pub fn panels(r: &Report) -> Vec<Panel> {
     }
     p.whole = Some(Whole::of(r, Some(r.geo.asns.len() as u64)));
     out.push(p);
-
-    if let Some(t) = &r.transfer_speed {
-        let mut p = panel(
-            "speed",
-            "Transfer speed (responses over 1 MB)",
-            &[
-                "IP version / network",
-                "Responses",
-                "Median",
-                "95th percentile",
-            ],
-        );
-        for v in &t.ip_versions {
-            let s = &v.speed;
-            p.rows.push(vec![
-                Cell::Text(format!("IPv{}", v.version)),
-                Cell::count(s.responses),
-                Cell::Rate(s.median_bytes_per_sec),
-                Cell::Rate(s.p95_bytes_per_sec),
-            ]);
-        }
-        for a in &t.asns {
-            let s = &a.speed;
-            p.rows.push(vec![
-                Cell::Text(network(a.asn, &a.org)),
-                Cell::count(s.responses),
-                Cell::Rate(s.median_bytes_per_sec),
-                Cell::Rate(s.p95_bytes_per_sec),
-            ]);
-        }
-        out.push(p);
-    }
-    out
 }

@@ -34,15 +34,20 @@ pub struct Report {
     pub files: Vec<FileRow>,
     pub hours: Vec<HourRow>,
     pub ip_versions: Vec<IpVersionRow>,
-    pub clients: Vec<ClientRow>,
+    /// `null` (as `content`, `downloads`, `heavy_hitters` and GoAccess's panels) when a
+    /// store has no table for any day of the period: see [`Report::coverage`].
+    pub clients: Option<Vec<ClientRow>>,
     pub nodes: Vec<NodeRow>,
-    pub content: Vec<ContentRow>,
-    pub downloads: Vec<DownloadRow>,
-    pub heavy_hitters: HeavyHitters,
+    pub content: Option<Vec<ContentRow>>,
+    pub downloads: Option<Vec<DownloadRow>>,
+    pub heavy_hitters: Option<HeavyHitters>,
     /// `null` unless the log format has the serve time (`%D`, `%T`).
     pub transfer_speed: Option<TransferSpeed>,
     pub failed: Failed,
     pub inputs: Vec<InputRow>,
+    /// A store's daily tables that some days of the period lack (ingested before the
+    /// table existed): the fields they give, and those days. Empty for logs.
+    pub coverage: Vec<Coverage>,
     /// Geo databases and tables, inline in the JSON.
     #[serde(flatten)]
     pub geo: GeoTables,
@@ -51,6 +56,118 @@ pub struct Report {
     pub panels: panels::PanelTables,
     /// `--by-node`: the same report for each node's inputs alone.
     pub by_node: Vec<NodeReport>,
+}
+
+/// A store's daily table that some days of a report's period lack.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Coverage {
+    pub table: String,
+    /// The report's fields that come from it (JSON paths, `[]` for each row's).
+    pub fields: Vec<&'static str>,
+    /// The days of the period with requests but without the table: the fields count
+    /// only the other days, and are `null` when that leaves none.
+    pub missing_dates: Vec<String>,
+}
+
+/// The fields each of a store's daily tables gives (docs/store.md, "Daily tables").
+fn fields_of(table: &str) -> &'static [&'static str] {
+    match table {
+        "traffic" => &[
+            "summary.bandwidth_bytes",
+            "days[].requests",
+            "days[].bytes",
+            "projects",
+            "countries",
+            "continents",
+            "asns",
+            "ip_versions",
+            "nodes",
+        ],
+        "visitors" => &[
+            "summary.unique_visitors",
+            "days[].visitors",
+            "projects[].visitors",
+            "countries[].visitors",
+            "continents[].visitors",
+            "asns[].visitors",
+            "ip_versions[].visitors",
+            "nodes[].visitors",
+        ],
+        "status" => &["status_codes"],
+        "hours" => &["hours"],
+        "files" => &["files"],
+        "file_visitors" => &["files[].visitors"],
+        "requested_files" => &["summary.requested_files"],
+        "clients" => &["clients"],
+        "content" => &["content"],
+        "addresses" => &["heavy_hitters"],
+        "downloads" => &["downloads"],
+        "panels" => &[
+            "summary.unique_referrers",
+            "summary.unique_not_found",
+            "summary.unique_static_files",
+            "vhosts",
+            "referrers",
+            "referring_sites",
+            "not_found",
+            "static_files",
+            "operating_systems",
+            "browsers",
+            "remote_users",
+            "mime_types",
+            "tls",
+            "cache_status",
+        ],
+        "panel_visitors" => &[
+            "vhosts[].visitors",
+            "referrers[].visitors",
+            "referring_sites[].visitors",
+            "not_found[].visitors",
+            "static_files[].visitors",
+            "operating_systems[].visitors",
+            "browsers[].visitors",
+            "remote_users[].visitors",
+            "mime_types[].visitors",
+            "tls[].visitors",
+            "cache_status[].visitors",
+        ],
+        _ => &[],
+    }
+}
+
+impl Report {
+    /// A store's `table` lacks the `missing` days of the period (`all`: every day with
+    /// requests): says so in [`Report::coverage`], and when it lacks them all, the fields
+    /// that come from it alone are `null` rather than counts of nothing.
+    pub fn withhold(&mut self, table: &str, missing: Vec<String>, all: bool) {
+        if all {
+            let p = &mut self.panels;
+            match table {
+                "clients" => self.clients = None,
+                "content" => self.content = None,
+                "downloads" => self.downloads = None,
+                "addresses" => self.heavy_hitters = None,
+                "panels" => {
+                    let s = &mut self.summary;
+                    (
+                        s.unique_referrers,
+                        s.unique_not_found,
+                        s.unique_static_files,
+                    ) = (None, None, None);
+                    (p.vhosts, p.referrers, p.referring_sites) = (None, None, None);
+                    (p.not_found, p.static_files) = (None, None);
+                    (p.operating_systems, p.browsers, p.remote_users) = (None, None, None);
+                    (p.mime_types, p.tls, p.cache_status) = (None, None, None);
+                }
+                _ => {}
+            }
+        }
+        self.coverage.push(Coverage {
+            table: table.to_string(),
+            fields: fields_of(table).to_vec(),
+            missing_dates: missing,
+        });
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -84,10 +201,11 @@ pub struct Summary {
     pub excluded_requests: u64,
     pub unique_visitors: u64,
     pub requested_files: u64,
-    /// Distinct referrers (`-` is one), not-found requests and static requests.
-    pub unique_referrers: u64,
-    pub unique_not_found: u64,
-    pub unique_static_files: u64,
+    /// Distinct referrers (`-` is one), not-found requests and static requests; `null`
+    /// when a store has no `panels` table for any day of the period.
+    pub unique_referrers: Option<u64>,
+    pub unique_not_found: Option<u64>,
+    pub unique_static_files: Option<u64>,
     pub bandwidth_bytes: u64,
     pub log_size_bytes: u64,
     pub first_date: Option<String>,
@@ -429,9 +547,9 @@ impl Report {
                 excluded_requests: lines.excluded,
                 unique_visitors: agg.unique_visitors(),
                 requested_files: agg.requested_files(),
-                unique_referrers: panel_keys(REFERRERS),
-                unique_not_found: panel_keys(NOT_FOUND),
-                unique_static_files: panel_keys(STATIC_FILES),
+                unique_referrers: Some(panel_keys(REFERRERS)),
+                unique_not_found: Some(panel_keys(NOT_FOUND)),
+                unique_static_files: Some(panel_keys(STATIC_FILES)),
                 bandwidth_bytes: agg.bandwidth,
                 log_size_bytes: meta.sizes.iter().sum(),
                 first_date: agg.first_day.map(day_to_string),
@@ -443,11 +561,11 @@ impl Report {
             files,
             hours,
             ip_versions,
-            clients: insights::clients(agg),
+            clients: Some(insights::clients(agg)),
             nodes: insights::nodes(agg, meta.nodes),
-            content: insights::content(agg),
-            downloads: insights::downloads(agg, meta.top),
-            heavy_hitters: insights::heavy_hitters(agg, meta),
+            content: Some(insights::content(agg)),
+            downloads: Some(insights::downloads(agg, meta.top)),
+            heavy_hitters: Some(insights::heavy_hitters(agg, meta)),
             transfer_speed: meta.timed.then(|| insights::transfer_speed(agg, meta.top)),
             failed: Failed {
                 count: failed_count,
@@ -455,6 +573,7 @@ impl Report {
                 samples,
             },
             inputs,
+            coverage: Vec::new(),
             geo,
             panels: panels::build(agg, meta.logs, meta.top),
             by_node: Vec::new(),

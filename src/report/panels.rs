@@ -155,17 +155,19 @@ impl Whole {
     }
 }
 
-/// The panels' rows, flattened into the report.
+/// The panels' rows, flattened into the report; `None` (`null`; absent for the last three,
+/// as when the format does not log them) when a store has no `panels` table for any day
+/// of the period.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PanelTables {
-    pub vhosts: Vec<NameRow>,
-    pub referrers: Vec<UrlRow>,
-    pub referring_sites: Vec<SiteRow>,
-    pub not_found: Vec<RequestRow>,
-    pub static_files: Vec<RequestRow>,
-    pub operating_systems: Vec<VersionRow>,
-    pub browsers: Vec<VersionRow>,
-    pub remote_users: Vec<NameRow>,
+    pub vhosts: Option<Vec<NameRow>>,
+    pub referrers: Option<Vec<UrlRow>>,
+    pub referring_sites: Option<Vec<SiteRow>>,
+    pub not_found: Option<Vec<RequestRow>>,
+    pub static_files: Option<Vec<RequestRow>>,
+    pub operating_systems: Option<Vec<VersionRow>>,
+    pub browsers: Option<Vec<VersionRow>>,
+    pub remote_users: Option<Vec<NameRow>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_types: Option<Vec<MimeRow>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -229,14 +231,14 @@ fn versions(t: &Keyed, n: usize) -> Vec<VersionRow> {
 pub fn build(agg: &Aggregate, logs: Logs, n: usize) -> PanelTables {
     let p = agg.panels.tables();
     PanelTables {
-        vhosts: top(&p[VHOSTS], n),
-        referrers: top(&p[REFERRERS], n),
-        referring_sites: top(&p[SITES], n),
-        not_found: requests(agg, &p[NOT_FOUND], n),
-        static_files: requests(agg, &p[STATIC_FILES], n),
-        operating_systems: versions(&p[SYSTEMS], n),
-        browsers: versions(&p[BROWSERS], n),
-        remote_users: top(&p[USERS], n),
+        vhosts: Some(top(&p[VHOSTS], n)),
+        referrers: Some(top(&p[REFERRERS], n)),
+        referring_sites: Some(top(&p[SITES], n)),
+        not_found: Some(requests(agg, &p[NOT_FOUND], n)),
+        static_files: Some(requests(agg, &p[STATIC_FILES], n)),
+        operating_systems: Some(versions(&p[SYSTEMS], n)),
+        browsers: Some(versions(&p[BROWSERS], n)),
+        remote_users: Some(top(&p[USERS], n)),
         mime_types: logs.mime.then(|| {
             versions(&p[MIME], n)
                 .into_iter()

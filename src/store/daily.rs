@@ -46,6 +46,24 @@ use crate::enrich::files::{self, Content};
 use crate::parse::logged::OptionalFields;
 use crate::parse::request;
 
+/// The tables every part has (`transfers` only when its rows have serve times), in the
+/// order they are written. Days ingested before a table existed have no part of it.
+pub const TABLES: [&str; 13] = [
+    "traffic",
+    "visitors",
+    "status",
+    "hours",
+    "files",
+    "file_visitors",
+    "requested_files",
+    "clients",
+    "content",
+    "addresses",
+    "downloads",
+    "panels",
+    "panel_visitors",
+];
+
 /// Requests and bytes.
 type Counts = (u64, u64);
 
@@ -661,21 +679,22 @@ impl Day {
         fields.push(("visitor", U64, false));
         columns.push(u64s(pv.iter().map(|p| p.1)));
         let panel_visitors = batch(&fields, columns);
-        let mut tables = vec![
-            ("traffic", traffic),
-            ("visitors", visitors),
-            ("status", status),
-            ("hours", hours),
-            ("files", files),
-            ("file_visitors", file_visitors),
-            ("requested_files", requested),
-            ("clients", clients),
-            ("content", content),
-            ("addresses", addresses),
-            ("downloads", downloads),
-            ("panels", panels),
-            ("panel_visitors", panel_visitors),
+        let batches = [
+            traffic,
+            visitors,
+            status,
+            hours,
+            files,
+            file_visitors,
+            requested,
+            clients,
+            content,
+            addresses,
+            downloads,
+            panels,
+            panel_visitors,
         ];
+        let mut tables: Vec<_> = TABLES.into_iter().zip(batches).collect();
         if let Some(t) = &self.transfers {
             tables.push(("transfers", shared::transfers(t)));
         }

@@ -12,10 +12,10 @@ use std::path::PathBuf;
 use arrow_array::ArrayAccessor;
 use arrow_array::types::{UInt8Type, UInt16Type, UInt32Type, UInt64Type};
 
-use super::ingest;
 use super::ingest::RunRecord;
 use super::read::{Columns, DictIds, NULL, batches, opt};
 use super::rollup::{self, Month, TrafficRow};
+use super::{daily, ingest};
 use crate::aggregate::panels::StoredKey;
 use crate::aggregate::{Aggregate, Counts, Download, LineCounts, Transfer, grow, node_id};
 pub use crate::config::Query;
@@ -190,6 +190,49 @@ pub struct Replayed {
     pub log_size: u64,
     /// The first and last day the store (the node) has traffic of, in the window or not.
     pub covers: Option<(Day, Day)>,
+    /// Daily tables that days of the window lack.
+    pub gaps: Vec<Gap>,
+}
+
+/// A daily table that some days of a report's window lack: days ingested before the
+/// table existed (docs/store.md, "Formats").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    pub table: &'static str,
+    /// The days with committed request rows (of the node asked for) but, for some part of
+    /// the day, not this table's.
+    pub missing: Vec<Day>,
+    /// Whether that is every day of the window with request rows.
+    pub all: bool,
+}
+
+/// The daily tables that committed request-rows parts of the window (and node) lack.
+fn gaps(q: &Query, committed: &BTreeSet<String>, window: (Day, Day)) -> Vec<Gap> {
+    // Each part of request rows, as `date=D/node=N/part-R.parquet`, and its day.
+    let rows: Vec<(Day, &str)> = (committed.iter())
+        .filter_map(|rel| {
+            let part = rel.strip_prefix("requests/")?;
+            let mut dirs = part.split('/');
+            let day = day_of(dirs.next()?)?;
+            let node = dirs.next()?.strip_prefix("node=")?;
+            let wanted = q.node.as_ref().is_none_or(|n| n == node);
+            (wanted && day >= window.0 && day <= window.1).then_some((day, part))
+        })
+        .collect();
+    let days: BTreeSet<Day> = rows.iter().map(|r| r.0).collect();
+    (daily::TABLES.iter())
+        .filter_map(|&table| {
+            let missing: BTreeSet<Day> = (rows.iter())
+                .filter(|(_, part)| !committed.contains(&format!("daily/{table}/{part}")))
+                .map(|r| r.0)
+                .collect();
+            (!missing.is_empty()).then(|| Gap {
+                table,
+                all: missing.len() == days.len(),
+                missing: missing.into_iter().collect(),
+            })
+        })
+        .collect()
 }
 
 /// The first and last day of the `committed` traffic parts (of `q`'s node).
@@ -244,6 +287,7 @@ pub fn aggregate(q: &Query, window: (Day, Day), top: usize) -> anyhow::Result<Re
     };
     r.log_size = c.log_size(q.node.as_deref());
     r.covers = covers(q, committed);
+    r.gaps = gaps(q, committed, window);
     Ok(r)
 }
 
@@ -610,5 +654,6 @@ fn replay(
         logs,
         log_size: 0,
         covers: None,
+        gaps: Vec::new(),
     })
 }

@@ -149,3 +149,132 @@ fn an_older_store_is_upgraded_and_a_newer_one_refused() {
     }
     assert!(tree(&dir) == before, "a refused store was changed");
 }
+
+/// Drops the committed parts of `tables` for `days` from the store at `dir` (parts and
+/// state), as a store written before those tables existed has them, and its roll-ups.
+fn drop_tables(dir: &std::path::Path, tables: &[&str], days: &[&str]) {
+    let state_path = dir.join("state.json");
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&state_path).unwrap()).unwrap();
+    let parts = state["parts"].as_array_mut().unwrap();
+    parts.retain(|p| {
+        let p = p.as_str().unwrap();
+        let gone = tables.iter().any(|t| p.starts_with(&format!("daily/{t}/")))
+            && days.iter().any(|d| p.contains(&format!("/date={d}/")));
+        if gone {
+            std::fs::remove_file(dir.join(p)).unwrap();
+        }
+        !gone
+    });
+    std::fs::write(&state_path, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
+    if dir.join("rollup").exists() {
+        std::fs::remove_dir_all(dir.join("rollup")).unwrap();
+    }
+}
+
+#[test]
+fn days_without_a_table_are_named_and_never_counted_as_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    copy_dir(&repo().join("tests/data/store-2026-12-02/store"), &dir);
+    let store = dir.to_str().unwrap();
+    // A store that got its panels on 2019-01-02, and content a day later.
+    drop_tables(
+        &dir,
+        &["panels", "panel_visitors"],
+        &["2018-12-31", "2019-01-01"],
+    );
+    drop_tables(
+        &dir,
+        &["content"],
+        &["2018-12-31", "2019-01-01", "2019-01-02"],
+    );
+    let report_of = |args: &[&str]| report(&[&["report", "--store", store][..], args].concat());
+
+    // Some days lack them: the fields count the others, and say which days they lack.
+    let all = report_of(&[]);
+    let coverage = all["coverage"].as_array().unwrap();
+    let tables: Vec<&str> = coverage
+        .iter()
+        .map(|c| c["table"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tables,
+        ["content", "panels", "panel_visitors"],
+        "{coverage:?}"
+    );
+    assert_eq!(
+        coverage[1]["missing_dates"],
+        serde_json::json!(["2018-12-31", "2019-01-01"])
+    );
+    assert!(
+        coverage[1]["fields"]
+            .as_array()
+            .unwrap()
+            .contains(&"referrers".into())
+    );
+    let covered = report_of(&["--since", "2019-01-02"]);
+    let partly = covered["coverage"].as_array().unwrap();
+    assert_eq!(partly.len(), 1, "{partly:?}");
+    assert_eq!(partly[0]["table"], "content");
+    assert_eq!(
+        partly[0]["missing_dates"],
+        serde_json::json!(["2019-01-02"])
+    );
+    for field in ["referrers", "static_files", "not_found", "browsers"] {
+        assert_eq!(all[field], covered[field], "{field}");
+        assert!(!all[field].as_array().unwrap().is_empty(), "{field}");
+    }
+    assert_eq!(
+        all["summary"]["unique_referrers"],
+        covered["summary"]["unique_referrers"]
+    );
+    // Other fields are the whole period's, as before.
+    let then: Value = serde_json::from_slice(
+        &std::fs::read(repo().join("tests/data/store-2026-12-02/report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        all["summary"]["valid_requests"],
+        then["summary"]["valid_requests"]
+    );
+    assert_eq!(
+        all["summary"]["unique_visitors"],
+        then["summary"]["unique_visitors"]
+    );
+
+    // No day of the period has them: null, not empty lists and zeros.
+    let early = report_of(&["--until", "2019-01-01"]);
+    for field in [
+        "vhosts",
+        "referrers",
+        "referring_sites",
+        "not_found",
+        "static_files",
+    ] {
+        assert!(early[field].is_null(), "{field}: {}", early[field]);
+    }
+    for field in ["operating_systems", "browsers", "remote_users", "content"] {
+        assert!(early[field].is_null(), "{field}: {}", early[field]);
+    }
+    for field in [
+        "unique_referrers",
+        "unique_not_found",
+        "unique_static_files",
+    ] {
+        assert!(early["summary"][field].is_null(), "{field}");
+    }
+    assert!(early["clients"].as_array().is_some_and(|c| !c.is_empty()));
+    assert!(early["summary"]["unique_visitors"].as_u64() > Some(0));
+
+    // The text report says so too.
+    let out = fsmg()
+        .args(["report", "--store", store, "--until", "2019-01-01"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no `panels` table for 2 days") && err.contains("2018-12-31"),
+        "{err}"
+    );
+}
