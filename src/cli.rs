@@ -135,6 +135,11 @@ pub enum Command {
         #[command(flatten)]
         common: CommonFlags,
     },
+    /// Look after a store: `store check DIR` verifies it.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// `fsmg-stats completions bash > ~/.local/share/bash-completion/completions/fsmg-stats`
@@ -147,8 +152,24 @@ pub enum Command {
     /// `fsmg-stats man | man -l -`; `fsmg-stats man ingest` prints fsmg-stats-ingest(1),
     /// and so on.
     Man {
-        /// ingest, report, sponsor or completions.
+        /// ingest, report, sponsor, store or completions.
         subcommand: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Verify a store and say what is wrong, changing nothing.
+    ///
+    /// Problems (exit 1): state.json does not parse; a part it lists is missing or not a
+    /// whole Parquet file; a roll-up is stale (built from other parts than those
+    /// committed) or does not read. Notes (exit 0): files no state lists (left by a killed
+    /// run), days ingested before a daily table existed, months not rolled up yet. Not a
+    /// store, or a newer one than this release: exit 2.
+    Check {
+        /// The store (written by `ingest`).
+        #[arg(value_name = "DIR")]
+        store: PathBuf,
     },
 }
 
@@ -310,7 +331,7 @@ pub enum Mode {
 /// The flags of one run, whatever command took them: what [`crate::config::Config`] is
 /// resolved from. Groups a command does not take stay at their defaults. As parsed, the
 /// flags of a report ([`Cli::top`]).
-#[derive(Debug, Default, clap::Args)]
+#[derive(Debug, Default, PartialEq, clap::Args)]
 pub struct Args {
     /// What the run is: set from the subcommand, not a flag.
     #[arg(skip)]
@@ -359,6 +380,7 @@ pub enum Run {
     Args(Box<Args>),
     Completions(clap_complete::Shell),
     Man(Option<String>),
+    StoreCheck(PathBuf),
 }
 
 impl Cli {
@@ -373,6 +395,14 @@ impl Cli {
         let (name, sub) = match command {
             Command::Completions { shell } => return Ok(Run::Completions(shell)),
             Command::Man { subcommand } => return Ok(Run::Man(subcommand)),
+            Command::Store { command } => {
+                if top != Args::default() {
+                    return Err("flags before `store` do not apply to it".to_string());
+                }
+                return Ok(match command {
+                    StoreCommand::Check { store } => Run::StoreCheck(store),
+                });
+            }
             Command::Ingest {
                 paths,
                 store,

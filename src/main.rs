@@ -40,6 +40,7 @@ fn main() -> ExitCode {
     let args = match Cli::parse().run() {
         Ok(Run::Args(args)) => *args,
         Ok(Run::Completions(shell)) => return print(&cli::completions(shell)),
+        Ok(Run::StoreCheck(dir)) => return store_check(&dir),
         Ok(Run::Man(sub)) => match cli::man_page(sub.as_deref()) {
             Ok(page) => return print(&page),
             Err(e) => {
@@ -164,6 +165,38 @@ fn diagnose<'a>(
         for w in warnings {
             eprintln!("fsmg-stats: warning: {w}");
         }
+    }
+}
+
+/// `store check DIR`: findings on stdout, one a line; exit 1 if any is a problem.
+fn store_check(dir: &std::path::Path) -> ExitCode {
+    let checked = match store::check::run(dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("fsmg-stats: {e:#}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut out = String::new();
+    for (kind, findings) in [("problem", &checked.problems), ("note", &checked.notes)] {
+        for f in findings {
+            out.push_str(&format!("{kind}: {}: {}\n", f.path.display(), f.what));
+        }
+    }
+    let count = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    out.push_str(&format!(
+        "{}: {} read; {}, {}\n",
+        dir.display(),
+        count(checked.parts, "committed part"),
+        count(checked.problems.len(), "problem"),
+        count(checked.notes.len(), "note"),
+    ));
+    match (print(out.as_bytes()), checked.problems.is_empty()) {
+        (code, true) => code,
+        (_, false) => ExitCode::from(EXIT_PARTIAL),
     }
 }
 

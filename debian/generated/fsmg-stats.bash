@@ -34,6 +34,9 @@ _fsmg__stats() {
             fsmg__stats,sponsor)
                 cmd="fsmg__stats__subcmd__sponsor"
                 ;;
+            fsmg__stats,store)
+                cmd="fsmg__stats__subcmd__store"
+                ;;
             fsmg__stats__subcmd__help,completions)
                 cmd="fsmg__stats__subcmd__help__subcmd__completions"
                 ;;
@@ -52,6 +55,24 @@ _fsmg__stats() {
             fsmg__stats__subcmd__help,sponsor)
                 cmd="fsmg__stats__subcmd__help__subcmd__sponsor"
                 ;;
+            fsmg__stats__subcmd__help,store)
+                cmd="fsmg__stats__subcmd__help__subcmd__store"
+                ;;
+            fsmg__stats__subcmd__help__subcmd__store,check)
+                cmd="fsmg__stats__subcmd__help__subcmd__store__subcmd__check"
+                ;;
+            fsmg__stats__subcmd__store,check)
+                cmd="fsmg__stats__subcmd__store__subcmd__check"
+                ;;
+            fsmg__stats__subcmd__store,help)
+                cmd="fsmg__stats__subcmd__store__subcmd__help"
+                ;;
+            fsmg__stats__subcmd__store__subcmd__help,check)
+                cmd="fsmg__stats__subcmd__store__subcmd__help__subcmd__check"
+                ;;
+            fsmg__stats__subcmd__store__subcmd__help,help)
+                cmd="fsmg__stats__subcmd__store__subcmd__help__subcmd__help"
+                ;;
             *)
                 ;;
         esac
@@ -59,7 +80,7 @@ _fsmg__stats() {
 
     case "${cmd}" in
         fsmg__stats)
-            opts="-j -o -q -h -V --store --node --by-node --anonymize-ip --log-format --date-format --time-format --nginx-format --json-field --goaccess-config --threads --projects --geoip-db --no-geoip --ignore-crawlers --exclude-ip --ignore-status --ignore-referrer --since --until --format --output --title --show-ips --top --config --quiet --help --version ingest report sponsor completions man help"
+            opts="-j -o -q -h -V --store --node --by-node --anonymize-ip --log-format --date-format --time-format --nginx-format --json-field --goaccess-config --threads --projects --geoip-db --no-geoip --ignore-crawlers --exclude-ip --ignore-status --ignore-referrer --since --until --format --output --title --show-ips --top --config --quiet --help --version ingest report sponsor store completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,7 +200,7 @@ _fsmg__stats() {
             return 0
             ;;
         fsmg__subcmd__stats__subcmd__help)
-            opts="ingest report sponsor completions man help"
+            opts="ingest report sponsor store completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,6 +286,34 @@ _fsmg__stats() {
         fsmg__subcmd__stats__subcmd__help__subcmd__sponsor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__help__subcmd__store)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__help__subcmd__store__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -509,6 +558,76 @@ _fsmg__stats() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__store)
+            opts="-h --help check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__store__subcmd__check)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__store__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__store__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__store__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -1,6 +1,7 @@
 //! Store: request rows as Arrow record batches and Parquet files that DuckDB, Polars, Spark
 //! or Trino read directly. The row schema is documented in `docs/store.md`.
 
+pub mod check;
 pub mod daily;
 pub mod ingest;
 mod read;

@@ -128,37 +128,86 @@ pub fn usable(
         .collect()
 }
 
+/// One roll-up a store's committed parts call for: a month, the node (`None`: all nodes),
+/// the directory it goes in and its fingerprint there.
+pub(super) struct Wanted<'a> {
+    pub month: Month,
+    pub node: Option<&'a str>,
+    pub dir: PathBuf,
+    pub fingerprint: String,
+}
+
+/// Every roll-up of the `committed` parts, but those of the newest month (which still
+/// grows every night): all nodes', and each node's when a month has several.
+pub(super) fn wanted<'a>(store: &Path, committed: &'a BTreeSet<String>) -> Vec<Wanted<'a>> {
+    let months = months(committed);
+    let newest = months.keys().next_back().copied();
+    let mut out = Vec::new();
+    for (month, parts) in months.into_iter().filter(|(m, _)| Some(*m) != newest) {
+        let nodes: BTreeSet<&str> = parts.iter().map(|p| p.2).collect();
+        let mut each = vec![None];
+        if nodes.len() > 1 {
+            each.extend(nodes.iter().map(|n| Some(*n)));
+        }
+        for node in each {
+            if let Some((dir, fingerprint)) = location(store, month, &parts, node) {
+                out.push(Wanted {
+                    month,
+                    node,
+                    dir,
+                    fingerprint,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// After an ingest's commit: builds every missing or out-of-date roll-up of the months but
 /// the newest (all nodes', and each node's when a month has several), and deletes older
 /// ones and leftovers of killed builds. Returns the months built.
 pub fn refresh(store: &Path, committed: &BTreeSet<String>) -> anyhow::Result<Vec<Month>> {
-    let months = months(committed);
-    let newest = months.keys().next_back().copied();
     let mut built = Vec::new();
-    for (&month, parts) in &months {
-        let nodes: BTreeSet<&str> = parts.iter().map(|p| p.2).collect();
-        let mut wanted = vec![None];
-        if nodes.len() > 1 {
-            wanted.extend(nodes.iter().map(|n| Some(*n)));
-        }
-        // Directory -> the roll-up to keep in it.
-        let mut keep: BTreeMap<PathBuf, String> = BTreeMap::new();
-        for node in wanted {
-            let Some((dir, fp)) = location(store, month, parts, node) else {
-                continue;
-            };
-            if Some(month) != newest && !dir.join(&fp).is_dir() {
-                build(store, committed, month, (&dir, &fp), node)
-                    .with_context(|| format!("rolling up {}", dir.display()))?;
-                if built.last() != Some(&month) {
-                    built.push(month);
-                }
+    // Month → directory → the roll-up to keep in it.
+    let mut keep: BTreeMap<Month, BTreeMap<PathBuf, String>> = BTreeMap::new();
+    for w in wanted(store, committed) {
+        if !w.dir.join(&w.fingerprint).is_dir() {
+            build(store, committed, w.month, (&w.dir, &w.fingerprint), w.node)
+                .with_context(|| format!("rolling up {}", w.dir.display()))?;
+            if built.last() != Some(&w.month) {
+                built.push(w.month);
             }
-            keep.insert(dir, fp);
         }
-        prune(&month_dir(store, month), &keep)?;
+        keep.entry(w.month)
+            .or_default()
+            .insert(w.dir, w.fingerprint);
+    }
+    // Months with no roll-up to keep (the newest, months whose parts are gone) lose theirs.
+    let all: BTreeSet<Month> = months(committed)
+        .into_keys()
+        .chain(rolled_months(store))
+        .collect();
+    for month in all {
+        prune(
+            &month_dir(store, month),
+            keep.get(&month).unwrap_or(&BTreeMap::new()),
+        )?;
     }
     Ok(built)
+}
+
+/// The months that have a directory under `DIR/rollup`.
+fn rolled_months(store: &Path) -> Vec<Month> {
+    let Ok(entries) = std::fs::read_dir(store.join("rollup")) else {
+        return Vec::new();
+    };
+    (entries.flatten())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let (y, m) = name.strip_prefix("month=")?.split_once('-')?;
+            Some(y.parse::<Month>().ok()? * 100 + m.parse::<Month>().ok()?)
+        })
+        .collect()
 }
 
 /// Deletes everything under `dir` but the roll-ups `keep` names (and the node directories

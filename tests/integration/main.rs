@@ -16,6 +16,7 @@ mod parallel;
 mod snapshots;
 mod sponsor;
 mod store;
+mod store_check;
 mod store_format;
 mod truth;
 mod util;

@@ -82,20 +82,6 @@ fn a_changed_field_is_caught() {
     }
 }
 
-/// Every file under `dir` with its bytes.
-fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
-    let mut files = std::collections::BTreeMap::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let path = e.unwrap().path();
-        if path.is_dir() {
-            files.extend(tree(&path));
-        } else {
-            files.insert(path.clone(), std::fs::read(&path).unwrap());
-        }
-    }
-    files
-}
-
 #[test]
 fn an_older_store_is_upgraded_and_a_newer_one_refused() {
     let fixture = repo().join("tests/data/store-2026-12-02");
