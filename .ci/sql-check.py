@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Ingests logs into a fresh store and checks reports/*.sql (over request rows) and
-reports/daily/*.sql (over the daily tables only), run by DuckDB, against
-`fsmg-stats --format json` on the same logs.
+reports/daily/*.sql (over the daily tables only), run unchanged by DuckDB and by each other
+engine asked for (Polars SQL, Spark SQL in local mode), against `fsmg-stats --format json`
+on the same logs.
 
-usage: sql-check.py FSMG_STATS_BINARY [--log-format FMT] NODE=PATH [NODE=PATH ...]
+usage: sql-check.py FSMG_STATS_BINARY [--engines duckdb,polars,spark] [--log-format FMT]
+                    NODE=PATH [NODE=PATH ...]
 
 Each PATH is ingested as node NODE; the JSON report reads all PATHs together. A PATH that
 is a plain file is ingested as a live log in two runs (its first half, then all of it), so
@@ -14,8 +16,6 @@ import os
 import subprocess
 import sys
 import tempfile
-
-import duckdb
 
 REPORTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reports")
 
@@ -43,11 +43,60 @@ def panel_rows(report):
     return sorted(rows, key=str)
 
 
-def query(con, name):
-    sql = open(os.path.join(REPORTS, name)).read()
-    cur = con.execute(sql)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
+def duckdb_engine(store):
+    import duckdb
+    con = duckdb.connect()
+    con.execute("CREATE VIEW requests AS SELECT * FROM read_parquet("
+                f"'{store}/requests/**/*.parquet', hive_partitioning = true)")
+    for t in DAILY:
+        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet("
+                    f"'{store}/daily/{t}/**/*.parquet', hive_partitioning = true)")
+
+    def run(sql):
+        cur = con.execute(sql)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+    return run
+
+
+def polars_engine(store):
+    import polars as pl
+    ctx = pl.SQLContext()
+    ctx.register("requests", pl.scan_parquet(f"{store}/requests/**/*.parquet",
+                                             hive_partitioning=True))
+    for t in DAILY:
+        ctx.register(t, pl.scan_parquet(f"{store}/daily/{t}/**/*.parquet",
+                                        hive_partitioning=True))
+    return lambda sql: ctx.execute(sql).collect().to_dicts()
+
+
+def spark_engine(store):
+    from pyspark.sql import SparkSession
+    spark = (SparkSession.builder.master("local[2]").appName("sql-check")
+             .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    # Our comparisons say what failed; Spark's log only adds the noise of its shutdown.
+    spark.sparkContext.setLogLevel("OFF")
+
+    def view(name, root):
+        # The Hive partitions (date=, node=) become columns, as on a cluster.
+        spark.read.option("basePath", root).parquet(root).createOrReplaceTempView(name)
+    view("requests", f"{store}/requests")
+    for t in DAILY:
+        view(t, f"{store}/daily/{t}")
+    def run(sql):
+        # Spark takes one statement, without the closing semicolon.
+        return [r.asDict() for r in spark.sql(sql.strip().rstrip(";")).collect()]
+    # Before the store is deleted.
+    run.stop = spark.stop
+    return run
+
+
+ENGINES = {"duckdb": duckdb_engine, "polars": polars_engine, "spark": spark_engine}
+
+
+def query(run, name):
+    return run(open(os.path.join(REPORTS, name)).read())
 
 
 def compare(report, prefix, summary, days, projects, countries, asns):
@@ -71,8 +120,37 @@ def compare(report, prefix, summary, days, projects, countries, asns):
     return [(prefix + name, want, got) for name, want, got in checks]
 
 
+def engine_checks(report, run):
+    checks = []
+    for prefix in ["", "daily/"]:
+        checks += compare(report, prefix, *[query(run, f"{prefix}{n}.sql") for n in
+                                            ["summary", "days", "projects", "countries",
+                                             "asns"]])
+    # Mirror insights, from the daily tables only (rows sorted: ties may list in any order).
+    clients = sorted([c["name"] + (f"/{c['version']}" if c["version"] else ""),
+                      c["requests"], c["visitors"], c["bytes"]] for c in report["clients"])
+    got = sorted([c["client"], c["requests"], c["visitors"], c["bytes"]]
+                 for c in query(run, "daily/clients.sql"))
+    checks.append(("daily/clients", clients, got))
+    nodes = sorted([n["name"], n["requests"], n["visitors"], n["bytes"]]
+                   for n in report["nodes"])
+    got = sorted([n["name"], n["requests"], n["visitors"], n["bytes"]]
+                 for n in query(run, "daily/nodes.sql"))
+    checks.append(("daily/nodes", nodes, got))
+    got = sorted((tuple(r.values()) for r in query(run, "daily/panels.sql")), key=str)
+    checks.append(("daily/panels", panel_rows(report), got))
+    vhosts = [[v["name"], v["requests"], v["visitors"], v["bytes"]] for v in report["vhosts"]]
+    got = [[v["vhost"], v["requests"], v["visitors"], v["bytes"]]
+           for v in query(run, "vhosts.sql")]
+    checks.append(("vhosts", vhosts, got))
+    return checks
+
+
 def main():
     binary, args = sys.argv[1], sys.argv[2:]
+    engines = ["duckdb"]
+    if args[0] == "--engines":
+        engines, args = args[1].split(","), args[2:]
     fmt = []
     if args[0] == "--log-format":
         fmt, args = args[:2], args[2:]
@@ -96,41 +174,19 @@ def main():
             [binary, "--format", "json", "-q", "--top", "1000000", *fmt,
              *[f"{n}={p}" for n, p in pairs]],
             check=True, capture_output=True).stdout)
-        con = duckdb.connect()
-        con.execute("CREATE VIEW requests AS SELECT * FROM read_parquet("
-                    f"'{store}/requests/**/*.parquet', hive_partitioning = true)")
-        for t in DAILY:
-            con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet("
-                        f"'{store}/daily/{t}/**/*.parquet', hive_partitioning = true)")
         checks = []
-        for prefix in ["", "daily/"]:
-            checks += compare(report, prefix, *[query(con, f"{prefix}{n}.sql") for n in
-                                                ["summary", "days", "projects", "countries",
-                                                 "asns"]])
-        # Mirror insights, from the daily tables only (rows sorted: ties may list in any order).
-        clients = sorted([c["name"] + (f"/{c['version']}" if c["version"] else ""),
-                          c["requests"], c["visitors"], c["bytes"]] for c in report["clients"])
-        got = sorted([c["client"], c["requests"], c["visitors"], c["bytes"]]
-                     for c in query(con, "daily/clients.sql"))
-        checks.append(("daily/clients", clients, got))
-        nodes = sorted([n["name"], n["requests"], n["visitors"], n["bytes"]]
-                       for n in report["nodes"])
-        got = sorted([n["name"], n["requests"], n["visitors"], n["bytes"]]
-                     for n in query(con, "daily/nodes.sql"))
-        checks.append(("daily/nodes", nodes, got))
-        got = sorted((tuple(r.values()) for r in query(con, "daily/panels.sql")), key=str)
-        checks.append(("daily/panels", panel_rows(report), got))
-        vhosts = [[v["name"], v["requests"], v["visitors"], v["bytes"]] for v in report["vhosts"]]
-        got = [[v["vhost"], v["requests"], v["visitors"], v["bytes"]]
-               for v in query(con, "vhosts.sql")]
-        checks.append(("vhosts", vhosts, got))
+        for engine in engines:
+            run = ENGINES[engine](store)
+            checks += [(f"{name}.sql ({engine})", want, got)
+                       for name, want, got in engine_checks(report, run)]
+            getattr(run, "stop", lambda: None)()
 
     failed = 0
     for name, want, got in checks:
         ok = want == got
         failed += not ok
         size = len(want) if isinstance(want, list) else len(want.keys())
-        print(f"{'ok  ' if ok else 'FAIL'} reports/{name}.sql: {size} rows/fields")
+        print(f"{'ok  ' if ok else 'FAIL'} reports/{name}: {size} rows/fields")
         if not ok:
             if isinstance(want, list):
                 diff = [(w, g) for w, g in zip(want, got) if w != g][:3]

@@ -3,6 +3,8 @@
 -- browsers, remote_users, mime_types, tls, cache_status); `key` the item (a host, a
 -- referrer, a path, a family), `item` its detail (a version, a MIME type, protocol/cipher),
 -- `method` and `protocol` a request's. Visitors are distinct (date, visitor) of the key.
+-- A panel's item, method and protocol are always null or never (so '' stands in for null in
+-- the join: `IS NOT DISTINCT FROM` there is DuckDB's and Spark's, not Polars').
 SELECT p.panel, p.key, p.item, p.method, p.protocol, p.requests,
        coalesce(v.visitors, 0) AS visitors, p.bytes
 FROM (SELECT panel, key, item, method, protocol,
@@ -13,6 +15,7 @@ LEFT JOIN (
   FROM (SELECT DISTINCT panel, key, item, method, protocol, date, visitor
         FROM panel_visitors) d
   GROUP BY panel, key, item, method, protocol
-) v ON v.panel = p.panel AND v.key = p.key AND v.item IS NOT DISTINCT FROM p.item
-   AND v.method IS NOT DISTINCT FROM p.method AND v.protocol IS NOT DISTINCT FROM p.protocol
+) v ON v.panel = p.panel AND v.key = p.key AND coalesce(v.item, '') = coalesce(p.item, '')
+   AND coalesce(v.method, '') = coalesce(p.method, '')
+   AND coalesce(v.protocol, '') = coalesce(p.protocol, '')
 ORDER BY p.panel, p.requests DESC, p.bytes DESC, p.key;
