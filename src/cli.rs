@@ -135,7 +135,8 @@ pub enum Command {
         #[command(flatten)]
         common: CommonFlags,
     },
-    /// Look after a store: `store check DIR` verifies it.
+    /// Look after a store: `store check DIR` verifies it, `store compact DIR` merges its
+    /// days' parts.
     Store {
         #[command(subcommand)]
         command: StoreCommand,
@@ -170,6 +171,20 @@ pub enum StoreCommand {
         /// The store (written by `ingest`).
         #[arg(value_name = "DIR")]
         store: PathBuf,
+    },
+    /// Merge the parts several runs wrote for one day and node into one; no report changes.
+    ///
+    /// A live log read every night splits each day over two runs' parts. Every month but
+    /// the newest (which still grows) is compacted, or the one --month names. Crash-safe
+    /// and locked as ingest is (exit 3 while an ingest runs); the replaced parts are
+    /// deleted after the commit, so do not copy the store meanwhile (docs/store.md).
+    Compact {
+        /// The store (written by `ingest`).
+        #[arg(value_name = "DIR")]
+        store: PathBuf,
+        /// Only this month (YYYY-MM).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
     },
 }
 
@@ -381,6 +396,8 @@ pub enum Run {
     Completions(clap_complete::Shell),
     Man(Option<String>),
     StoreCheck(PathBuf),
+    /// A store and the month (`YYYYMM`) to compact, if one.
+    StoreCompact(PathBuf, Option<u32>),
 }
 
 impl Cli {
@@ -401,6 +418,10 @@ impl Cli {
                 }
                 return Ok(match command {
                     StoreCommand::Check { store } => Run::StoreCheck(store),
+                    StoreCommand::Compact { store, month } => {
+                        let month = month.map(|m| parse_month(&m)).transpose()?;
+                        Run::StoreCompact(store, month)
+                    }
                 });
             }
             Command::Ingest {
@@ -473,6 +494,19 @@ impl Cli {
             ),
         };
         merge(name, top, sub)
+    }
+}
+
+/// `YYYY-MM` as `YYYYMM`.
+fn parse_month(m: &str) -> Result<u32, String> {
+    let month = m
+        .split_once('-')
+        .filter(|(y, mm)| y.len() == 4 && mm.len() == 2)
+        .and_then(|(y, mm)| Some((y.parse::<u32>().ok()?, mm.parse::<u32>().ok()?)))
+        .filter(|(_, mm)| (1..=12).contains(mm));
+    match month {
+        Some((y, mm)) => Ok(y * 100 + mm),
+        None => Err(format!("--month {m}: expected YYYY-MM, e.g. 2019-01")),
     }
 }
 

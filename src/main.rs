@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Ok(Run::Args(args)) => *args,
         Ok(Run::Completions(shell)) => return print(&cli::completions(shell)),
         Ok(Run::StoreCheck(dir)) => return store_check(&dir),
+        Ok(Run::StoreCompact(dir, month)) => return store_compact(&dir, month),
         Ok(Run::Man(sub)) => match cli::man_page(sub.as_deref()) {
             Ok(page) => return print(&page),
             Err(e) => {
@@ -197,6 +198,41 @@ fn store_check(dir: &std::path::Path) -> ExitCode {
     match (print(out.as_bytes()), checked.problems.is_empty()) {
         (code, true) => code,
         (_, false) => ExitCode::from(EXIT_PARTIAL),
+    }
+}
+
+/// `store compact DIR`: a summary line on stderr.
+fn store_compact(dir: &std::path::Path, month: Option<u32>) -> ExitCode {
+    match store::compact::run(dir, month) {
+        Ok(done) => {
+            eprintln!(
+                "fsmg-stats: compacted {} parts into {} in {}",
+                done.merged,
+                done.written,
+                dir.display()
+            );
+            for day in &done.skipped {
+                eprintln!(
+                    "fsmg-stats: {day}: parts written by different releases; left as they are"
+                );
+            }
+            if !done.rolled_up.is_empty() {
+                eprintln!("fsmg-stats: rolled up {}", done.rolled_up.join(", "));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e @ ingest::Refused::Busy(_)) => {
+            eprintln!("fsmg-stats: {e}");
+            ExitCode::from(EXIT_BUSY)
+        }
+        Err(ingest::Refused::Format(e)) => {
+            eprintln!("fsmg-stats: {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(ingest::Refused::Other(e)) => {
+            eprintln!("fsmg-stats: {e:#}");
+            ExitCode::from(EXIT_PARTIAL)
+        }
     }
 }
 

@@ -61,14 +61,23 @@ _fsmg__stats() {
             fsmg__stats__subcmd__help__subcmd__store,check)
                 cmd="fsmg__stats__subcmd__help__subcmd__store__subcmd__check"
                 ;;
+            fsmg__stats__subcmd__help__subcmd__store,compact)
+                cmd="fsmg__stats__subcmd__help__subcmd__store__subcmd__compact"
+                ;;
             fsmg__stats__subcmd__store,check)
                 cmd="fsmg__stats__subcmd__store__subcmd__check"
+                ;;
+            fsmg__stats__subcmd__store,compact)
+                cmd="fsmg__stats__subcmd__store__subcmd__compact"
                 ;;
             fsmg__stats__subcmd__store,help)
                 cmd="fsmg__stats__subcmd__store__subcmd__help"
                 ;;
             fsmg__stats__subcmd__store__subcmd__help,check)
                 cmd="fsmg__stats__subcmd__store__subcmd__help__subcmd__check"
+                ;;
+            fsmg__stats__subcmd__store__subcmd__help,compact)
+                cmd="fsmg__stats__subcmd__store__subcmd__help__subcmd__compact"
                 ;;
             fsmg__stats__subcmd__store__subcmd__help,help)
                 cmd="fsmg__stats__subcmd__store__subcmd__help__subcmd__help"
@@ -298,7 +307,7 @@ _fsmg__stats() {
             return 0
             ;;
         fsmg__subcmd__stats__subcmd__help__subcmd__store)
-            opts="check"
+            opts="check compact"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,6 +321,20 @@ _fsmg__stats() {
             return 0
             ;;
         fsmg__subcmd__stats__subcmd__help__subcmd__store__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__help__subcmd__store__subcmd__compact)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -566,7 +589,7 @@ _fsmg__stats() {
             return 0
             ;;
         fsmg__subcmd__stats__subcmd__store)
-            opts="-h --help check help"
+            opts="-h --help check compact help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,8 +616,26 @@ _fsmg__stats() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fsmg__subcmd__stats__subcmd__store__subcmd__compact)
+            opts="-h --month --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --month)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fsmg__subcmd__stats__subcmd__store__subcmd__help)
-            opts="check help"
+            opts="check compact help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,6 +649,20 @@ _fsmg__stats() {
             return 0
             ;;
         fsmg__subcmd__stats__subcmd__store__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__store__subcmd__help__subcmd__compact)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

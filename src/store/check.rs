@@ -7,7 +7,8 @@
 //! - a roll-up was built from other parts than those committed now (stale: reports skip
 //!   it, the next ingest deletes it), or one of its tables does not read.
 //!
-//! Notes (exit 0): files no state lists (left by a killed run: reports ignore them), days
+//! Notes (exit 0): files no state lists (left by a killed run or compaction: reports ignore
+//! them, the next `ingest` or `store compact` deletes them), days
 //! ingested before a daily table existed, months not rolled up yet.
 //!
 //! A store newer than this release, or a directory that is not a store, is a usage error

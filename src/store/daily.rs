@@ -556,13 +556,16 @@ pub(super) mod shared {
     }
 }
 
+/// A daily table's dictionary limit: one dictionary for a part's URLs, so that a report
+/// resolves each once, not once a row.
+pub(super) const DICTIONARY_BYTES: usize = 64 << 20;
+
 /// Writes one table's file (through a temporary name), creating its directory.
 pub(super) fn write_table(target: &Path, batch: &RecordBatch) -> anyhow::Result<()> {
     if let Some(dir) = target.parent() {
         std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
     }
-    // One dictionary for a part's URLs: a report resolves each once, not once a row.
-    let sink = ParquetSink::create_with_schema(target, batch.schema(), 64 << 20)?;
+    let sink = ParquetSink::create_with_schema(target, batch.schema(), DICTIONARY_BYTES)?;
     sink.append(batch);
     sink.finish()
 }

@@ -50,17 +50,17 @@ pub enum Refused {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct State {
+pub(super) struct State {
     version: u32,
     /// The secret SipHash key of visitor hashes in the daily tables (hex, 16 bytes), made
     /// at the store's first run: the same visitor hashes alike in every part, and a hash
     /// cannot be turned back into an address without it.
     visitor_key: String,
-    /// Committed runs; the next run's parts are named after `runs + 1`.
-    runs: u64,
+    /// Committed runs (and compactions); the next one's parts are named after `runs + 1`.
+    pub(super) runs: u64,
     streams: Vec<Stream>,
     /// Every committed part, relative to the store.
-    parts: BTreeSet<String>,
+    pub(super) parts: BTreeSet<String>,
     /// What each committed run counted, for reports from the store.
     #[serde(default)]
     log: Vec<RunRecord>,
@@ -231,14 +231,13 @@ impl RowSink for Partitions {
     }
 }
 
-/// Deletes files under `requests/` that no committed state lists: parts of a killed run,
-/// and temporary files.
-fn remove_uncommitted(store: &Path, state: &State) -> anyhow::Result<()> {
-    let root = store.join("requests");
-    if !root.exists() {
-        return Ok(());
-    }
-    let mut dirs = vec![root];
+/// Deletes files under `requests/` and `daily/` that no committed state lists: parts of a
+/// killed run (or compaction), parts a compaction replaced, and temporary files.
+pub(super) fn remove_uncommitted(store: &Path, state: &State) -> anyhow::Result<()> {
+    let mut dirs: Vec<PathBuf> = (["requests", "daily"].iter())
+        .map(|d| store.join(d))
+        .filter(|d| d.exists())
+        .collect();
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
             let path = entry?.path();
@@ -293,7 +292,7 @@ pub fn committed(store: &Path) -> anyhow::Result<Committed> {
     })
 }
 
-fn load_state(path: &Path) -> anyhow::Result<State> {
+pub(super) fn load_state(path: &Path) -> anyhow::Result<State> {
     match std::fs::read(path) {
         Ok(bytes) => {
             let state: State = serde_json::from_slice(&bytes)
@@ -320,20 +319,23 @@ fn load_state(path: &Path) -> anyhow::Result<State> {
     }
 }
 
-pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
-    let store = &target.store;
-    std::fs::create_dir_all(store).with_context(|| store.display().to_string())?;
+/// Holds `DIR/.lock` (flock) while the returned file is open: one writer at a time.
+pub(super) fn lock(store: &Path) -> Result<File, Refused> {
     let lock_path = store.join(".lock");
     let lock = File::create(&lock_path).with_context(|| lock_path.display().to_string())?;
     match lock.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Err(Refused::Busy(store.clone())),
-        Err(std::fs::TryLockError::Error(e)) => {
-            return Err(anyhow::Error::from(e)
-                .context(lock_path.display().to_string())
-                .into());
-        }
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Refused::Busy(store.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(anyhow::Error::from(e)
+            .context(lock_path.display().to_string())
+            .into()),
     }
+}
+
+pub fn run(cfg: &Config, target: &Target) -> Result<Ingested, Refused> {
+    let store = &target.store;
+    std::fs::create_dir_all(store).with_context(|| store.display().to_string())?;
+    let _lock = lock(store)?;
 
     super::version::claim(store).map_err(Refused::Format)?;
     let state_path = store.join("state.json");

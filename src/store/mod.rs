@@ -2,6 +2,7 @@
 //! or Trino read directly. The row schema is documented in `docs/store.md`.
 
 pub mod check;
+pub mod compact;
 pub mod daily;
 pub mod ingest;
 mod read;

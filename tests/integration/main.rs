@@ -17,6 +17,7 @@ mod snapshots;
 mod sponsor;
 mod store;
 mod store_check;
+mod store_compact;
 mod store_copy;
 mod store_format;
 mod truth;
