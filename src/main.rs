@@ -201,6 +201,16 @@ fn store_check(dir: &std::path::Path) -> ExitCode {
     }
 }
 
+/// Why a command that writes to a store did not run, and its exit status.
+fn refused(e: ingest::Refused) -> ExitCode {
+    eprintln!("fsmg-stats: {e:#}");
+    ExitCode::from(match e {
+        ingest::Refused::Busy(_) => EXIT_BUSY,
+        ingest::Refused::Format(_) => EXIT_USAGE,
+        ingest::Refused::Other(_) => EXIT_PARTIAL,
+    })
+}
+
 /// `store compact DIR`: a summary line on stderr.
 fn store_compact(dir: &std::path::Path, month: Option<u32>) -> ExitCode {
     match store::compact::run(dir, month) {
@@ -221,18 +231,7 @@ fn store_compact(dir: &std::path::Path, month: Option<u32>) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e @ ingest::Refused::Busy(_)) => {
-            eprintln!("fsmg-stats: {e}");
-            ExitCode::from(EXIT_BUSY)
-        }
-        Err(ingest::Refused::Format(e)) => {
-            eprintln!("fsmg-stats: {e:#}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(ingest::Refused::Other(e)) => {
-            eprintln!("fsmg-stats: {e:#}");
-            ExitCode::from(EXIT_PARTIAL)
-        }
+        Err(e) => refused(e),
     }
 }
 
@@ -263,17 +262,6 @@ fn ingest(cfg: &Config, target: &fsmg_stats::config::Target) -> ExitCode {
                 ExitCode::from(EXIT_PARTIAL)
             }
         }
-        Err(e @ ingest::Refused::Busy(_)) => {
-            eprintln!("fsmg-stats: {e}");
-            ExitCode::from(EXIT_BUSY)
-        }
-        Err(ingest::Refused::Format(e)) => {
-            eprintln!("fsmg-stats: {e:#}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(ingest::Refused::Other(e)) => {
-            eprintln!("fsmg-stats: {e:#}");
-            ExitCode::from(EXIT_PARTIAL)
-        }
+        Err(e) => refused(e),
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 pub use geo::GeoTables;
 use insights::{ClientRow, ContentRow, DownloadRow, HeavyHitters, NodeRow, TransferSpeed};
 
-use crate::aggregate::panels::{NOT_FOUND, REFERRERS, STATIC_FILES};
+use crate::aggregate::panels::{NAMES, NOT_FOUND, REFERRERS, STATIC_FILES};
 use crate::aggregate::{Aggregate, Counts, LineCounts};
 use crate::input::{InputError, Source};
 use crate::parse::Failure;
@@ -63,15 +63,15 @@ pub struct Report {
 pub struct Coverage {
     pub table: String,
     /// The report's fields that come from it (JSON paths, `[]` for each row's).
-    pub fields: Vec<&'static str>,
+    pub fields: Vec<String>,
     /// The days of the period with requests but without the table: the fields count
     /// only the other days, and are `null` when that leaves none.
     pub missing_dates: Vec<String>,
 }
 
 /// The fields each of a store's daily tables gives (docs/store.md, "Daily tables").
-fn fields_of(table: &str) -> &'static [&'static str] {
-    match table {
+fn fields_of(table: &str) -> Vec<String> {
+    let fields: &[&str] = match table {
         "traffic" => &[
             "summary.bandwidth_bytes",
             "days[].requests",
@@ -102,37 +102,19 @@ fn fields_of(table: &str) -> &'static [&'static str] {
         "content" => &["content"],
         "addresses" => &["heavy_hitters"],
         "downloads" => &["downloads"],
-        "panels" => &[
-            "summary.unique_referrers",
-            "summary.unique_not_found",
-            "summary.unique_static_files",
-            "vhosts",
-            "referrers",
-            "referring_sites",
-            "not_found",
-            "static_files",
-            "operating_systems",
-            "browsers",
-            "remote_users",
-            "mime_types",
-            "tls",
-            "cache_status",
-        ],
-        "panel_visitors" => &[
-            "vhosts[].visitors",
-            "referrers[].visitors",
-            "referring_sites[].visitors",
-            "not_found[].visitors",
-            "static_files[].visitors",
-            "operating_systems[].visitors",
-            "browsers[].visitors",
-            "remote_users[].visitors",
-            "mime_types[].visitors",
-            "tls[].visitors",
-            "cache_status[].visitors",
-        ],
+        "panels" => {
+            let summary = [
+                "unique_referrers",
+                "unique_not_found",
+                "unique_static_files",
+            ];
+            let summary = summary.iter().map(|f| format!("summary.{f}"));
+            return summary.chain(NAMES.iter().map(|p| p.to_string())).collect();
+        }
+        "panel_visitors" => return NAMES.iter().map(|p| format!("{p}[].visitors")).collect(),
         _ => &[],
-    }
+    };
+    fields.iter().map(|f| f.to_string()).collect()
 }
 
 impl Report {
@@ -164,7 +146,7 @@ impl Report {
         }
         self.coverage.push(Coverage {
             table: table.to_string(),
-            fields: fields_of(table).to_vec(),
+            fields: fields_of(table),
             missing_dates: missing,
         });
     }
