@@ -2,7 +2,10 @@
 //! wrote for one day and node (a live log read every night splits each day in two) into
 //! one, for every month but the newest (which still grows), or for the month named. Every
 //! report stays the same: a day's parts are read together anyway (counts add up, visitors
-//! and files are distinct over them), and a merged part holds exactly their rows.
+//! and files are distinct over them), and a merged part holds exactly their rows. A day is
+//! merged whole (its request rows and every daily table) or not at all: not when its
+//! tables' parts come from different runs (a table that did not exist yet) or differ in
+//! columns.
 //!
 //! Crash-safe as `ingest` is, and under the same lock: the merged parts are written under
 //! new names (those of a new run number) and renamed into place; the state then commits
@@ -30,7 +33,8 @@ pub struct Compacted {
     /// Parts merged, and the parts they became.
     pub merged: usize,
     pub written: usize,
-    /// Days whose parts differ in columns (written by different releases): left as they are.
+    /// Days (`date=D/node=N`) left as they are: their tables' parts are not all from the
+    /// same runs, or differ in columns (written by different releases).
     pub skipped: Vec<String>,
     /// Months rolled up again.
     pub rolled_up: Vec<String>,
@@ -59,27 +63,55 @@ pub fn run(store: &Path, month: Option<Month>) -> Result<Compacted, Refused> {
         Some(only) => m == only,
         None => months.last() != Some(&m),
     };
-    // Each day's and node's directory (of request rows, or of one daily table) → its parts.
-    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    // Day and node (`date=D/node=N`) → directory (request rows, or one daily table) →
+    // the names of its parts.
+    type Dirs<'a> = BTreeMap<&'a str, Vec<&'a str>>;
+    let mut days: BTreeMap<&str, Dirs<'_>> = BTreeMap::new();
     for rel in &state.parts {
-        if let (Some(m), Some((dir, _))) = (month_of(rel), rel.rsplit_once('/'))
+        let Some((dir, name)) = rel.rsplit_once('/') else {
+            continue;
+        };
+        let day = dir.find("date=").map(|i| &dir[i..]);
+        if let (Some(m), Some(day)) = (month_of(rel), day)
             && wanted(m)
         {
-            groups.entry(dir).or_default().push(rel);
+            days.entry(day)
+                .or_default()
+                .entry(dir)
+                .or_default()
+                .push(name);
         }
     }
     let run = state.runs + 1;
     let mut done = Compacted::default();
     let (mut gone, mut new) = (Vec::new(), Vec::new());
-    for (dir, parts) in groups.into_iter().filter(|(_, p)| p.len() > 1) {
-        let target = format!("{dir}/part-{run:06}.parquet");
-        if merge(store, &parts, &target)? {
-            done.merged += parts.len();
+    for (day, dirs) in days {
+        // A day's tables are known by the name of its request rows' part (a report finds
+        // the days a table lacks that way): merged all at once, or not at all.
+        let runs = dirs.values().next().cloned().unwrap_or_default();
+        if runs.len() < 2 {
+            continue;
+        }
+        let parts = |dir: &str, names: &[&str]| -> Vec<String> {
+            names.iter().map(|n| format!("{dir}/{n}")).collect()
+        };
+        let alike = dirs.values().all(|names| *names == runs);
+        if !alike
+            || !dirs
+                .iter()
+                .all(|(d, n)| same_columns(store, &parts(d, n)).unwrap_or(false))
+        {
+            done.skipped.push(day.to_string());
+            continue;
+        }
+        for (dir, names) in &dirs {
+            let target = format!("{dir}/part-{run:06}.parquet");
+            let old = parts(dir, names);
+            merge(store, &old, &target)?;
+            done.merged += old.len();
             done.written += 1;
-            gone.extend(parts.iter().map(|p| p.to_string()));
+            gone.extend(old);
             new.push(target);
-        } else {
-            done.skipped.push(dir.to_string());
         }
     }
     if new.is_empty() {
@@ -99,20 +131,28 @@ pub fn run(store: &Path, month: Option<Month>) -> Result<Compacted, Refused> {
     Ok(done)
 }
 
-/// Writes the rows of `parts` (relative to `store`), in order, to `target`; `false` if
-/// their columns differ.
-fn merge(store: &Path, parts: &[&str], target: &str) -> anyhow::Result<bool> {
-    let open = |rel: &str| -> anyhow::Result<_> {
-        let path = store.join(rel);
-        let file = File::open(&path).with_context(|| path.display().to_string())?;
-        ParquetRecordBatchReaderBuilder::try_new(file).with_context(|| path.display().to_string())
-    };
-    let schema = open(parts[0])?.schema().clone();
+fn open(store: &Path, rel: &str) -> anyhow::Result<ParquetRecordBatchReaderBuilder<File>> {
+    let path = store.join(rel);
+    let file = File::open(&path).with_context(|| path.display().to_string())?;
+    ParquetRecordBatchReaderBuilder::try_new(file).with_context(|| path.display().to_string())
+}
+
+/// Whether `parts` (relative to `store`) have the same columns (not so when written by
+/// releases that differ in them).
+fn same_columns(store: &Path, parts: &[String]) -> anyhow::Result<bool> {
+    let schema = open(store, &parts[0])?.schema().clone();
     for rel in &parts[1..] {
-        if *open(rel)?.schema() != schema {
+        if *open(store, rel)?.schema() != schema {
             return Ok(false);
         }
     }
+    Ok(true)
+}
+
+/// Writes the rows of `parts` (relative to `store`, with the same columns), in order, to
+/// `target`.
+fn merge(store: &Path, parts: &[String], target: &str) -> anyhow::Result<()> {
+    let schema = open(store, &parts[0])?.schema().clone();
     // As ingest writes them.
     let dictionary = match target.starts_with("requests/") {
         true => PAGE_BYTES,
@@ -120,11 +160,10 @@ fn merge(store: &Path, parts: &[&str], target: &str) -> anyhow::Result<bool> {
     };
     let sink = ParquetSink::create_with_schema(&store.join(target), schema, dictionary)?;
     for rel in parts {
-        for batch in open(rel)?.build()? {
+        for batch in open(store, rel)?.build()? {
             let batch = batch.with_context(|| store.join(rel).display().to_string())?;
             sink.append(&batch);
         }
     }
-    sink.finish()?;
-    Ok(true)
+    sink.finish()
 }

@@ -159,3 +159,34 @@ fn a_compaction_killed_at_any_moment_changes_no_report() {
         std::fs::remove_dir_all(&store).unwrap();
     }
 }
+
+#[test]
+fn a_day_whose_tables_come_from_different_runs_is_left_whole() {
+    // The first run of 2019-01-05 had no `panels` table (written by a release before it):
+    // merging the day's other parts would leave its panels named after neither.
+    let tmp = tempfile::tempdir().unwrap();
+    let store = split_store(tmp.path());
+    let part = "daily/panels/date=2019-01-05/node=hlz/part-000001.parquet";
+    let state_path = store.join("state.json");
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&state_path).unwrap()).unwrap();
+    state["parts"].as_array_mut().unwrap().retain(|p| p != part);
+    std::fs::write(&state_path, serde_json::to_vec(&state).unwrap()).unwrap();
+    std::fs::remove_file(store.join(part)).unwrap();
+    let before = store_report(&store);
+    assert_eq!(
+        before["coverage"][0]["missing_dates"],
+        serde_json::json!(["2019-01-05"])
+    );
+
+    let out = fsmg()
+        .args(["store", "compact", "--month", "2019-01"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("date=2019-01-05/node=hlz: "), "{err}");
+    assert_eq!(store_report(&store), before);
+    let day = store.join("requests/date=2019-01-05/node=hlz");
+    assert_eq!(std::fs::read_dir(day).unwrap().count(), 2);
+}
