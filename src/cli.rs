@@ -499,15 +499,8 @@ impl Cli {
 
 /// `YYYY-MM` as `YYYYMM`.
 fn parse_month(m: &str) -> Result<u32, String> {
-    let month = m
-        .split_once('-')
-        .filter(|(y, mm)| y.len() == 4 && mm.len() == 2)
-        .and_then(|(y, mm)| Some((y.parse::<u32>().ok()?, mm.parse::<u32>().ok()?)))
-        .filter(|(_, mm)| (1..=12).contains(mm));
-    match month {
-        Some((y, mm)) => Ok(y * 100 + mm),
-        None => Err(format!("--month {m}: expected YYYY-MM, e.g. 2019-01")),
-    }
+    crate::parse::time::month_key(m)
+        .ok_or_else(|| format!("--month {m}: expected YYYY-MM, e.g. 2019-01"))
 }
 
 /// `sub`, with what `top` (the flags before the subcommand's name) gives that `sub`

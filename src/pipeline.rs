@@ -489,7 +489,7 @@ pub fn run_store(cfg: &Config, query: &store::report::Query) -> anyhow::Result<O
     let (mut report, mut nodes, covers) = replay(query)?;
     if !cfg.quiet {
         for c in &report.coverage {
-            let how = match c.missing_dates.len() == report.days.len() {
+            let how = match c.all {
                 true => "is not reported",
                 false => "counts the other days only",
             };

@@ -43,17 +43,7 @@ impl Default for Interner {
 
 impl Interner {
     pub fn intern(&mut self, s: &[u8]) -> u32 {
-        self.intern_hashed(s, self.state.hash_one(s))
-    }
-
-    fn find(&self, s: &[u8], hash: u64) -> Option<u32> {
-        let (ends, bytes) = (&self.ends, &self.bytes);
-        self.table
-            .find(hash, |&id| span(ends, bytes, id) == s)
-            .copied()
-    }
-
-    fn intern_hashed(&mut self, s: &[u8], hash: u64) -> u32 {
+        let hash = self.state.hash_one(s);
         if let Some(id) = self.find(s, hash) {
             return id;
         }
@@ -64,6 +54,13 @@ impl Interner {
         self.bytes.extend_from_slice(s);
         self.ends.push(self.bytes.len());
         id
+    }
+
+    fn find(&self, s: &[u8], hash: u64) -> Option<u32> {
+        let (ends, bytes) = (&self.ends, &self.bytes);
+        self.table
+            .find(hash, |&id| span(ends, bytes, id) == s)
+            .copied()
     }
 
     /// The id of `s`, if interned.

@@ -56,6 +56,15 @@ impl Tm {
 }
 
 /// The day of a calendar date.
+/// `YYYY-MM` as `YYYYMM` (a [`Day`] divided by 100), if it is one.
+pub fn month_key(m: &str) -> Option<u32> {
+    let (y, mm) = m
+        .split_once('-')
+        .filter(|(y, mm)| y.len() == 4 && mm.len() == 2)?;
+    let (y, mm) = (y.parse::<u32>().ok()?, mm.parse::<u32>().ok()?);
+    (1..=12).contains(&mm).then_some(y * 100 + mm)
+}
+
 pub fn day_key(d: jiff::civil::Date) -> Day {
     d.year() as u32 * 10_000 + d.month() as u32 * 100 + d.day() as u32
 }

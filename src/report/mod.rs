@@ -67,6 +67,9 @@ pub struct Coverage {
     /// The days of the period with requests but without the table: the fields count
     /// only the other days, and are `null` when that leaves none.
     pub missing_dates: Vec<String>,
+    /// Whether that is every day of the period with requests.
+    #[serde(skip)]
+    pub all: bool,
 }
 
 /// The fields each of a store's daily tables gives (docs/store.md, "Daily tables").
@@ -148,6 +151,7 @@ impl Report {
             table: table.to_string(),
             fields: fields_of(table),
             missing_dates: missing,
+            all,
         });
     }
 }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 
-use super::{daily, ingest, read, rollup, version};
+use super::{daily, ingest, read, report, rollup, version};
 
 /// One thing found, about one file or directory.
 #[derive(Debug, PartialEq, Eq)]
@@ -128,10 +128,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 /// Notes request-rows parts without a daily table: days ingested before it existed.
 fn missing_tables(store: &Path, committed: &BTreeSet<String>, c: &mut Checked) {
     for table in daily::TABLES {
-        let lacking: Vec<&str> = (committed.iter())
-            .filter_map(|rel| rel.strip_prefix("requests/"))
-            .filter(|part| !committed.contains(&format!("daily/{table}/{part}")))
-            .collect();
+        let lacking: Vec<&str> = report::lacking(committed, table).collect();
         if let (Some(first), Some(last)) = (lacking.first(), lacking.last()) {
             let day = |p: &str| p.split('/').next().unwrap_or_default().to_string();
             let parts = match lacking.len() {

@@ -24,8 +24,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::ingest::{self, Refused};
 use super::rollup::{self, Month};
-use super::{PAGE_BYTES, ParquetSink, version};
-use crate::parse::time::day_key;
+use super::{PAGE_BYTES, ParquetSink, report, version};
 
 /// What one compaction did.
 #[derive(Debug, Default)]
@@ -42,8 +41,7 @@ pub struct Compacted {
 
 /// The month of a part (`.../date=YYYY-MM-DD/...`).
 fn month_of(rel: &str) -> Option<Month> {
-    let date = rel.split('/').find_map(|d| d.strip_prefix("date="))?;
-    Some(day_key(date.parse().ok()?) / 100)
+    Some(rel.split('/').find_map(report::day_of)? / 100)
 }
 
 /// Compacts the months before the newest, or `month` only.

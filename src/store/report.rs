@@ -28,7 +28,7 @@ fn date(s: &str) -> Option<Day> {
     Some(day_key(s.parse().ok()?))
 }
 
-fn day_of(dir: &str) -> Option<Day> {
+pub(super) fn day_of(dir: &str) -> Option<Day> {
     date(dir.strip_prefix("date=")?)
 }
 
@@ -206,26 +206,34 @@ pub struct Gap {
     pub all: bool,
 }
 
+/// The committed parts of request rows (as `date=D/node=N/part-R.parquet`) that have no
+/// part of daily `table`: days ingested before it existed.
+pub(super) fn lacking<'a>(
+    committed: &'a BTreeSet<String>,
+    table: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
+    (committed.iter())
+        .filter_map(|rel| rel.strip_prefix("requests/"))
+        .filter(move |part| !committed.contains(&format!("daily/{table}/{part}")))
+}
+
 /// The daily tables that committed request-rows parts of the window (and node) lack.
 fn gaps(q: &Query, committed: &BTreeSet<String>, window: (Day, Day)) -> Vec<Gap> {
-    // Each part of request rows, as `date=D/node=N/part-R.parquet`, and its day.
-    let rows: Vec<(Day, &str)> = (committed.iter())
-        .filter_map(|rel| {
-            let part = rel.strip_prefix("requests/")?;
-            let mut dirs = part.split('/');
-            let day = day_of(dirs.next()?)?;
-            let node = dirs.next()?.strip_prefix("node=")?;
-            let wanted = q.node.as_ref().is_none_or(|n| n == node);
-            (wanted && day >= window.0 && day <= window.1).then_some((day, part))
-        })
+    // The day of a part of request rows, if of the window and node.
+    let day = |part: &str| -> Option<Day> {
+        let mut dirs = part.split('/');
+        let day = day_of(dirs.next()?)?;
+        let node = dirs.next()?.strip_prefix("node=")?;
+        let wanted = q.node.as_ref().is_none_or(|n| n == node);
+        (wanted && day >= window.0 && day <= window.1).then_some(day)
+    };
+    let days: BTreeSet<Day> = (committed.iter())
+        .filter_map(|rel| rel.strip_prefix("requests/"))
+        .filter_map(day)
         .collect();
-    let days: BTreeSet<Day> = rows.iter().map(|r| r.0).collect();
     (daily::TABLES.iter())
         .filter_map(|&table| {
-            let missing: BTreeSet<Day> = (rows.iter())
-                .filter(|(_, part)| !committed.contains(&format!("daily/{table}/{part}")))
-                .map(|r| r.0)
-                .collect();
+            let missing: BTreeSet<Day> = lacking(committed, table).filter_map(day).collect();
             (!missing.is_empty()).then(|| Gap {
                 table,
                 all: missing.len() == days.len(),

@@ -37,7 +37,7 @@ use super::daily::{
 use super::report::{self, Query};
 use crate::aggregate::{Aggregate, Counts};
 use crate::enrich::geo::Location;
-use crate::parse::time::{Day, day_to_string};
+use crate::parse::time::{Day, day_to_string, month_key};
 
 /// Changes whenever the tables change, so that older roll-ups are rebuilt.
 const VERSION: &str = "rollup-2";
@@ -204,8 +204,7 @@ fn rolled_months(store: &Path) -> Vec<Month> {
     (entries.flatten())
         .filter_map(|e| {
             let name = e.file_name().into_string().ok()?;
-            let (y, m) = name.strip_prefix("month=")?.split_once('-')?;
-            Some(y.parse::<Month>().ok()? * 100 + m.parse::<Month>().ok()?)
+            month_key(name.strip_prefix("month=")?)
         })
         .collect()
 }
