@@ -86,10 +86,10 @@ pub fn run(store: &Path, month: Option<Month>) -> Result<Compacted, Refused> {
     for (day, dirs) in days {
         // A day's tables are known by the name of its request rows' part (a report finds
         // the days a table lacks that way): merged all at once, or not at all.
-        let runs = dirs.values().next().cloned().unwrap_or_default();
-        if runs.len() < 2 {
+        if dirs.values().all(|names| names.len() < 2) {
             continue;
         }
+        let runs = dirs.values().next().cloned().unwrap_or_default();
         let parts = |dir: &str, names: &[&str]| -> Vec<String> {
             names.iter().map(|n| format!("{dir}/{n}")).collect()
         };

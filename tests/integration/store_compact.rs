@@ -163,15 +163,25 @@ fn a_compaction_killed_at_any_moment_changes_no_report() {
 #[test]
 fn a_day_whose_tables_come_from_different_runs_is_left_whole() {
     // The first run of 2019-01-05 had no `panels` table (written by a release before it):
-    // merging the day's other parts would leave its panels named after neither.
+    // merging the day's other parts would leave its panels named after neither. The same
+    // for `addresses`, the first table by name.
+    for table in ["panels", "addresses"] {
+        left_whole_without(table);
+    }
+}
+
+fn left_whole_without(table: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let store = split_store(tmp.path());
-    let part = "daily/panels/date=2019-01-05/node=hlz/part-000001.parquet";
+    let part = format!("daily/{table}/date=2019-01-05/node=hlz/part-000001.parquet");
     let state_path = store.join("state.json");
     let mut state: Value = serde_json::from_slice(&std::fs::read(&state_path).unwrap()).unwrap();
-    state["parts"].as_array_mut().unwrap().retain(|p| p != part);
+    state["parts"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|p| *p != part);
     std::fs::write(&state_path, serde_json::to_vec(&state).unwrap()).unwrap();
-    std::fs::remove_file(store.join(part)).unwrap();
+    std::fs::remove_file(store.join(&part)).unwrap();
     let before = store_report(&store);
     assert_eq!(
         before["coverage"][0]["missing_dates"],
