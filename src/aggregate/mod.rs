@@ -542,10 +542,20 @@ impl Aggregate {
     /// Requests and bytes of one day, project and location: what a log line adds, and what
     /// a store's `traffic` row replays.
     fn count_traffic(&mut self, day: Day, project: u32, location: Location, counts: Counts) {
+        self.count_day(day, counts);
+        self.count_place(project, location, counts);
+    }
+
+    /// The part of [`Self::count_traffic`] that depends on the day only.
+    fn count_day(&mut self, day: Day, counts: Counts) {
         self.bandwidth += counts.bytes;
         self.first_day = Some(self.first_day.map_or(day, |d| d.min(day)));
         self.last_day = Some(self.last_day.map_or(day, |d| d.max(day)));
         self.days.entry(day).or_default().merge(counts);
+    }
+
+    /// The part of [`Self::count_traffic`] that depends on the project and location only.
+    fn count_place(&mut self, project: u32, location: Location, counts: Counts) {
         grow(&mut self.project_counts, project as usize).merge(counts);
         if location.ip_version == 6 {
             grow(&mut self.project_ipv6, project as usize).merge(counts);

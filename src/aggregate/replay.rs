@@ -42,22 +42,22 @@ impl Aggregate {
         self.projects.intern(project.as_bytes())
     }
 
-    /// A `traffic` row: requests and bytes of one (day, node id, project id, location).
-    pub fn replay_traffic(
-        &mut self,
-        (day, node): (Day, u32),
-        p: u32,
-        location: Location,
-        org: Option<&str>,
-        counts: Counts,
-    ) {
-        self.count_traffic(day, p, location, counts);
+    /// `traffic` rows' requests and bytes of one day and node id (summed over the rows).
+    pub fn replay_day(&mut self, (day, node): (Day, u32), counts: Counts) {
+        self.count_day(day, counts);
         grow(&mut self.node_counts, node as usize).merge(counts);
-        let mut key = vec![1u8];
-        key.extend_from_slice(&location.country);
-        key.extend_from_slice(&location.continent);
-        key.extend_from_slice(&location.asn.to_le_bytes());
-        key.push(location.ip_version);
+    }
+
+    /// `traffic` rows' requests and bytes of one project id and location (summed over
+    /// their days and nodes). Places are credited in the order rows first show them, so that
+    /// an ASN's organisation is the first its rows name, as in a log report.
+    pub fn replay_place(&mut self, p: u32, location: Location, org: Option<&str>, counts: Counts) {
+        self.count_place(p, location, counts);
+        let mut key = [1u8; 10];
+        key[1..3].copy_from_slice(&location.country);
+        key[3..5].copy_from_slice(&location.continent);
+        key[5..9].copy_from_slice(&location.asn.to_le_bytes());
+        key[9] = location.ip_version;
         let ip = self.pseudo_client(&key, location);
         self.ip_stats[ip as usize].counts.merge(counts);
         if let Some(org) = org {
@@ -81,15 +81,16 @@ impl Aggregate {
         self.agent_with_client(&agent, || client.to_string())
     }
 
-    /// A replayed visitor of `day`, by its hash.
-    fn replayed_visitor(&self, day: Day, visitor: u64) -> Option<u32> {
+    /// A replayed visitor of `day`, by its hash: the id the per-visitor rows below take
+    /// (for parts that do not number their visitors).
+    pub fn replayed_visitor(&self, day: Day, visitor: u64) -> Option<u32> {
         let ip = self.ips.lookup(&Self::visitor_address(visitor))?;
         let agent = *self.replay_agents.get(ip as usize)?;
         Some(self.visitors.get(&day)?.get(&(ip, agent))?.id)
     }
 
     /// A `visitors` row: one visitor of a day and node, seen in project `p` and in the
-    /// `hours` bits.
+    /// `hours` bits. Returns the visitor's id.
     pub fn replay_visitor(
         &mut self,
         (day, node): (Day, u32),
@@ -98,7 +99,7 @@ impl Aggregate {
         location: Location,
         hours: u32,
         agent: u32,
-    ) {
+    ) -> u32 {
         let ip = self.pseudo_client(&Self::visitor_address(visitor), location);
         *grow(&mut self.replay_agents, ip as usize) = agent;
         let key = (ip, agent);
@@ -107,6 +108,7 @@ impl Aggregate {
         v.hours |= hours & HOUR_BITS;
         add_node(v, node, &mut self.node_visitors);
         add_project(v, p, &mut self.project_visitors);
+        v.id
     }
 
     /// A `clients` row: requests and bytes of one client (`name` or `name/version`).
@@ -139,12 +141,8 @@ impl Aggregate {
         self.addresses.intern(ip.as_bytes())
     }
 
-    /// A `downloads` row of image `url` by `visitor`, whose `visitors` rows must have been
-    /// replayed.
-    pub fn replay_download(&mut self, day: Day, url: u32, visitor: u64, d: Download) {
-        let Some(v) = self.replayed_visitor(day, visitor) else {
-            return;
-        };
+    /// A `downloads` row of image `url` by replayed visitor `v`.
+    pub fn replay_download(&mut self, url: u32, v: u32, d: Download) {
         let key = super::pair(url, v);
         self.downloads.entry(key).or_default().merge(d);
     }
@@ -187,12 +185,9 @@ impl Aggregate {
         wanted.then_some((panel, id))
     }
 
-    /// A `panel_visitors` row of key `id` of `panel`; its visitor's `visitors` rows must
-    /// have been replayed.
-    pub fn replay_panel_visitor(&mut self, day: Day, (panel, id): (usize, u32), visitor: u64) {
-        if let Some(v) = self.replayed_visitor(day, visitor) {
-            self.panels.table_mut(panel).visit(id, v);
-        }
+    /// A `panel_visitors` row of key `id` of `panel`, by replayed visitor `v`.
+    pub fn replay_panel_visitor(&mut self, (panel, id): (usize, u32), v: u32) {
+        self.panels.table_mut(panel).visit(id, v);
     }
 
     /// Which URLs can be among the `top` files by requests and bytes (ties included): the
@@ -202,12 +197,8 @@ impl Aggregate {
         super::top_candidates(&counts, top)
     }
 
-    /// A `file_visitors` row of URL `url`; its visitor's `visitors` rows must have been
-    /// replayed.
-    pub fn replay_file_visitor(&mut self, day: Day, url: u32, visitor: u64) {
-        let Some(v) = self.replayed_visitor(day, visitor) else {
-            return;
-        };
+    /// A `file_visitors` row of URL `url`, by replayed visitor `v`.
+    pub fn replay_file_visitor(&mut self, url: u32, v: u32) {
         self.url_visitors.push(url, v);
     }
 

@@ -5,7 +5,8 @@
 //! and files are distinct over them), and a merged part holds exactly their rows. A day is
 //! merged whole (its request rows and every daily table) or not at all: not when its
 //! tables' parts come from different runs (a table that did not exist yet) or differ in
-//! columns.
+//! columns. Each part numbers its visitors from 0 (`vid`): a merged part's numbers are
+//! shifted past the parts' before it, so they stay distinct.
 //!
 //! Crash-safe as `ingest` is, and under the same lock: the merged parts are written under
 //! new names (those of a new run number) and renamed into place; the state then commits
@@ -18,8 +19,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
+use arrow_array::cast::AsArray;
+use arrow_array::types::UInt32Type;
+use arrow_array::{RecordBatch, UInt32Array};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::ingest::{self, Refused};
@@ -102,28 +107,34 @@ pub fn run(store: &Path, month: Option<Month>) -> Result<Compacted, Refused> {
             done.skipped.push(day.to_string());
             continue;
         }
+        let visitors = dirs.iter().find(|(d, _)| d.starts_with("daily/visitors/"));
+        let shifts = match visitors {
+            Some((d, n)) => vid_shifts(store, &parts(d, n))?,
+            None => vec![0; runs.len()],
+        };
         for (dir, names) in &dirs {
             let target = format!("{dir}/part-{run:06}.parquet");
             let old = parts(dir, names);
-            merge(store, &old, &target)?;
+            merge(store, &old, &shifts, &target)?;
             done.merged += old.len();
             done.written += 1;
             gone.extend(old);
             new.push(target);
         }
     }
-    if new.is_empty() {
-        return Ok(done);
+    if !new.is_empty() {
+        // Commit: the merged parts in place of theirs, then delete those.
+        for p in &gone {
+            state.parts.remove(p);
+        }
+        state.parts.extend(new);
+        state.runs = run;
+        let json = serde_json::to_vec_pretty(&state).context("state")?;
+        crate::output::write_atomic(&state_path, &json)?;
+        ingest::remove_uncommitted(store, &state)?;
     }
-    // Commit: the merged parts in place of theirs, then delete those.
-    for p in &gone {
-        state.parts.remove(p);
-    }
-    state.parts.extend(new);
-    state.runs = run;
-    let json = serde_json::to_vec_pretty(&state).context("state")?;
-    crate::output::write_atomic(&state_path, &json)?;
-    ingest::remove_uncommitted(store, &state)?;
+    // Even with nothing to merge: a compaction killed after its commit left roll-ups to
+    // rebuild.
     let rolled = rollup::refresh(store, &state.parts)?;
     done.rolled_up = rolled.into_iter().map(rollup::month_name).collect();
     Ok(done)
@@ -147,9 +158,50 @@ fn same_columns(store: &Path, parts: &[String]) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// What to add to each of a day's parts' visitor numbers (`vid`) in the merged part: each
+/// part numbers its visitors from 0, so each one's numbers go past those before it.
+/// `visitors` are the day's `visitors` parts (every visitor number has a row there).
+fn vid_shifts(store: &Path, visitors: &[String]) -> anyhow::Result<Vec<u32>> {
+    let mut shifts = Vec::with_capacity(visitors.len());
+    let mut next = 0u32;
+    for rel in visitors {
+        shifts.push(next);
+        let named = || store.join(rel).display().to_string();
+        for batch in open(store, rel)?.build()? {
+            let batch = batch.with_context(named)?;
+            let Some(vid) = batch.column_by_name(VID) else {
+                continue;
+            };
+            let vid = vid.as_primitive_opt::<UInt32Type>().with_context(named)?;
+            if let Some(max) = vid.values().iter().max() {
+                next = next.max(shifts[shifts.len() - 1] + max + 1);
+            }
+        }
+    }
+    Ok(shifts)
+}
+
+/// The visitor number column of daily tables.
+const VID: &str = "vid";
+
+/// `batch` with `shift` added to its visitor numbers, if it has them.
+fn shift_vids(batch: RecordBatch, shift: u32) -> anyhow::Result<RecordBatch> {
+    let Some(i) = batch.schema().index_of(VID).ok().filter(|_| shift > 0) else {
+        return Ok(batch);
+    };
+    let vid = batch
+        .column(i)
+        .as_primitive_opt::<UInt32Type>()
+        .context("vid")?;
+    let shifted: UInt32Array = vid.unary(|v| v + shift);
+    let mut columns = batch.columns().to_vec();
+    columns[i] = Arc::new(shifted);
+    Ok(RecordBatch::try_new(batch.schema(), columns)?)
+}
+
 /// Writes the rows of `parts` (relative to `store`, with the same columns), in order, to
-/// `target`.
-fn merge(store: &Path, parts: &[String], target: &str) -> anyhow::Result<()> {
+/// `target`, their visitor numbers shifted by `shifts` (one per part).
+fn merge(store: &Path, parts: &[String], shifts: &[u32], target: &str) -> anyhow::Result<()> {
     let schema = open(store, &parts[0])?.schema().clone();
     // As ingest writes them.
     let dictionary = match target.starts_with("requests/") {
@@ -157,10 +209,10 @@ fn merge(store: &Path, parts: &[String], target: &str) -> anyhow::Result<()> {
         false => super::daily::DICTIONARY_BYTES,
     };
     let sink = ParquetSink::create_with_schema(&store.join(target), schema, dictionary)?;
-    for rel in parts {
+    for (rel, &shift) in parts.iter().zip(shifts) {
         for batch in open(store, rel)?.build()? {
             let batch = batch.with_context(|| store.join(rel).display().to_string())?;
-            sink.append(&batch);
+            sink.append(&shift_vids(batch, shift)?);
         }
     }
     sink.finish()

@@ -5,19 +5,21 @@
 //! Counts add up across parts. Visitors do not: a visitor is a keyed 64-bit hash of (client
 //! IP as written, user agent) — no raw address leaves the request rows but for `addresses`
 //! — and the unique visitors of any period and set of nodes are the distinct (date,
-//! visitor) pairs over the parts read. Tables (columns beyond the `date` and `node` partitions):
+//! visitor) pairs over the parts read. Each table that names visitors also gives their number
+//! in the part (`vid`, 0, 1, 2, … as first seen), which a report indexes a vector with
+//! instead of looking each key up. Tables (columns beyond the `date` and `node` partitions):
 //!
 //! - `traffic`: project, country, continent, asn, as_org, ip_version → requests, bytes
 //! - `visitors`: visitor, project, country, continent, asn, hours (bit h = seen in hour h),
-//!   ip_version
+//!   ip_version, client, vid
 //! - `status`: status → requests, bytes; `hours`: hour → requests, bytes
-//! - `files`: url → requests, bytes; `file_visitors`: url, visitor;
+//! - `files`: url → requests, bytes; `file_visitors`: url, visitor, vid;
 //!   `requested_files`: url, method, protocol (GoAccess's "requested files": not 404, not
 //!   static)
 //! - `clients`: client → requests, bytes; `content`: project, kind → requests, bytes
 //! - `addresses`: ip, country, continent, asn, ip_version → requests, bytes, not_found
 //!   (heavy hitters)
-//! - `downloads`: url, project, visitor → largest, at_largest, sent (GET 200/206 of
+//! - `downloads`: url, project, visitor, vid → largest, at_largest, sent (GET 200/206 of
 //!   images)
 //! - `transfers`: asn, ip_version, rate (bytes/s) of responses over 1 MB, only for rows
 //!   with serve times
@@ -478,17 +480,20 @@ pub(super) mod shared {
         counts(&[lead, &keys].concat(), columns, &c)
     }
 
-    /// `downloads`: (url, project, responses), with each row's visitor in daily parts (a
-    /// roll-up's rows are one visitor-day each, the visitor dropped).
-    pub fn downloads(rows: &[(&str, &str, Download)], visitors: Option<ArrayRef>) -> RecordBatch {
+    /// `downloads`: (url, project, responses), with each row's visitor (key and number) in
+    /// daily parts (a roll-up's rows are one visitor-day each, the visitor dropped).
+    pub fn downloads(
+        rows: &[(&str, &str, Download)],
+        visitors: Option<(ArrayRef, ArrayRef)>,
+    ) -> RecordBatch {
         let mut fields = vec![("url", UTF8, false), ("project", UTF8, false)];
         let mut columns = vec![
             strings(rows.iter().map(|r| r.0)),
             strings(rows.iter().map(|r| r.1)),
         ];
-        if let Some(v) = visitors {
-            fields.push(("visitor", U64, false));
-            columns.push(v);
+        if let Some((v, vid)) = visitors {
+            fields.extend([("visitor", U64, false), ("vid", U32, false)]);
+            columns.extend([v, vid]);
         }
         fields.extend([
             ("largest", U64, false),
@@ -585,6 +590,10 @@ impl Day {
             .map(|(k, v)| (s(k.0), s(k.1), s(k.2), k.3, self.text(v.1), k.4, v.0))
             .collect();
         let traffic = shared::traffic(&[], Vec::new(), &t);
+        // A visitor's number in this part (its index in `visitor_keys`), beside its key in
+        // every table that names visitors: a report maps the numbers to its own visitors
+        // through a vector instead of looking each key up (docs/store.md, "vid").
+        let vid = |v: u64| self.seen.get(&v).map_or(u32::MAX, |x| x.2);
         let mut v: Vec<_> = self.visitors.iter().collect();
         v.sort_unstable_by_key(|(k, _)| *k);
         let visitors = batch(
@@ -597,6 +606,7 @@ impl Day {
                 ("hours", U32, false),
                 ("ip_version", DataType::UInt8, false),
                 ("client", UTF8, false),
+                ("vid", U32, false),
             ],
             vec![
                 u64s(v.iter().map(|(k, _)| k.0)),
@@ -613,6 +623,7 @@ impl Day {
                     v.iter()
                         .map(|(k, _)| s(self.seen.get(&k.0).map_or(NULL, |x| x.1))),
                 ),
+                u32s(v.iter().map(|(k, _)| vid(k.0))),
             ],
         );
         let mut st: Vec<(u16, Counts)> = self.status.iter().map(|(k, c)| (*k, *c)).collect();
@@ -627,10 +638,15 @@ impl Day {
         let mut fv: Vec<_> = self.file_visitors.iter().collect();
         fv.sort_unstable();
         let file_visitors = batch(
-            &[("url", UTF8, false), ("visitor", U64, false)],
+            &[
+                ("url", UTF8, false),
+                ("visitor", U64, false),
+                ("vid", U32, false),
+            ],
             vec![
                 strings(fv.iter().map(|p| s(p.0))),
                 u64s(fv.iter().map(|p| p.1)),
+                u32s(fv.iter().map(|p| vid(p.1))),
             ],
         );
         let mut r: Vec<_> = self.requested.iter().collect();
@@ -657,7 +673,10 @@ impl Day {
         let addresses = shared::addresses(&a);
         let mut d: Vec<_> = self.downloads.iter().collect();
         d.sort_unstable_by_key(|(k, _)| **k);
-        let by = u64s(d.iter().map(|(k, _)| k.1));
+        let by = (
+            u64s(d.iter().map(|(k, _)| k.1)),
+            u32s(d.iter().map(|(k, _)| vid(k.1))),
+        );
         let d: Vec<_> = d.iter().map(|(k, x)| (s(k.0), s(x.1), x.0)).collect();
         let downloads = shared::downloads(&d, Some(by));
         let keys = self.panels.stored(|id| self.strs.get(id));
@@ -668,19 +687,19 @@ impl Day {
             })
             .collect();
         let panels = shared::panels(&p);
-        let mut pv: Vec<(&StoredKey, u64)> = Vec::new();
+        let mut pv: Vec<(&StoredKey, u64, u32)> = Vec::new();
         for (k, t, id) in &keys {
-            let mut vs: Vec<u64> = t
+            let mut vs: Vec<(u64, u32)> = t
                 .visitors(*id)
-                .map(|v| self.visitor_keys[v as usize])
+                .map(|v| (self.visitor_keys[v as usize], v))
                 .collect();
             vs.sort_unstable();
-            pv.extend(vs.into_iter().map(|v| (k, v)));
+            pv.extend(vs.into_iter().map(|(v, id)| (k, v, id)));
         }
         let pk: Vec<&StoredKey> = pv.iter().map(|p| p.0).collect();
         let (mut fields, mut columns) = shared::panel_keys(&pk);
-        fields.push(("visitor", U64, false));
-        columns.push(u64s(pv.iter().map(|p| p.1)));
+        fields.extend([("visitor", U64, false), ("vid", U32, false)]);
+        columns.extend([u64s(pv.iter().map(|p| p.1)), u32s(pv.iter().map(|p| p.2))]);
         let panel_visitors = batch(&fields, columns);
         let batches = [
             traffic,

@@ -7,17 +7,21 @@
 //! but not per day, so `--since`/`--until` do not narrow them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::Hash;
 use std::path::PathBuf;
 
 use arrow_array::ArrayAccessor;
 use arrow_array::types::{UInt8Type, UInt16Type, UInt32Type, UInt64Type};
+use arrow_array::{UInt32Array, UInt64Array};
 
 use super::ingest::RunRecord;
 use super::read::{Columns, DictIds, NULL, batches, opt};
 use super::rollup::{self, Month, TrafficRow};
 use super::{daily, ingest};
 use crate::aggregate::panels::StoredKey;
-use crate::aggregate::{Aggregate, Counts, Download, LineCounts, Transfer, grow, node_id};
+use crate::aggregate::{
+    Aggregate, Counts, Download, LineCounts, Map, Transfer, grow, grow_with, node_id,
+};
 pub use crate::config::Query;
 use crate::enrich::geo::{DbInfo, Location, kind_name};
 use crate::parse::Failure;
@@ -39,24 +43,39 @@ pub fn daily_part(rel: &str) -> Option<(Day, &str)> {
     Some((day, dirs.next()?.strip_prefix("node=")?))
 }
 
+/// A committed daily part of one table: its day, node, name below the table's directory
+/// (`date=D/node=N/part-R.parquet`, the same for every table of a run's day and node) and
+/// path.
+struct Part<'a> {
+    day: Day,
+    node: &'a str,
+    name: &'a str,
+    path: PathBuf,
+}
+
 /// The committed parts of a daily table inside the window and node, but for days of
-/// rolled-up months: day, node, path.
-fn parts(
+/// rolled-up months.
+fn parts<'a>(
     q: &Query,
-    committed: &BTreeSet<String>,
+    committed: &'a BTreeSet<String>,
     table: &str,
     window: (Day, Day),
     rolled: &BTreeMap<Month, PathBuf>,
-) -> Vec<(Day, String, PathBuf)> {
+) -> Vec<Part<'a>> {
     let prefix = format!("daily/{table}/");
     committed
         .iter()
-        .filter(|rel| rel.starts_with(&prefix))
         .filter_map(|rel| {
+            let name = rel.strip_prefix(&prefix)?;
             let (day, node) = daily_part(rel)?;
             let in_node = q.node.as_ref().is_none_or(|n| n == node);
             let inside = day >= window.0 && day <= window.1 && !rolled.contains_key(&(day / 100));
-            (inside && in_node).then(|| (day, node.to_string(), q.store.join(rel)))
+            (inside && in_node).then(|| Part {
+                day,
+                node,
+                name,
+                path: q.store.join(rel),
+            })
         })
         .collect()
 }
@@ -108,10 +127,59 @@ fn code(s: &str) -> [u8; 2] {
     }
 }
 
+/// Each row's visitor, of a daily part's `file_visitors`, `panel_visitors` or `downloads`.
+enum Visitors<'a> {
+    /// By its number in the part, through the part's numbers → ids of the aggregate.
+    Numbered(&'a UInt32Array, &'a [u32]),
+    /// By its key and day: parts written before visitors were numbered (2026-12-02).
+    Keyed(&'a UInt64Array, Day),
+}
+
+impl<'a> Visitors<'a> {
+    fn of(c: &Columns<'a>, day: Day, ids: Option<&'a Vec<u32>>) -> anyhow::Result<Self> {
+        Ok(match c.int::<UInt32Type>("vid") {
+            Ok(vid) => Visitors::Numbered(vid, ids.map_or(&[], Vec::as_slice)),
+            Err(_) => Visitors::Keyed(c.int::<UInt64Type>("visitor")?, day),
+        })
+    }
+
+    /// Row `i`'s visitor id in `agg`, if its `visitors` row was replayed.
+    fn id(&self, agg: &Aggregate, i: usize) -> Option<u32> {
+        match self {
+            Visitors::Numbered(vid, ids) => ids
+                .get(vid.value(i) as usize)
+                .copied()
+                .filter(|&v| v != NULL),
+            Visitors::Keyed(key, day) => agg.replayed_visitor(*day, key.value(i)),
+        }
+    }
+}
+
+/// Counts summed per key, in the order the keys first came.
+struct Sums<K>(Vec<(K, Counts)>, Map<K, usize>);
+
+impl<K> Default for Sums<K> {
+    fn default() -> Self {
+        Sums(Vec::new(), Map::default())
+    }
+}
+
+impl<K: Hash + Eq + Copy> Sums<K> {
+    fn add(&mut self, key: K, n: Counts) {
+        let next = self.0.len();
+        let i = *self.1.entry(key).or_insert(next);
+        if i == next {
+            self.0.push((key, Counts::default()));
+        }
+        self.0[i].1.merge(n);
+    }
+}
+
 /// Where a replayed file's rows come from.
 enum From<'n> {
-    /// A daily part of a day and node id.
-    Part(Day, u32),
+    /// A daily part of a day and node id, and the part's number (the same for every
+    /// table of a run's day and node).
+    Part(Day, u32, usize),
     /// A month's roll-up, whose rows name nodes by name: ids are given from these.
     Month(&'n mut Vec<String>),
 }
@@ -125,6 +193,8 @@ struct Tables<'a> {
     rolled: BTreeMap<Month, PathBuf>,
     /// Node names as the parts name them; a part's node id is its index.
     nodes: Vec<String>,
+    /// Part numbers by part name (below the table's directory).
+    numbers: BTreeMap<&'a str, usize>,
 }
 
 impl Tables<'_> {
@@ -135,11 +205,18 @@ impl Tables<'_> {
         table: &str,
         mut each: impl FnMut(&mut Aggregate, From<'_>, &Columns<'_>) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
-        let (q, nodes) = (self.q, &mut self.nodes);
-        let mut files: Vec<(Option<(Day, String)>, PathBuf)> =
+        let (q, nodes, numbers) = (self.q, &mut self.nodes, &mut self.numbers);
+        // A daily part's day, node id and number; a roll-up's none.
+        type At = Option<(Day, u32, usize)>;
+        let mut files: Vec<(At, PathBuf)> =
             parts(q, self.committed, table, self.window, &self.rolled)
                 .into_iter()
-                .map(|(day, node, path)| (Some((day, node)), path))
+                .map(|p| {
+                    let node = node_id(nodes, p.node.to_string()) as u32;
+                    let next = numbers.len();
+                    let number = *numbers.entry(p.name).or_insert(next);
+                    (Some((p.day, node, number)), p.path)
+                })
                 .collect();
         files.extend(
             self.rolled
@@ -159,10 +236,9 @@ impl Tables<'_> {
                 }
             });
             for (part, path, decoded) in rx {
-                let id = part.map(|(day, node)| (day, node_id(nodes, node) as u32));
                 for batch in decoded? {
-                    let from = match id {
-                        Some((day, node)) => From::Part(day, node),
+                    let from = match part {
+                        Some((day, node, number)) => From::Part(day, node, number),
                         None => From::Month(nodes),
                     };
                     each(agg, from, &Columns(&batch, &path))?;
@@ -247,8 +323,8 @@ fn gaps(q: &Query, committed: &BTreeSet<String>, window: (Day, Day)) -> Vec<Gap>
 fn covers(q: &Query, committed: &BTreeSet<String>) -> Option<(Day, Day)> {
     let all = (Day::MIN, Day::MAX);
     let days = parts(q, committed, "traffic", all, &BTreeMap::new());
-    let first = days.iter().map(|(d, _, _)| *d).min()?;
-    let last = days.iter().map(|(d, _, _)| *d).max()?;
+    let first = days.iter().map(|p| p.day).min()?;
+    let last = days.iter().map(|p| p.day).max()?;
     Some((first, last))
 }
 
@@ -317,7 +393,10 @@ pub fn traffic_rows(
     window: (Day, Day),
 ) -> anyhow::Result<Vec<TrafficRow>> {
     let mut rows = Vec::new();
-    for (day, node, path) in parts(q, committed, "traffic", window, &BTreeMap::new()) {
+    for Part {
+        day, node, path, ..
+    } in parts(q, committed, "traffic", window, &BTreeMap::new())
+    {
         for batch in batches(&path)? {
             let c = Columns(&batch, &path);
             let (location, counts) = (c.locations()?, c.counts()?);
@@ -326,7 +405,7 @@ pub fn traffic_rows(
                 let n = counts(i);
                 rows.push(TrafficRow {
                     day,
-                    node: node.clone(),
+                    node: node.to_string(),
                     project: project.value(i).to_string(),
                     location: location(i),
                     as_org: opt(&org, i).map(str::to_string),
@@ -355,7 +434,10 @@ fn replay(
         window,
         rolled,
         nodes: Vec::new(),
+        numbers: BTreeMap::new(),
     };
+    // Each daily part's visitor numbers (`vid`) → the aggregate's visitor ids.
+    let mut vids: Vec<Vec<u32>> = Vec::new();
     let (mut projects, mut urls) = (DictIds::default(), DictIds::default());
     let (mut clients, mut addresses) = (DictIds::default(), DictIds::default());
     let (mut dates, mut node_names) = (DictIds::default(), DictIds::default());
@@ -366,7 +448,7 @@ fn replay(
         let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
         // A roll-up's rows carry their day and node.
         let at: Vec<(Day, u32)> = match from {
-            From::Part(day, node) => vec![(day, node); c.rows()],
+            From::Part(day, node, _) => vec![(day, node); c.rows()],
             From::Month(nodes) => {
                 let days = dates.rows(&mut (), c.dict("date")?, |_, d| date(d).unwrap_or(0));
                 let ids = node_names.rows(nodes, c.dict("node")?, |n, name| {
@@ -375,18 +457,30 @@ fn replay(
                 days.into_iter().zip(ids).collect()
             }
         };
+        // Summed per day and node and per project and place before they are replayed: a
+        // roll-up has a row of each place for every day and node of its month.
+        let (mut days, mut places) = (Sums::default(), Sums::default());
         for (i, (p, at)) in p.into_iter().zip(at).enumerate() {
-            valid += counts(i).requests;
-            agg.replay_traffic(at, p, location(i), opt(&org, i), counts(i));
+            let n = counts(i);
+            valid += n.requests;
+            days.add(at, n);
+            places.add((p, location(i), opt(&org, i)), n);
+        }
+        for (at, n) in days.0 {
+            agg.replay_day(at, n);
+        }
+        for ((p, location, org), n) in places.0 {
+            agg.replay_place(p, location, org, n);
         }
         Ok(())
     })?;
     agg.replay_valid(valid);
     t.replay(&mut agg, "visitors", |agg, from, c| {
         // Only daily parts have this table.
-        let From::Part(day, node) = from else {
+        let From::Part(day, node, part) = from else {
             return Ok(());
         };
+        let vid = c.int::<UInt32Type>("vid").ok();
         let (location, visitor, hours) = (
             c.locations()?,
             c.int::<UInt64Type>("visitor")?,
@@ -401,7 +495,11 @@ fn replay(
         };
         for (i, (p, agent)) in p.into_iter().zip(agents).enumerate() {
             let v = visitor.value(i);
-            agg.replay_visitor((day, node), v, p, location(i), hours.value(i), agent);
+            let id = agg.replay_visitor((day, node), v, p, location(i), hours.value(i), agent);
+            if let Some(vid) = vid {
+                let ids = grow(&mut vids, part);
+                *grow_with(ids, vid.value(i) as usize, NULL) = id;
+            }
         }
         Ok(())
     })?;
@@ -512,17 +610,19 @@ fn replay(
     })?;
     let wanted = agg.top_file_candidates(top);
     t.replay(&mut agg, "file_visitors", |agg, from, c| {
-        let From::Part(day, _) = from else {
+        let From::Part(day, _, part) = from else {
             return Ok(());
         };
-        let visitor = c.int::<UInt64Type>("visitor")?;
+        let visitor = Visitors::of(c, day, vids.get(part))?;
         // A URL missing from `files` (a damaged store) is not wanted.
         let u = urls.rows(agg, c.dict("url")?, |agg, url| {
             agg.urls.lookup(url.as_bytes()).unwrap_or(u32::MAX)
         });
         for (i, u) in u.into_iter().enumerate() {
-            if wanted.get(u as usize).copied().unwrap_or(false) {
-                agg.replay_file_visitor(day, u, visitor.value(i));
+            if wanted.get(u as usize).copied().unwrap_or(false)
+                && let Some(v) = visitor.id(agg, i)
+            {
+                agg.replay_file_visitor(u, v);
             }
         }
         Ok(())
@@ -534,7 +634,7 @@ fn replay(
         );
         // A roll-up's rows are each one visitor's, whose key it dropped.
         let visitor = match from {
-            From::Part(day, _) => Some((day, c.int::<UInt64Type>("visitor")?)),
+            From::Part(day, _, part) => Some(Visitors::of(c, day, vids.get(part))?),
             From::Month(_) => None,
         };
         let at_largest = c.int::<UInt32Type>("at_largest")?;
@@ -547,8 +647,12 @@ fn replay(
                 at_largest: at_largest.value(i),
                 sent: sent.value(i),
             };
-            match visitor {
-                Some((day, v)) => agg.replay_download(day, u, v.value(i), d),
+            match &visitor {
+                Some(v) => {
+                    if let Some(v) = v.id(agg, i) {
+                        agg.replay_download(u, v, d);
+                    }
+                }
                 None => agg.counted.downloads.push((u, d)),
             }
         }
@@ -568,10 +672,10 @@ fn replay(
         .map(|t| t.top_candidates(top))
         .collect();
     t.replay(&mut agg, "panel_visitors", |agg, from, c| {
-        let From::Part(day, _) = from else {
+        let From::Part(day, _, part) = from else {
             return Ok(());
         };
-        let (keys, visitor) = (c.panel_keys()?, c.int::<UInt64Type>("visitor")?);
+        let (keys, visitor) = (c.panel_keys()?, Visitors::of(c, day, vids.get(part))?);
         // A key's visitors are consecutive rows: its key is looked up once.
         let mut last: Option<(StoredKey, Option<(usize, u32)>)> = None;
         for i in 0..c.rows() {
@@ -584,8 +688,10 @@ fn replay(
                     target
                 }
             };
-            if let Some(target) = target {
-                agg.replay_panel_visitor(day, target, visitor.value(i));
+            if let Some(target) = target
+                && let Some(v) = visitor.id(agg, i)
+            {
+                agg.replay_panel_visitor(target, v);
             }
         }
         Ok(())

@@ -2,8 +2,9 @@
 //! as twelve small sets of tables instead of every daily row (a month of visitor keys
 //! becomes a few thousand counts).
 //!
-//! `ingest` writes them for each month before the newest month it has data of (that one
-//! still grows every night): all nodes' into `DIR/rollup/month=YYYY-MM/FINGERPRINT/` and,
+//! `ingest` writes them for each month it has data of, the newest too (rebuilt by every
+//! ingest that adds to it, so that this month's and this year's reports read roll-ups
+//! only): all nodes' into `DIR/rollup/month=YYYY-MM/FINGERPRINT/` and,
 //! when the month has several nodes, each node's into `month=YYYY-MM/node=NAME/FINGERPRINT/`
 //! (for `--node` and `--by-node`), built by replaying the month's daily tables exactly as a
 //! report does. The fingerprint is a hash of the daily parts a roll-up was built from: a
@@ -137,13 +138,11 @@ pub(super) struct Wanted<'a> {
     pub fingerprint: String,
 }
 
-/// Every roll-up of the `committed` parts, but those of the newest month (which still
-/// grows every night): all nodes', and each node's when a month has several.
+/// Every roll-up of the `committed` parts: all nodes', and each node's when a month has
+/// several.
 pub(super) fn wanted<'a>(store: &Path, committed: &'a BTreeSet<String>) -> Vec<Wanted<'a>> {
-    let months = months(committed);
-    let newest = months.keys().next_back().copied();
     let mut out = Vec::new();
-    for (month, parts) in months.into_iter().filter(|(m, _)| Some(*m) != newest) {
+    for (month, parts) in months(committed) {
         let nodes: BTreeSet<&str> = parts.iter().map(|p| p.2).collect();
         let mut each = vec![None];
         if nodes.len() > 1 {
@@ -163,9 +162,9 @@ pub(super) fn wanted<'a>(store: &Path, committed: &'a BTreeSet<String>) -> Vec<W
     out
 }
 
-/// After an ingest's commit: builds every missing or out-of-date roll-up of the months but
-/// the newest (all nodes', and each node's when a month has several), and deletes older
-/// ones and leftovers of killed builds. Returns the months built.
+/// After an ingest's commit: builds every missing or out-of-date roll-up (all nodes', and
+/// each node's when a month has several), and deletes older ones and leftovers of killed
+/// builds. Returns the months built.
 pub fn refresh(store: &Path, committed: &BTreeSet<String>) -> anyhow::Result<Vec<Month>> {
     let mut built = Vec::new();
     // Month → directory → the roll-up to keep in it.
@@ -182,7 +181,7 @@ pub fn refresh(store: &Path, committed: &BTreeSet<String>) -> anyhow::Result<Vec
             .or_default()
             .insert(w.dir, w.fingerprint);
     }
-    // Months with no roll-up to keep (the newest, months whose parts are gone) lose theirs.
+    // Months with no roll-up to keep (their parts are gone) lose theirs.
     let all: BTreeSet<Month> = months(committed)
         .into_keys()
         .chain(rolled_months(store))

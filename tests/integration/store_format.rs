@@ -1,6 +1,9 @@
 //! Stores written by earlier releases keep reporting as they did: the fixture in
 //! `tests/data/store-2026-12-02` (how it was made: its README) and its reports then.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::util::*;
@@ -263,4 +266,62 @@ fn days_without_a_table_are_named_and_never_counted_as_zero() {
         err.contains("no `panels` table for 2 days") && err.contains("2018-12-31"),
         "{err}"
     );
+}
+
+/// Removes the visitor numbers (`vid`) from the daily parts of `store` whose name ends
+/// with `suffix`, as parts written before 2026-12-02 have none; returns how many.
+fn strip_visitor_numbers(store: &Path, suffix: &str) -> usize {
+    use parquet::arrow::ArrowWriter;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let mut stripped = 0;
+    for path in tree(&store.join("daily")).into_keys() {
+        if !path.to_str().unwrap().ends_with(suffix) {
+            continue;
+        }
+        let file = std::fs::File::open(&path).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+        let schema = reader.schema().clone();
+        let Ok(vid) = schema.index_of("vid") else {
+            continue;
+        };
+        let keep: Vec<usize> = (0..schema.fields().len()).filter(|&i| i != vid).collect();
+        let batches: Vec<_> = reader
+            .build()
+            .unwrap()
+            .map(|b| b.unwrap().project(&keep).unwrap())
+            .collect();
+        let file = std::fs::File::create(&path).unwrap();
+        let mut w =
+            ArrowWriter::try_new(file, Arc::new(schema.project(&keep).unwrap()), None).unwrap();
+        for b in &batches {
+            w.write(b).unwrap();
+        }
+        w.close().unwrap();
+        stripped += 1;
+    }
+    stripped
+}
+
+#[test]
+fn parts_without_visitor_numbers_report_as_numbered_parts() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Every day in two parts (two runs), so that a day can have one of each kind.
+    let store = split_store(tmp.path());
+    let s = store.to_str().unwrap();
+    let reports = || {
+        [
+            report(&["report", "--store", s, "--by-node"]),
+            json_of(
+                fsmg()
+                    .args(["report", "--store", s, "--since", "2019-01-05"])
+                    .args(["--top", "3", "--format", "json", "-q"]),
+            ),
+        ]
+    };
+    let numbered = reports();
+    // Visitors, file visitors, panel visitors, downloads: a table each, per part.
+    assert_eq!(strip_visitor_numbers(&store, "part-000001.parquet"), 4 * 14);
+    assert!(reports() == numbered, "one part of each day keyed");
+    assert_eq!(strip_visitor_numbers(&store, ".parquet"), 4 * 14);
+    assert!(reports() == numbered, "every part keyed");
 }

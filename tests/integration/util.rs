@@ -281,3 +281,28 @@ pub fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::Path
     }
     files
 }
+
+/// A store whose every day has two parts: the odd and the even lines of one generated log
+/// (14 days over two months), ingested by two runs as two logs.
+pub fn split_store(dir: &Path) -> std::path::PathBuf {
+    let log = dir.join("all.log");
+    generate(&log, 40_000, 11);
+    let bytes = std::fs::read(&log).unwrap();
+    let (mut odd, mut even) = (Vec::new(), Vec::new());
+    // Lines as bytes: the generator writes hostile ones too.
+    for (i, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        let half = if i % 2 == 0 { &mut even } else { &mut odd };
+        half.extend_from_slice(line);
+    }
+    let store = dir.join("store");
+    for (name, half) in [("even.log", even), ("odd.log", odd)] {
+        std::fs::write(dir.join(name), half).unwrap();
+        fsmg()
+            .args(["ingest", "-q", "--node", "hlz", "--store"])
+            .arg(&store)
+            .arg(dir.join(name))
+            .assert()
+            .success();
+    }
+    store
+}
