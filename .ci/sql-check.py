@@ -5,11 +5,13 @@ engine asked for (Polars SQL, Spark SQL in local mode), against `fsmg-stats --fo
 on the same logs.
 
 usage: sql-check.py FSMG_STATS_BINARY [--engines duckdb,polars,spark] [--log-format FMT]
-                    NODE=PATH [NODE=PATH ...]
+                    [--older-first-run] NODE=PATH [NODE=PATH ...]
 
 Each PATH is ingested as node NODE; the JSON report reads all PATHs together. A PATH that
 is a plain file is ingested as a live log in two runs (its first half, then all of it), so
-days are split across parts and the queries must merge them.
+days are split across parts and the queries must merge them. With --older-first-run, the
+first run's daily parts lose the columns added to their tables since, so that the store
+spans releases as real ones do.
 """
 import json
 import os
@@ -62,11 +64,11 @@ def duckdb_engine(store):
 def polars_engine(store):
     import polars as pl
     ctx = pl.SQLContext()
-    ctx.register("requests", pl.scan_parquet(f"{store}/requests/**/*.parquet",
-                                             hive_partitioning=True))
+    # As reports/README.md reads a store that spans releases.
+    scan = dict(hive_partitioning=True, extra_columns="ignore", missing_columns="insert")
+    ctx.register("requests", pl.scan_parquet(f"{store}/requests/**/*.parquet", **scan))
     for t in DAILY:
-        ctx.register(t, pl.scan_parquet(f"{store}/daily/{t}/**/*.parquet",
-                                        hive_partitioning=True))
+        ctx.register(t, pl.scan_parquet(f"{store}/daily/{t}/**/*.parquet", **scan))
     return lambda sql: ctx.execute(sql).collect().to_dicts()
 
 
@@ -146,6 +148,28 @@ def engine_checks(report, run):
     return checks
 
 
+# Columns that daily parts gained after their table existed (docs/store.md, "Formats").
+ADDED = {"visitors": ["vid"], "file_visitors": ["vid"], "panel_visitors": ["vid"],
+         "downloads": ["vid"]}
+
+
+def as_older_release(store):
+    """Rewrites the store's daily parts without the columns added since 2026-12-02, as a
+    release before wrote them: the store then spans releases, as a real one does."""
+    import duckdb
+    for table, columns in ADDED.items():
+        root = os.path.join(store, "daily", table)
+        for d, _, files in os.walk(root):
+            for name in files:
+                path = os.path.join(d, name)
+                tmp = path + ".older"
+                # zstd: the one codec fsmg-stats is built with.
+                duckdb.sql(f"COPY (SELECT * EXCLUDE ({', '.join(columns)}) FROM "
+                           f"read_parquet('{path}')) TO '{tmp}' "
+                           "(FORMAT parquet, COMPRESSION zstd)")
+                os.replace(tmp, path)
+
+
 def main():
     binary, args = sys.argv[1], sys.argv[2:]
     engines = ["duckdb"]
@@ -154,6 +178,9 @@ def main():
     fmt = []
     if args[0] == "--log-format":
         fmt, args = args[:2], args[2:]
+    older = args[0] == "--older-first-run"
+    if older:
+        args = args[1:]
     pairs = [a.split("=", 1) for a in args]
     with tempfile.TemporaryDirectory() as store:
         for node, path in pairs:
@@ -164,6 +191,8 @@ def main():
                 with open(live, "wb") as f:
                     f.write(data[:len(data) // 2])
                 subprocess.run([*ingest, live], check=True)
+                if older:
+                    as_older_release(store)
                 with open(live, "wb") as f:
                     f.write(data)
                 subprocess.run([*ingest, live], check=True)
