@@ -6,8 +6,8 @@
 //! IP as written, user agent) — no raw address leaves the request rows but for `addresses`
 //! — and the unique visitors of any period and set of nodes are the distinct (date,
 //! visitor) pairs over the parts read. Each table that names visitors also gives their number
-//! in the part (`vid`, 0, 1, 2, … as first seen), which a report indexes a vector with
-//! instead of looking each key up. Tables (columns beyond the `date` and `node` partitions):
+//! in the part (`vid`, 0, 1, 2, … in the order of their keys), which a report indexes a
+//! vector with instead of looking each key up. Tables (columns beyond the `date` and `node` partitions):
 //!
 //! - `traffic`: project, country, continent, asn, as_org, ip_version → requests, bytes
 //! - `visitors`: visitor, project, country, continent, asn, hours (bit h = seen in hour h),
@@ -590,10 +590,18 @@ impl Day {
             .map(|(k, v)| (s(k.0), s(k.1), s(k.2), k.3, self.text(v.1), k.4, v.0))
             .collect();
         let traffic = shared::traffic(&[], Vec::new(), &t);
-        // A visitor's number in this part (its index in `visitor_keys`), beside its key in
-        // every table that names visitors: a report maps the numbers to its own visitors
-        // through a vector instead of looking each key up (docs/store.md, "vid").
-        let vid = |v: u64| self.seen.get(&v).map_or(u32::MAX, |x| x.2);
+        // A visitor's number in this part, beside its key in every table that names
+        // visitors: a report maps the numbers to its own visitors through a vector instead
+        // of looking each key up (docs/store.md, "vid"). Numbered in the order of the keys,
+        // which the large tables are sorted by within a URL or panel key: the numbers rise
+        // with them and delta-encode to a few bits.
+        let mut by_key: Vec<u32> = (0..self.visitor_keys.len() as u32).collect();
+        by_key.sort_unstable_by_key(|&i| self.visitor_keys[i as usize]);
+        let mut rank = vec![0u32; by_key.len()];
+        for (r, &i) in by_key.iter().enumerate() {
+            rank[i as usize] = r as u32;
+        }
+        let vid = |v: u64| self.seen.get(&v).map_or(u32::MAX, |x| rank[x.2 as usize]);
         let mut v: Vec<_> = self.visitors.iter().collect();
         v.sort_unstable_by_key(|(k, _)| *k);
         let visitors = batch(
@@ -691,7 +699,7 @@ impl Day {
         for (k, t, id) in &keys {
             let mut vs: Vec<(u64, u32)> = t
                 .visitors(*id)
-                .map(|v| (self.visitor_keys[v as usize], v))
+                .map(|v| (self.visitor_keys[v as usize], rank[v as usize]))
                 .collect();
             vs.sort_unstable();
             pv.extend(vs.into_iter().map(|(v, id)| (k, v, id)));
