@@ -7,7 +7,8 @@
 //! — and the unique visitors of any period and set of nodes are the distinct (date,
 //! visitor) pairs over the parts read. Each table that names visitors also gives their number
 //! in the part (`vid`, 0, 1, 2, … in the order of their keys), which a report indexes a
-//! vector with instead of looking each key up. Tables (columns beyond the `date` and `node` partitions):
+//! vector with instead of looking each key up. Tables (columns beyond the `date` and `node`
+//! partitions):
 //!
 //! - `traffic`: project, country, continent, asn, as_org, ip_version → requests, bytes
 //! - `visitors`: visitor, project, country, continent, asn, hours (bit h = seen in hour h),
