@@ -9,7 +9,8 @@
 //!
 //! Notes (exit 0): files no state lists (left by a killed run or compaction: reports ignore
 //! them, the next `ingest` or `store compact` deletes them), days
-//! ingested before a daily table existed, months not rolled up yet.
+//! ingested before a daily table existed, months not rolled up yet or rolled up in an older
+//! release's tables.
 //!
 //! A store newer than this release, or a directory that is not a store, is a usage error
 //! (exit 2): nothing is checked.
@@ -150,6 +151,9 @@ fn missing_tables(store: &Path, committed: &BTreeSet<String>, c: &mut Checked) {
 /// Checks the roll-ups there are against those the committed parts call for.
 fn rollups(store: &Path, committed: &BTreeSet<String>, c: &mut Checked) {
     let wanted = rollup::wanted(store, committed);
+    let older: BTreeSet<PathBuf> = (wanted.iter())
+        .flat_map(|w| w.older.iter().map(|fp| w.dir.join(fp)))
+        .collect();
     let mut expected = BTreeSet::new();
     for w in &wanted {
         let dir = w.dir.join(&w.fingerprint);
@@ -169,8 +173,10 @@ fn rollups(store: &Path, committed: &BTreeSet<String>, c: &mut Checked) {
                 c.problem(path, format!("not a whole Parquet file: {}", cause(&e)));
             }
         }
-        if !dir.join("traffic.parquet").is_file() {
-            c.problem(dir.join("traffic.parquet"), "missing from its roll-up");
+        for table in ["traffic.parquet", "days.parquet"] {
+            if !dir.join(table).is_file() {
+                c.problem(dir.join(table), "missing from its roll-up");
+            }
         }
         expected.insert(dir);
     }
@@ -187,6 +193,10 @@ fn rollups(store: &Path, committed: &BTreeSet<String>, c: &mut Checked) {
             .is_some_and(|n| n.to_string_lossy().starts_with(".tmp-"));
         match killed {
             true => c.note(dir, "a roll-up build that was killed; the next ingest deletes it"),
+            false if older.contains(&dir) => c.note(
+                dir,
+                "a roll-up of the committed parts in an older release's tables: reports skip it and the next ingest rebuilds it",
+            ),
             false => c.problem(
                 dir,
                 "stale roll-up: built from other daily parts than those committed now; reports skip it and the next ingest deletes it",

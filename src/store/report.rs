@@ -7,7 +7,6 @@
 //! but not per day, so `--since`/`--until` do not narrow them.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::Hash;
 use std::path::PathBuf;
 
 use arrow_array::ArrayAccessor;
@@ -20,7 +19,7 @@ use super::rollup::{self, Month, TrafficRow};
 use super::{daily, ingest};
 use crate::aggregate::panels::StoredKey;
 use crate::aggregate::{
-    Aggregate, Counts, Download, LineCounts, Map, Transfer, grow, grow_with, node_id,
+    Aggregate, Counts, Download, LineCounts, Sums, Transfer, grow, grow_with, node_id,
 };
 pub use crate::config::Query;
 use crate::enrich::geo::{DbInfo, Location, kind_name};
@@ -152,26 +151,6 @@ impl<'a> Visitors<'a> {
                 .filter(|&v| v != NULL),
             Visitors::Keyed(key, day) => agg.replayed_visitor(*day, key.value(i)),
         }
-    }
-}
-
-/// Counts summed per key, in the order the keys first came.
-struct Sums<K>(Vec<(K, Counts)>, Map<K, usize>);
-
-impl<K> Default for Sums<K> {
-    fn default() -> Self {
-        Sums(Vec::new(), Map::default())
-    }
-}
-
-impl<K: Hash + Eq + Copy> Sums<K> {
-    fn add(&mut self, key: K, n: Counts) {
-        let next = self.0.len();
-        let i = *self.1.entry(key).or_insert(next);
-        if i == next {
-            self.0.push((key, Counts::default()));
-        }
-        self.0[i].1.merge(n);
     }
 }
 
@@ -446,31 +425,36 @@ fn replay(
         let (location, counts) = (c.locations()?, c.counts()?);
         let org = c.str("as_org")?;
         let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
-        // A roll-up's rows carry their day and node.
-        let at: Vec<(Day, u32)> = match from {
-            From::Part(day, node, _) => vec![(day, node); c.rows()],
-            From::Month(nodes) => {
-                let days = dates.rows(&mut (), c.dict("date")?, |_, d| date(d).unwrap_or(0));
-                let ids = node_names.rows(nodes, c.dict("node")?, |n, name| {
-                    node_id(n, name.to_string()) as u32
-                });
-                days.into_iter().zip(ids).collect()
-            }
-        };
-        // Summed per day and node and per project and place before they are replayed: a
-        // roll-up has a row of each place for every day and node of its month.
-        let (mut days, mut places) = (Sums::default(), Sums::default());
-        for (i, (p, at)) in p.into_iter().zip(at).enumerate() {
+        // Summed per project and place before they are replayed (a roll-up's are already).
+        let (mut places, mut total) = (Sums::default(), Counts::default());
+        for (i, p) in p.into_iter().enumerate() {
             let n = counts(i);
-            valid += n.requests;
-            days.add(at, n);
+            total.merge(n);
             places.add((p, location(i), opt(&org, i)), n);
         }
-        for (at, n) in days.0 {
-            agg.replay_day(at, n);
+        // A roll-up's days are in its `days` table.
+        if let From::Part(day, node, _) = from {
+            valid += total.requests;
+            agg.replay_day((day, node), total);
         }
         for ((p, location, org), n) in places.0 {
             agg.replay_place(p, location, org, n);
+        }
+        Ok(())
+    })?;
+    t.replay(&mut agg, "days", |agg, from, c| {
+        // Only roll-ups have this table.
+        let From::Month(nodes) = from else {
+            return Ok(());
+        };
+        let counts = c.counts()?;
+        let days = dates.rows(&mut (), c.dict("date")?, |_, d| date(d).unwrap_or(0));
+        let ids = node_names.rows(nodes, c.dict("node")?, |n, name| {
+            node_id(n, name.to_string()) as u32
+        });
+        for (i, at) in days.into_iter().zip(ids).enumerate() {
+            valid += counts(i).requests;
+            agg.replay_day(at, counts(i));
         }
         Ok(())
     })?;

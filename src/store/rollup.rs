@@ -15,7 +15,8 @@
 //! Unique visitors are per day, so every visitor count of a month is a sum over its days and
 //! adds exactly to the counts of other months ([`crate::aggregate::Counted`]). Tables:
 //!
-//! - `traffic`: the month's `traffic` rows with their `date` and `node` as columns
+//! - `traffic`: the month's `traffic` rows summed over its days and nodes
+//! - `days`: date, node → requests, bytes
 //! - `visitor_counts`: dimension (`day`, `hour`, `node`, `client`, `url`), key → visitors
 //! - `location_visitors`: country, continent, asn, ip_version, project (null: any) →
 //!   visitors
@@ -36,12 +37,15 @@ use super::daily::{
     U32, U64, UTF8, batch, optional, shared, strings, u8s, u32s, u64s, write_table,
 };
 use super::report::{self, Query};
-use crate::aggregate::{Aggregate, Counts};
+use crate::aggregate::{Aggregate, Counts, Sums};
 use crate::enrich::geo::Location;
 use crate::parse::time::{Day, day_to_string, month_key};
 
 /// Changes whenever the tables change, so that older roll-ups are rebuilt.
-const VERSION: &str = "rollup-2";
+const VERSION: &str = "rollup-3";
+
+/// The versions before: `store check` names their roll-ups as older, not as stale.
+const OLDER: [&str; 1] = ["rollup-2"];
 
 /// A month: `YYYYMM`, the [`Day`] key divided by 100.
 pub type Month = u32;
@@ -72,9 +76,9 @@ fn month_dir(store: &Path, month: Month) -> PathBuf {
 }
 
 /// Hex of a hash of the parts (sorted, as a `BTreeSet` holds them) and the table version.
-fn fingerprint(parts: &[&str]) -> String {
+fn fingerprint(version: &str, parts: &[&str]) -> String {
     let mut h = SipHasher13::new();
-    h.write(VERSION.as_bytes());
+    h.write(version.as_bytes());
     for p in parts {
         h.write(p.as_bytes());
         h.write_u8(b'\n');
@@ -82,16 +86,16 @@ fn fingerprint(parts: &[&str]) -> String {
     format!("{:016x}", h.finish())
 }
 
-/// Where the roll-up of a month's parts of `node` (`None`: all nodes) lives, and its
-/// fingerprint: all nodes' in `month=YYYY-MM/FP`, one node's in `month=YYYY-MM/node=N/FP`
-/// (or the all-nodes one, when the month has no other node's parts); none if the node has
-/// no parts that month.
-fn location(
+/// Where the roll-up of a month's parts of `node` (`None`: all nodes) lives, and the parts
+/// its fingerprint is of: all nodes' in `month=YYYY-MM/FP`, one node's in
+/// `month=YYYY-MM/node=N/FP` (or the all-nodes one, when the month has no other node's
+/// parts); none if the node has no parts that month.
+fn location<'a>(
     store: &Path,
     month: Month,
-    parts: &[Part<'_>],
+    parts: &[Part<'a>],
     node: Option<&str>,
-) -> Option<(PathBuf, String)> {
+) -> Option<(PathBuf, Vec<&'a str>)> {
     let mine: Vec<&str> = (parts.iter())
         .filter(|p| node.is_none_or(|n| p.2 == n))
         .map(|p| p.0)
@@ -103,7 +107,7 @@ fn location(
     if mine.len() < parts.len() {
         dir = dir.join(format!("node={}", node?));
     }
-    Some((dir, fingerprint(&mine)))
+    Some((dir, mine))
 }
 
 /// The roll-ups a report of `window` (and `node`, if any) can use instead of daily tables:
@@ -122,20 +126,22 @@ pub fn usable(
             if !mine.all(|p| p.1 >= window.0 && p.1 <= window.1) {
                 return None;
             }
-            let (dir, fp) = location(store, month, &parts, node)?;
-            let dir = dir.join(fp);
+            let (dir, mine) = location(store, month, &parts, node)?;
+            let dir = dir.join(fingerprint(VERSION, &mine));
             dir.is_dir().then_some((month, dir))
         })
         .collect()
 }
 
 /// One roll-up a store's committed parts call for: a month, the node (`None`: all nodes),
-/// the directory it goes in and its fingerprint there.
+/// the directory it goes in and its fingerprint there (and those that older releases gave
+/// it).
 pub(super) struct Wanted<'a> {
     pub month: Month,
     pub node: Option<&'a str>,
     pub dir: PathBuf,
     pub fingerprint: String,
+    pub older: Vec<String>,
 }
 
 /// Every roll-up of the `committed` parts: all nodes', and each node's when a month has
@@ -149,12 +155,13 @@ pub(super) fn wanted<'a>(store: &Path, committed: &'a BTreeSet<String>) -> Vec<W
             each.extend(nodes.iter().map(|n| Some(*n)));
         }
         for node in each {
-            if let Some((dir, fingerprint)) = location(store, month, &parts, node) {
+            if let Some((dir, mine)) = location(store, month, &parts, node) {
                 out.push(Wanted {
                     month,
                     node,
                     dir,
-                    fingerprint,
+                    fingerprint: fingerprint(VERSION, &mine),
+                    older: OLDER.iter().map(|v| fingerprint(v, &mine)).collect(),
                 });
             }
         }
@@ -243,8 +250,9 @@ fn build(
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).with_context(|| tmp.display().to_string())?;
     }
-    let traffic = report::traffic_rows(&q, committed, window)?;
-    write_table(&tmp.join("traffic.parquet"), &traffic_batch(&traffic))?;
+    let (places, days) = traffic_sums(report::traffic_rows(&q, committed, window)?);
+    write_table(&tmp.join("traffic.parquet"), &traffic_batch(&places))?;
+    write_table(&tmp.join("days.parquet"), &days_batch(&days))?;
     for (name, batch) in tables(&month.agg, &month.nodes) {
         write_table(&tmp.join(format!("{name}.parquet")), &batch)?;
     }
@@ -267,30 +275,63 @@ fn code(c: &[u8; 2]) -> &str {
     std::str::from_utf8(c).unwrap_or("--")
 }
 
-fn traffic_batch(rows: &[TrafficRow]) -> arrow_array::RecordBatch {
-    let dates: Vec<String> = rows.iter().map(|r| day_to_string(r.day)).collect();
-    let lead = vec![
-        strings(dates.iter().map(String::as_str)),
-        strings(rows.iter().map(|r| r.node.as_str())),
-    ];
-    let t: Vec<shared::Traffic> = (rows.iter())
-        .map(|r| {
-            let l = &r.location;
+/// A project and place of `traffic` rows: project, location, AS organisation.
+type Place = (String, Location, Option<String>);
+
+/// A month's `traffic` rows summed over its days and nodes (places), and per day and node
+/// (days), each in the order the rows first show them (so that an ASN's organisation is
+/// the first its rows name, as a report of the daily tables takes it).
+fn traffic_sums(rows: Vec<TrafficRow>) -> (Sums<Place>, Sums<(Day, String)>) {
+    let (mut places, mut days) = (Sums::default(), Sums::default());
+    for r in rows {
+        let n = Counts {
+            requests: r.requests,
+            bytes: r.bytes,
+        };
+        days.add((r.day, r.node), n);
+        places.add((r.project, r.location, r.as_org), n);
+    }
+    (places, days)
+}
+
+/// `traffic`: the month's requests and bytes per project and place.
+fn traffic_batch(places: &Sums<Place>) -> arrow_array::RecordBatch {
+    let t: Vec<shared::Traffic> = (places.0.iter())
+        .map(|((project, l, org), n)| {
             let (country, continent) = (code(&l.country), code(&l.continent));
-            let counts = (r.requests, r.bytes);
-            let org = r.as_org.as_deref();
+            let counts = (n.requests, n.bytes);
             (
-                r.project.as_str(),
+                project.as_str(),
                 country,
                 continent,
                 l.asn,
-                org,
+                org.as_deref(),
                 l.ip_version,
                 counts,
             )
         })
         .collect();
-    shared::traffic(&[("date", UTF8, false), ("node", UTF8, false)], lead, &t)
+    shared::traffic(&[], Vec::new(), &t)
+}
+
+/// `days`: the month's requests and bytes per day and node.
+fn days_batch(days: &Sums<(Day, String)>) -> arrow_array::RecordBatch {
+    let rows = &days.0;
+    let dates: Vec<String> = rows.iter().map(|((d, _), _)| day_to_string(*d)).collect();
+    batch(
+        &[
+            ("date", UTF8, false),
+            ("node", UTF8, false),
+            ("requests", U64, false),
+            ("bytes", U64, false),
+        ],
+        vec![
+            strings(dates.iter().map(String::as_str)),
+            strings(rows.iter().map(|((_, node), _)| node.as_str())),
+            u64s(rows.iter().map(|(_, n)| n.requests)),
+            u64s(rows.iter().map(|(_, n)| n.bytes)),
+        ],
+    )
 }
 
 fn text(bytes: &[u8]) -> &str {

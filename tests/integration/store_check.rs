@@ -48,23 +48,26 @@ fn a_sound_store_passes() {
 }
 
 #[test]
-fn a_month_not_rolled_up_is_a_note() {
-    // As the fixture was written: by a release that left the newest month to daily tables.
+fn roll_ups_of_an_older_release_are_notes() {
+    // As the fixture was written: by a release that left the newest month to daily tables
+    // and rolled up December in the tables of its day.
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");
     copy_dir(&repo().join("tests/data/store-2026-12-02/store"), &dir);
     let out = fsmg().args(["store", "check"]).arg(&dir).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    // All nodes' January, and each node's.
-    let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("note: ")).collect();
-    assert_eq!(notes.len(), 3, "{text}");
-    assert!(
-        notes
-            .iter()
-            .all(|l| l.contains("2019-01 (") && l.contains("is not rolled up")),
-        "{text}"
-    );
+    let notes = |what: &str| {
+        (text.lines())
+            .filter(|l| l.starts_with("note: ") && l.contains(what))
+            .count()
+    };
+    // All nodes' December and January, and each node's.
+    assert_eq!(notes("2018-12 ("), 3, "{text}");
+    assert_eq!(notes("2019-01 ("), 3, "{text}");
+    assert_eq!(notes("is not rolled up"), 6, "{text}");
+    assert_eq!(notes("in an older release's tables"), 3, "{text}");
+    assert!(text.ends_with(" 0 problems, 9 notes\n"), "{text}");
 }
 
 #[test]
