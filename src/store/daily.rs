@@ -455,12 +455,8 @@ pub(super) mod shared {
     /// One `traffic` row: project, country, continent, asn, as_org, ip_version, counts.
     pub type Traffic<'a> = (&'a str, &'a str, &'a str, u32, Option<&'a str>, u8, Counts);
 
-    /// `traffic`, after any `lead` columns (a roll-up's date and node).
-    pub fn traffic(
-        lead: &[(&str, DataType, bool)],
-        mut columns: Vec<ArrayRef>,
-        rows: &[Traffic<'_>],
-    ) -> RecordBatch {
+    /// `traffic` (daily parts and roll-ups alike).
+    pub fn traffic(rows: &[Traffic<'_>]) -> RecordBatch {
         let keys = [
             ("project", UTF8, false),
             ("country", UTF8, false),
@@ -469,16 +465,16 @@ pub(super) mod shared {
             ("as_org", UTF8, true),
             ("ip_version", DataType::UInt8, false),
         ];
-        columns.extend([
+        let columns = vec![
             strings(rows.iter().map(|r| r.0)),
             strings(rows.iter().map(|r| r.1)),
             strings(rows.iter().map(|r| r.2)),
             u32s(rows.iter().map(|r| r.3)),
             optional(rows.iter().map(|r| r.4)),
             u8s(rows.iter().map(|r| r.5)),
-        ]);
+        ];
         let c: Vec<Counts> = rows.iter().map(|r| r.6).collect();
-        counts(&[lead, &keys].concat(), columns, &c)
+        counts(&keys, columns, &c)
     }
 
     /// `downloads`: (url, project, responses), with each row's visitor (key and number) in
@@ -590,7 +586,7 @@ impl Day {
             .iter()
             .map(|(k, v)| (s(k.0), s(k.1), s(k.2), k.3, self.text(v.1), k.4, v.0))
             .collect();
-        let traffic = shared::traffic(&[], Vec::new(), &t);
+        let traffic = shared::traffic(&t);
         // A visitor's number in this part, beside its key in every table that names
         // visitors: a report maps the numbers to its own visitors through a vector instead
         // of looking each key up (docs/store.md, "vid"). Numbered in the order of the keys,

@@ -311,7 +311,7 @@ fn traffic_batch(places: &Sums<Place>) -> arrow_array::RecordBatch {
             )
         })
         .collect();
-    shared::traffic(&[], Vec::new(), &t)
+    shared::traffic(&t)
 }
 
 /// `days`: the month's requests and bytes per day and node.
