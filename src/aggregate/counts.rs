@@ -1,5 +1,5 @@
 //! The counting pieces every table is made of: requests and bytes, tables indexed by id,
-//! sums by key, the cut for a top N, and (item, visitor) pairs.
+//! the cut for a top N, and (item, visitor) pairs.
 
 use super::Map;
 
@@ -19,26 +19,6 @@ impl Counts {
     pub fn merge(&mut self, o: Counts) {
         self.requests += o.requests;
         self.bytes += o.bytes;
-    }
-}
-
-/// Counts summed per key, in the order the keys first came (`.0`).
-pub struct Sums<K>(pub Vec<(K, Counts)>, Map<K, usize>);
-
-impl<K> Default for Sums<K> {
-    fn default() -> Self {
-        Sums(Vec::new(), Map::default())
-    }
-}
-
-impl<K: std::hash::Hash + Eq + Clone> Sums<K> {
-    pub fn add(&mut self, key: K, n: Counts) {
-        let next = self.0.len();
-        let i = *self.1.entry(key.clone()).or_insert(next);
-        if i == next {
-            self.0.push((key, Counts::default()));
-        }
-        self.0[i].1.merge(n);
     }
 }
 

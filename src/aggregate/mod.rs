@@ -34,7 +34,7 @@ use filter::Filters;
 use intern::Interner;
 use panels::{Panels, Visit};
 
-pub use counts::{Counts, PairLog, Sums, grow, grow_with, top_candidates};
+pub use counts::{Counts, PairLog, grow, grow_with, top_candidates};
 use counts::{pair, unpair};
 use lines::SAMPLE_BYTES;
 pub use lines::{InputFailures, LineCounts, LinePos, MAX_SAMPLES, Sample};

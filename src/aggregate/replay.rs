@@ -48,9 +48,9 @@ impl Aggregate {
         grow(&mut self.node_counts, node as usize).merge(counts);
     }
 
-    /// `traffic` rows' requests and bytes of one project id and location (summed over
-    /// their days and nodes). Places are credited in the order rows first show them, so that
-    /// an ASN's organisation is the first its rows name, as in a log report.
+    /// A `traffic` row's requests and bytes of one project id and location (a daily part's
+    /// or, summed over its days and nodes, a roll-up's). An ASN's organisation is the first
+    /// its rows name, as in a log report.
     pub fn replay_place(&mut self, p: u32, location: Location, org: Option<&str>, counts: Counts) {
         self.count_place(p, location, counts);
         let mut key = [1u8; 10];

@@ -25,6 +25,7 @@ use anyhow::Context;
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt32Type;
 use arrow_array::{RecordBatch, UInt32Array};
+use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::ingest::{self, Refused};
@@ -167,12 +168,18 @@ fn vid_shifts(store: &Path, visitors: &[String]) -> anyhow::Result<Vec<u32>> {
     for rel in visitors {
         shifts.push(next);
         let named = || store.join(rel).display().to_string();
-        for batch in open(store, rel)?.build()? {
+        let reader = open(store, rel)?;
+        // The numbers alone: the part's other columns are read when it is merged.
+        let Ok(i) = reader.schema().index_of(VID) else {
+            continue;
+        };
+        let only = ProjectionMask::roots(reader.parquet_schema(), [i]);
+        for batch in reader.with_projection(only).build()? {
             let batch = batch.with_context(named)?;
-            let Some(vid) = batch.column_by_name(VID) else {
-                continue;
-            };
-            let vid = vid.as_primitive_opt::<UInt32Type>().with_context(named)?;
+            let vid = batch
+                .column(0)
+                .as_primitive_opt::<UInt32Type>()
+                .with_context(named)?;
             if let Some(max) = vid.values().iter().max() {
                 next = next.max(shifts[shifts.len() - 1] + max + 1);
             }

@@ -19,7 +19,7 @@ use super::rollup::{self, Month, TrafficRow};
 use super::{daily, ingest};
 use crate::aggregate::panels::StoredKey;
 use crate::aggregate::{
-    Aggregate, Counts, Download, LineCounts, Sums, Transfer, grow, grow_with, node_id,
+    Aggregate, Counts, Download, LineCounts, Transfer, grow, grow_with, node_id,
 };
 pub use crate::config::Query;
 use crate::enrich::geo::{DbInfo, Location, kind_name};
@@ -425,20 +425,16 @@ fn replay(
         let (location, counts) = (c.locations()?, c.counts()?);
         let org = c.str("as_org")?;
         let p = projects.rows(agg, c.dict("project")?, Aggregate::project_id);
-        // Summed per project and place before they are replayed (a roll-up's are already).
-        let (mut places, mut total) = (Sums::default(), Counts::default());
+        // One row a project and place: a daily part's are its day's, a roll-up's its month's.
+        let mut total = Counts::default();
         for (i, p) in p.into_iter().enumerate() {
-            let n = counts(i);
-            total.merge(n);
-            places.add((p, location(i), opt(&org, i)), n);
+            total.merge(counts(i));
+            agg.replay_place(p, location(i), opt(&org, i), counts(i));
         }
         // A roll-up's days are in its `days` table.
         if let From::Part(day, node, _) = from {
             valid += total.requests;
             agg.replay_day((day, node), total);
-        }
-        for ((p, location, org), n) in places.0 {
-            agg.replay_place(p, location, org, n);
         }
         Ok(())
     })?;

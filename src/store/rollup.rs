@@ -37,7 +37,7 @@ use super::daily::{
     U32, U64, UTF8, batch, optional, shared, strings, u8s, u32s, u64s, write_table,
 };
 use super::report::{self, Query};
-use crate::aggregate::{Aggregate, Counts, Sums};
+use crate::aggregate::{Aggregate, Counts, Map};
 use crate::enrich::geo::Location;
 use crate::parse::time::{Day, day_to_string, month_key};
 
@@ -273,6 +273,26 @@ pub struct TrafficRow {
 
 fn code(c: &[u8; 2]) -> &str {
     std::str::from_utf8(c).unwrap_or("--")
+}
+
+/// Counts summed per key, in the order the keys first came (`.0`).
+struct Sums<K>(Vec<(K, Counts)>, Map<K, usize>);
+
+impl<K> Default for Sums<K> {
+    fn default() -> Self {
+        Sums(Vec::new(), Map::default())
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Sums<K> {
+    fn add(&mut self, key: K, n: Counts) {
+        let next = self.0.len();
+        let i = *self.1.entry(key.clone()).or_insert(next);
+        if i == next {
+            self.0.push((key, Counts::default()));
+        }
+        self.0[i].1.merge(n);
+    }
 }
 
 /// A project and place of `traffic` rows: project, location, AS organisation.

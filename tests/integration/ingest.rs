@@ -63,18 +63,6 @@ fn ingest(store: &Path, logs: &Path) {
     ingest_as(store, logs, "hlz", &[]);
 }
 
-/// Ingests `logs` as node `node`, with `extra` arguments.
-fn ingest_as(store: &Path, logs: &Path, node: &str, extra: &[&str]) {
-    fsmg()
-        .args(["ingest", "-q", "--node", node])
-        .args(extra)
-        .arg("--store")
-        .arg(store)
-        .arg(logs)
-        .assert()
-        .success();
-}
-
 fn sum(r: std::ops::Range<u64>) -> u64 {
     r.sum()
 }

@@ -14,12 +14,7 @@ fn check_after(damage: impl FnOnce(&Path)) -> (Option<i32>, String) {
     copy_dir(&repo().join("tests/data/store-2026-12-02/store"), &dir);
     let empty = tmp.path().join("empty.log");
     std::fs::write(&empty, b"").unwrap();
-    fsmg()
-        .args(["ingest", "-q", "--node", "hlz", "--store"])
-        .arg(&dir)
-        .arg(&empty)
-        .assert()
-        .success();
+    ingest_as(&dir, &empty, "hlz", &[]);
     damage(&dir);
     let before = tree(&dir);
     let out = fsmg().args(["store", "check"]).arg(&dir).output().unwrap();

@@ -297,12 +297,19 @@ pub fn split_store(dir: &Path) -> std::path::PathBuf {
     let store = dir.join("store");
     for (name, half) in [("even.log", even), ("odd.log", odd)] {
         std::fs::write(dir.join(name), half).unwrap();
-        fsmg()
-            .args(["ingest", "-q", "--node", "hlz", "--store"])
-            .arg(&store)
-            .arg(dir.join(name))
-            .assert()
-            .success();
+        ingest_as(&store, &dir.join(name), "hlz", &[]);
     }
     store
+}
+
+/// Ingests `logs` into `store` as node `node`, with `extra` arguments.
+pub fn ingest_as(store: &Path, logs: &Path, node: &str, extra: &[&str]) {
+    fsmg()
+        .args(["ingest", "-q", "--node", node])
+        .args(extra)
+        .arg("--store")
+        .arg(store)
+        .arg(logs)
+        .assert()
+        .success();
 }
