@@ -91,6 +91,7 @@ const ASSETS: &[(&str, &str)] = &[
     ("templates/figures.css", "FIGURES_CSS"),
     ("templates/dashboard.css", "DASHBOARD_CSS"),
     ("templates/dashboard.js", "DASHBOARD_JS"),
+    ("templates/live.js", "LIVE_JS"),
     ("templates/sponsor.css", "SPONSOR_CSS"),
 ];
 

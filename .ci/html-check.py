@@ -24,33 +24,15 @@ With --screenshots DIR: desktop, phone, dark and print (first page of the PDF) i
 import base64
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+from chromium import BROWSER, browser
+
 TOP = 10
-
-
-def browser(scripts=True, width=1280, height=900):
-    o = webdriver.ChromeOptions()
-    o.binary_location = BROWSER
-    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-              "--disable-background-networking", "--disable-component-update",
-              "--disable-sync", "--disable-default-apps", "--hide-scrollbars",
-              f"--window-size={width},{height}"]:
-        o.add_argument(a)
-    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    if not scripts:
-        o.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2})
-    return webdriver.Chrome(service=Service(executable_path=DRIVER), options=o)
 
 
 def errors(d):

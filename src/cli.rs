@@ -135,6 +135,34 @@ pub enum Command {
         #[command(flatten)]
         common: CommonFlags,
     },
+    /// A live terminal dashboard of the logs as they grow (`q` quits, `?` lists keys).
+    ///
+    /// Reads the lines already in the files, then follows them as `tail -F` does: across
+    /// rotation (renamed and created anew, or copied and truncated), several files and
+    /// node directories at once (of a directory, its live logs: not rotated or compressed
+    /// ones). Throughput over the last minute, 5 minutes and hour; projects, files,
+    /// countries, networks, clients, status codes, nodes and IP versions, by requests,
+    /// bytes or visitors. Without --since it shows the newest day and starts over when a
+    /// new day's requests arrive, so memory stays bounded; its numbers are those of a
+    /// report of the same lines with --since that day.
+    #[command(after_help = EXIT_STATUS)]
+    Top {
+        #[command(flatten)]
+        live: LiveFlags,
+    },
+    /// The HTML dashboard of the logs as they grow, served live over HTTP.
+    ///
+    /// Follows the logs as `top` does and serves the dashboard at /, which updates
+    /// itself over server-sent events (/events); /report.json is the report as --format
+    /// json writes it. Many viewers cost one aggregation. Loopback only by default: any
+    /// other --listen address needs a token, which the printed address carries.
+    #[command(after_help = EXIT_STATUS)]
+    Serve {
+        #[command(flatten)]
+        live: LiveFlags,
+        #[command(flatten)]
+        serve: ServeFlags,
+    },
     /// Look after a store: `store check DIR` verifies it, `store compact DIR` merges its
     /// days' parts.
     Store {
@@ -153,7 +181,7 @@ pub enum Command {
     /// `fsmg-stats man | man -l -`; `fsmg-stats man ingest` prints fsmg-stats-ingest(1),
     /// and so on.
     Man {
-        /// ingest, report, sponsor, store or completions.
+        /// ingest, report, sponsor, top, serve, store or completions.
         subcommand: Option<String>,
     },
 }
@@ -186,6 +214,70 @@ pub enum StoreCommand {
         #[arg(long, value_name = "YYYY-MM")]
         month: Option<String>,
     },
+}
+
+/// What `top` and `serve` follow, and how they read it.
+#[derive(Debug, Default, PartialEq, clap::Args)]
+pub struct LiveFlags {
+    /// Log files or directories (node directories: hlz/ wlg/, or NAME=PATH). Default:
+    /// `paths` from the config file, else /var/log/apache2/access.log and
+    /// /var/log/httpd/access_log.
+    pub paths: Vec<String>,
+    /// The node of every input.
+    #[arg(long, value_name = "NAME")]
+    pub node: Option<String>,
+    #[command(flatten)]
+    pub input: InputFlags,
+    #[command(flatten)]
+    pub enrich: EnrichFlags,
+    #[command(flatten)]
+    pub filters: FilterFlags,
+    #[command(flatten)]
+    pub period: PeriodFlags,
+    #[command(flatten)]
+    pub common: CommonFlags,
+}
+
+impl LiveFlags {
+    fn args(self, mode: Mode, serve: ServeFlags) -> Args {
+        Args {
+            mode,
+            paths: self.paths,
+            node: self.node,
+            serve,
+            input: self.input,
+            enrich: self.enrich,
+            filters: self.filters,
+            period: self.period,
+            common: self.common,
+            ..Args::default()
+        }
+    }
+}
+
+/// Where `serve` listens, and who may see it.
+#[derive(Debug, Default, PartialEq, clap::Args)]
+#[command(next_help_heading = "Server")]
+pub struct ServeFlags {
+    /// Address and port to listen on; port 0 takes a free one (printed). Default:
+    /// 127.0.0.1:8080, this machine only. Any other address needs a token.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+
+    /// The token every request must carry (?token=, or Authorization: Bearer); the
+    /// address printed at start has it. At least 16 letters, digits, '-', '_', '.' or
+    /// '~' (e.g. `openssl rand -hex 16`).
+    #[arg(
+        long,
+        env = "FSMG_STATS_TOKEN",
+        value_name = "TOKEN",
+        conflicts_with = "token_file"
+    )]
+    pub token: Option<String>,
+
+    /// Read the token from FILE (its first line), out of sight of `ps`.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 /// How the logs are read.
@@ -341,6 +433,10 @@ pub enum Mode {
     StoreReport,
     Ingest,
     Sponsor,
+    /// `top`: the live terminal dashboard.
+    Top,
+    /// `serve`: the live HTML dashboard.
+    Serve,
 }
 
 /// The flags of one run, whatever command took them: what [`crate::config::Config`] is
@@ -388,6 +484,10 @@ pub struct Args {
     pub output: OutputFlags,
     #[command(flatten)]
     pub common: CommonFlags,
+
+    /// `serve`'s flags: set from the subcommand only.
+    #[arg(skip)]
+    pub serve: ServeFlags,
 }
 
 /// What a run does besides a report or an ingest.
@@ -466,6 +566,8 @@ impl Cli {
                     ..Args::default()
                 },
             ),
+            Command::Top { live } => ("top", live.args(Mode::Top, ServeFlags::default())),
+            Command::Serve { live, serve } => ("serve", live.args(Mode::Serve, serve)),
             Command::Sponsor {
                 paths,
                 store,
@@ -513,6 +615,7 @@ fn merge(name: &str, top: Args, sub: Args) -> Result<Run, String> {
         Mode::Sponsor => &[
             "paths", "store", "node", "input", "enrich", "filters", "period", "output",
         ],
+        Mode::Top | Mode::Serve => &["paths", "node", "input", "enrich", "filters", "period"],
         Mode::Report => &[],
     };
     let mut m = Merge {
@@ -536,6 +639,7 @@ fn merge(name: &str, top: Args, sub: Args) -> Result<Run, String> {
             config: sub.common.config.or(top.common.config),
             quiet: sub.common.quiet || top.common.quiet,
         },
+        serve: sub.serve,
     };
     if !m.refused.is_empty() {
         return Err(format!(

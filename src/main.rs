@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use fsmg_stats::cli::{self, Cli, Run};
-use fsmg_stats::config::Config;
+use fsmg_stats::config::{Config, Dashboard};
 use fsmg_stats::input::InputError;
 use fsmg_stats::output::{Format, sponsor, text, write_atomic};
 use fsmg_stats::pipeline;
@@ -63,6 +63,19 @@ fn main() -> ExitCode {
     };
     if let Some(target) = &cfg.ingest {
         return ingest(&cfg, target);
+    }
+    if let Some(dashboard) = &cfg.dashboard {
+        let result = match dashboard {
+            Dashboard::Top => fsmg_stats::live::top::run(&cfg),
+            Dashboard::Serve(serve) => fsmg_stats::live::serve::run(&cfg, serve),
+        };
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("fsmg-stats: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        };
     }
     if let Some(Err(e)) = cfg.store.as_ref().map(store::report::check) {
         eprintln!("fsmg-stats: {e:#}");

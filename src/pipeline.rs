@@ -121,6 +121,7 @@ pub fn aggregate(
         report: !reading.rows_only,
         filters: &cfg.filters,
         nodes: &reading.nodes,
+        per_second: false,
     };
     let wanted = |i: usize| formats.wanted(ctx.input_id(i as u32));
     let choose = |i: usize, first: &[u8]| formats.choose(ctx.input_id(i as u32), first);
@@ -140,14 +141,16 @@ pub fn aggregate(
             })
             .reduce(Aggregate::default, Aggregate::merge)
     };
-    let agg = match cfg.threads {
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(work),
-            Err(_) => work(),
-        },
-        None => work(),
-    };
+    let agg = on_threads(cfg.threads, work);
     (agg, errors.into_inner().unwrap_or_default())
+}
+
+/// Runs `work` on `threads` threads (`-j`), or rayon's default of all cores.
+pub(crate) fn on_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
+    match threads.map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build()) {
+        Some(Ok(pool)) => pool.install(work),
+        _ => work(),
+    }
 }
 
 /// Node names and each input's node id, `--node` overriding what the arguments say.
@@ -447,7 +450,7 @@ fn meta<'a>(
 /// The `Meta` of a report of logs: `sources` (with their sizes, read errors and formats)
 /// read with `programs`.
 #[allow(clippy::too_many_arguments)]
-fn log_meta<'a: 'p, 'p>(
+pub(crate) fn log_meta<'a: 'p, 'p>(
     cfg: &'a Config,
     log_format: &'a str,
     sources: &'a [Source],

@@ -1,11 +1,12 @@
 // Sortable tables: a click on a header sorts by that column (numbers largest first, text
 // A to Z; a second click reverses) and shows all the rows the page has, with the "others"
 // row of the whole list. Unticking "show all" puts back the top rows in the page's order.
-// Without this script the page is complete, ordered by requests.
+// Without this script the page is complete, ordered by requests. The live page (`serve`)
+// calls fsmgSortable again on each new report's tables.
 (function () {
   "use strict";
   var each = function (list, f) { Array.prototype.forEach.call(list, f); };
-  each(document.querySelectorAll("table.sortable"), function (table) {
+  var sortable = function (root) { each(root.querySelectorAll("table.sortable"), function (table) {
     var body = table.tBodies[0];
     var heads = table.tHead.rows[0].cells;
     var all = document.getElementById(table.getAttribute("data-all") || "");
@@ -51,5 +52,7 @@
         order(function () { return 0; });
       });
     }
-  });
+  }); };
+  sortable(document);
+  window.fsmgSortable = sortable;
 })();

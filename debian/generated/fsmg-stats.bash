@@ -31,11 +31,17 @@ _fsmg__stats() {
             fsmg__stats,report)
                 cmd="fsmg__stats__subcmd__report"
                 ;;
+            fsmg__stats,serve)
+                cmd="fsmg__stats__subcmd__serve"
+                ;;
             fsmg__stats,sponsor)
                 cmd="fsmg__stats__subcmd__sponsor"
                 ;;
             fsmg__stats,store)
                 cmd="fsmg__stats__subcmd__store"
+                ;;
+            fsmg__stats,top)
+                cmd="fsmg__stats__subcmd__top"
                 ;;
             fsmg__stats__subcmd__help,completions)
                 cmd="fsmg__stats__subcmd__help__subcmd__completions"
@@ -52,11 +58,17 @@ _fsmg__stats() {
             fsmg__stats__subcmd__help,report)
                 cmd="fsmg__stats__subcmd__help__subcmd__report"
                 ;;
+            fsmg__stats__subcmd__help,serve)
+                cmd="fsmg__stats__subcmd__help__subcmd__serve"
+                ;;
             fsmg__stats__subcmd__help,sponsor)
                 cmd="fsmg__stats__subcmd__help__subcmd__sponsor"
                 ;;
             fsmg__stats__subcmd__help,store)
                 cmd="fsmg__stats__subcmd__help__subcmd__store"
+                ;;
+            fsmg__stats__subcmd__help,top)
+                cmd="fsmg__stats__subcmd__help__subcmd__top"
                 ;;
             fsmg__stats__subcmd__help__subcmd__store,check)
                 cmd="fsmg__stats__subcmd__help__subcmd__store__subcmd__check"
@@ -89,7 +101,7 @@ _fsmg__stats() {
 
     case "${cmd}" in
         fsmg__stats)
-            opts="-j -o -q -h -V --store --node --by-node --anonymize-ip --log-format --date-format --time-format --nginx-format --json-field --goaccess-config --threads --projects --geoip-db --no-geoip --ignore-crawlers --exclude-ip --ignore-status --ignore-referrer --since --until --format --output --title --show-ips --top --config --quiet --help --version ingest report sponsor store completions man help"
+            opts="-j -o -q -h -V --store --node --by-node --anonymize-ip --log-format --date-format --time-format --nginx-format --json-field --goaccess-config --threads --projects --geoip-db --no-geoip --ignore-crawlers --exclude-ip --ignore-status --ignore-referrer --since --until --format --output --title --show-ips --top --config --quiet --help --version ingest report sponsor top serve store completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,7 +221,7 @@ _fsmg__stats() {
             return 0
             ;;
         fsmg__subcmd__stats__subcmd__help)
-            opts="ingest report sponsor store completions man help"
+            opts="ingest report sponsor top serve store completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,6 +304,20 @@ _fsmg__stats() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fsmg__subcmd__stats__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fsmg__subcmd__stats__subcmd__help__subcmd__sponsor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -337,6 +363,20 @@ _fsmg__stats() {
         fsmg__subcmd__stats__subcmd__help__subcmd__store__subcmd__compact)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__help__subcmd__top)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -472,6 +512,100 @@ _fsmg__stats() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__serve)
+            opts="-j -q -h --node --log-format --date-format --time-format --nginx-format --json-field --goaccess-config --threads --projects --geoip-db --no-geoip --ignore-crawlers --exclude-ip --ignore-status --ignore-referrer --since --until --config --quiet --listen --token --token-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nginx-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --goaccess-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --projects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --geoip-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore-status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore-referrer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -683,6 +817,88 @@ _fsmg__stats() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fsmg__subcmd__stats__subcmd__top)
+            opts="-j -q -h --node --log-format --date-format --time-format --nginx-format --json-field --goaccess-config --threads --projects --geoip-db --no-geoip --ignore-crawlers --exclude-ip --ignore-status --ignore-referrer --since --until --config --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nginx-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --goaccess-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --projects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --geoip-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore-status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore-referrer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -4,7 +4,7 @@
 use super::Map;
 
 /// Requests and bytes of one row of a table.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     pub requests: u64,
     pub bytes: u64,
@@ -71,6 +71,8 @@ pub struct PairLog {
     /// Logs merged in, renumbered where they are: appending them would copy them while
     /// both states are held, at a run's peak memory.
     merged: Vec<Vec<u64>>,
+    /// Pairs after the last [`PairLog::settle`].
+    settled: usize,
 }
 
 const COMPACT_MIN: usize = 1 << 22;
@@ -84,6 +86,22 @@ impl PairLog {
             self.pairs.reserve(self.pairs.len().max(1));
         }
         self.pairs.push(pair(item, visitor));
+    }
+
+    /// Deduplicates the log (merged logs included) once it has doubled since it last
+    /// was: a state fed a few lines at a time for days (the live dashboards) holds at
+    /// most about twice its distinct pairs.
+    pub fn settle(&mut self) {
+        let len = self.pairs.len() + self.merged.iter().map(Vec::len).sum::<usize>();
+        if len < 2 * self.settled.max(1 << 16) {
+            return;
+        }
+        for log in std::mem::take(&mut self.merged) {
+            self.pairs.extend(log);
+        }
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        self.settled = self.pairs.len();
     }
 
     /// Takes in `other`'s pairs, its items and visitors renumbered by `items` and
@@ -151,6 +169,27 @@ mod tests {
             log.pairs.capacity()
         );
         assert_eq!(log.visitors_of(&[0, 6, 7]), vec![1000, 1000, 0]);
+    }
+
+    #[test]
+    fn small_logs_absorbed_one_by_one_settle_at_twice_their_distinct_pairs() {
+        let mut log = PairLog::default();
+        for round in 0..400u32 {
+            let mut small = PairLog::default();
+            for i in 0..1000 {
+                small.push(i % 50, (round * 1000 + i) % 4000);
+            }
+            log.absorb(
+                small,
+                &(0..50).collect::<Vec<_>>(),
+                &(0..4000).collect::<Vec<_>>(),
+            );
+            log.settle();
+        }
+        let held = log.pairs.len() + log.merged.iter().map(Vec::len).sum::<usize>();
+        assert!(held < 2 * (1 << 16), "{held} pairs held");
+        // Pair (i % 50, v) for v = i mod 4000: every visitor with item v % 50.
+        assert_eq!(log.visitors_of(&[0, 49, 50]), vec![80, 80, 0]);
     }
 
     #[test]

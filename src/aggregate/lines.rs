@@ -1,6 +1,9 @@
 //! What became of each line: counts per input, and the failed lines kept as examples.
 
+use std::collections::BTreeMap;
+
 use crate::parse::Failure;
+use crate::parse::time::Day;
 
 /// Line accounting of one input (serialised into the report's `inputs` rows).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -46,12 +49,21 @@ pub struct Sample {
 pub struct InputFailures {
     pub reasons: [u64; Failure::ALL.len()],
     pub first: Option<Sample>,
+    /// Of them, those that still show a date, by that day (see
+    /// [`super::Aggregate::failed_days`]).
+    pub days: BTreeMap<Day, [u64; Failure::ALL.len()]>,
 }
 
 impl InputFailures {
     pub fn merge(&mut self, o: InputFailures) {
         for (a, b) in self.reasons.iter_mut().zip(o.reasons) {
             *a += b;
+        }
+        for (day, reasons) in o.days {
+            let mine = self.days.entry(day).or_insert([0; Failure::ALL.len()]);
+            for (a, b) in mine.iter_mut().zip(reasons) {
+                *a += b;
+            }
         }
         if let Some(s) = o.first
             && self.first.as_ref().is_none_or(|f| s.pos < f.pos)

@@ -14,6 +14,7 @@ pub mod keyed;
 pub mod lines;
 pub mod panels;
 pub mod replay;
+pub mod seconds;
 pub mod transfers;
 
 use std::collections::BTreeMap;
@@ -38,6 +39,7 @@ pub use counts::{Counts, PairLog, grow, grow_with, top_candidates};
 use counts::{pair, unpair};
 use lines::SAMPLE_BYTES;
 pub use lines::{InputFailures, LineCounts, LinePos, MAX_SAMPLES, Sample};
+pub use seconds::Seconds;
 pub use transfers::{Download, SPEED_MIN_BYTES, Transfer};
 
 /// What every chunk needs to read its lines: immutable, shared by all threads.
@@ -63,6 +65,9 @@ pub struct Context<'a> {
     /// The node (anycast site) of each input, by input number: an id into the run's node
     /// names.
     pub nodes: &'a [u32],
+    /// Requests and bytes per second of the newest hour ([`Aggregate::seconds`]), for
+    /// the live dashboards.
+    pub per_second: bool,
 }
 
 impl<'a> Context<'a> {
@@ -93,6 +98,7 @@ impl<'a> Context<'a> {
             report: true,
             filters: &filter::NONE,
             nodes: &[],
+            per_second: false,
         }
     }
 }
@@ -272,6 +278,8 @@ pub struct Aggregate {
     pub counted: Counted,
     /// GoAccess's other panels: vhosts, referrers, 404s, static files, browsers...
     pub panels: Panels,
+    /// Requests and bytes per second of the newest hour, when the context asks.
+    pub seconds: Seconds,
 }
 
 /// Visitors counted before: a store's roll-up of a month keeps only how many visitors
@@ -483,6 +491,9 @@ impl Aggregate {
                         continue;
                     }
                     counts.valid += 1;
+                    if ctx.per_second {
+                        self.seconds.add(&r.time, r.bytes);
+                    }
                     let day_rows = ctx.rows.map(|_| rows.entry(r.day).or_default());
                     let node = ctx.nodes.get(input as usize).copied().unwrap_or(0);
                     self.add_request(ctx, (&r, &fields), agent, node, day_rows);
@@ -524,6 +535,9 @@ impl Aggregate {
         }
         let of_input = grow(&mut self.input_failures, pos.input as usize);
         of_input.reasons[reason.index()] += 1;
+        if let Some(day) = day {
+            of_input.days.entry(day).or_insert([0; Failure::ALL.len()])[reason.index()] += 1;
+        }
         let sample = || Sample {
             pos,
             reason,
@@ -860,6 +874,7 @@ impl Aggregate {
             grow(&mut self.input_failures, i).merge(f);
         }
         self.chunk_lines.append(&mut other.chunk_lines);
+        self.seconds.merge(std::mem::take(&mut other.seconds));
         self.replayed |= other.replayed;
         self.first_day = self.first_day.into_iter().chain(other.first_day).min();
         self.last_day = self.last_day.into_iter().chain(other.last_day).max();
@@ -915,6 +930,90 @@ impl Aggregate {
             .map(|&(_, _, n)| n)
             .sum();
         before + pos.line + 1
+    }
+
+    /// The lines of this state as a window from `since` on would count them, for a state
+    /// whose requests are all of earlier days (a live dashboard's new day): requests
+    /// and failed lines dated before `since` become excluded lines; no request is kept.
+    pub fn lines_since(&self, since: Day) -> Aggregate {
+        let before = |days: &BTreeMap<Day, [u64; Failure::ALL.len()]>| {
+            let mut sum = [0u64; Failure::ALL.len()];
+            for reasons in days.range(..since).map(|(_, r)| r) {
+                for (a, b) in sum.iter_mut().zip(reasons) {
+                    *a += b;
+                }
+            }
+            sum
+        };
+        let kept = |text: &[u8]| failed_day(text).is_none_or(|d| d >= since);
+        let mut out = Aggregate {
+            chunk_lines: self.chunk_lines.clone(),
+            seen: self.seen,
+            failed_days: self
+                .failed_days
+                .range(since..)
+                .map(|(&d, r)| (d, *r))
+                .collect(),
+            samples: (self.samples.iter())
+                .filter(|s| kept(&s.text))
+                .cloned()
+                .collect(),
+            ..Aggregate::default()
+        };
+        for (i, c) in self.inputs.iter().enumerate() {
+            let f = self.input_failures.get(i).cloned().unwrap_or_default();
+            let gone = before(&f.days);
+            let n: u64 = gone.iter().sum();
+            out.inputs.push(LineCounts {
+                valid: 0,
+                failed: c.failed - n,
+                excluded: c.excluded + c.valid + n,
+                ..*c
+            });
+            let mut reasons = f.reasons;
+            for (a, b) in reasons.iter_mut().zip(gone) {
+                *a -= b;
+            }
+            for (a, b) in out.failures.iter_mut().zip(reasons) {
+                *a += b;
+            }
+            out.input_failures.push(InputFailures {
+                reasons,
+                first: f.first.filter(|s| kept(&s.text)),
+                days: f.days.range(since..).map(|(&d, r)| (d, *r)).collect(),
+            });
+        }
+        out
+    }
+
+    /// Folds together the line counts of chunks that no sample or first failure lies
+    /// in or between, keeping every line number: a state fed small chunks for days (the
+    /// live dashboards) keeps a few entries per input.
+    pub fn compact_chunk_lines(&mut self) {
+        let mut marks: Vec<(u32, u32)> = (self.samples.iter().map(|s| s.pos))
+            .chain(
+                self.input_failures
+                    .iter()
+                    .filter_map(|f| f.first.as_ref())
+                    .map(|s| s.pos),
+            )
+            .map(|p| (p.input, p.chunk))
+            .collect();
+        marks.sort_unstable();
+        self.chunk_lines.sort_unstable();
+        // Entries between the same two marks of an input sum into the last of them.
+        let group = |&(i, c, _): &(u32, u32, u64)| (i, marks.partition_point(|&m| m <= (i, c)));
+        let mut out: Vec<(u32, u32, u64)> = Vec::new();
+        let mut last = None;
+        for e in std::mem::take(&mut self.chunk_lines) {
+            let g = group(&e);
+            match out.last_mut() {
+                Some(o) if last == Some(g) => *o = (e.0, e.1, o.2 + e.2),
+                _ => out.push(e),
+            }
+            last = Some(g);
+        }
+        self.chunk_lines = out;
     }
 
     pub fn lines(&self) -> LineCounts {
@@ -1151,6 +1250,50 @@ mod tests {
                 .map(|l| l.strip_suffix(b"\n").unwrap_or(l))
                 .collect();
             assert_eq!(lines(data).collect::<Vec<_>>(), want);
+        }
+    }
+
+    #[test]
+    fn compacted_chunk_lines_keep_line_numbers() {
+        let program = format::compile("COMBINED").unwrap();
+        let (projects, geo) = (Projects::default(), Geo::default());
+        let formats = Formats::one(program);
+        let ctx = Context::whole(&formats, &projects, &geo);
+        let good = line(&(1, 1, 1, 1, 1, 200, false));
+        let mut agg = Aggregate::default();
+        // Two inputs fed one or two lines a chunk, a bad line now and then.
+        for chunk in 0..400u32 {
+            for input in 0..2 {
+                let text = match (chunk + input) % 37 {
+                    0 => format!("{good}bad {chunk}\n"),
+                    _ => good.clone(),
+                };
+                agg.add_chunk(&ctx, input, chunk, text.as_bytes());
+            }
+        }
+        let numbers = |agg: &Aggregate| -> Vec<u64> {
+            let firsts = agg.input_failures.iter().filter_map(|f| f.first.as_ref());
+            (agg.samples.iter().chain(firsts))
+                .map(|s| agg.line_number(s.pos))
+                .collect()
+        };
+        let before = numbers(&agg);
+        assert!(before.len() > 5 && agg.chunk_lines.len() == 800);
+        agg.compact_chunk_lines();
+        assert_eq!(numbers(&agg), before);
+        assert!(
+            agg.chunk_lines.len() <= 2 * before.len() + 2,
+            "{}",
+            agg.chunk_lines.len()
+        );
+        // A position after the compacted chunks counts every line before it.
+        for input in 0..2 {
+            let next = LinePos {
+                input,
+                chunk: 400,
+                line: 0,
+            };
+            assert_eq!(agg.line_number(next), agg.inputs[input as usize].lines + 1);
         }
     }
 

@@ -98,6 +98,8 @@ pub struct Config {
     pub store: Option<Query>,
     /// `sponsor`: the outputs are the sponsor report (with the previous period).
     pub sponsor: bool,
+    /// `top` or `serve`: a live dashboard instead of outputs.
+    pub dashboard: Option<Dashboard>,
     /// `--node` for a report of logs: the node of every input.
     pub node: Option<String>,
     pub by_node: bool,
@@ -107,6 +109,49 @@ pub struct Config {
     pub show_ips: bool,
     /// `--anonymize-ip`: request rows (`-o *.parquet`, `ingest`) hold networks.
     pub anonymize_ip: bool,
+}
+
+/// A live dashboard of the followed logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dashboard {
+    /// `top`, in the terminal.
+    Top,
+    /// `serve`, over HTTP.
+    Serve(Serve),
+}
+
+/// Where `serve` listens, and the token its requests must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Serve {
+    pub listen: std::net::SocketAddr,
+    pub token: Option<String>,
+}
+
+/// `serve`'s flags, checked: the address parses, the token is long enough and safe in
+/// an address.
+fn serve(flags: &crate::cli::ServeFlags) -> anyhow::Result<Serve> {
+    let listen = flags.listen.as_deref().unwrap_or("127.0.0.1:8080");
+    let listen = listen.parse().with_context(|| {
+        format!("--listen {listen}: expected ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::]:8080")
+    })?;
+    let token = match (&flags.token, &flags.token_file) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(f)) => {
+            let text = std::fs::read_to_string(f)
+                .with_context(|| format!("--token-file {}", f.display()))?;
+            Some(text.lines().next().unwrap_or("").trim().to_string())
+        }
+        (None, None) => None,
+    };
+    if let Some(t) = &token {
+        let safe = |b: u8| b.is_ascii_alphanumeric() || b"-_.~".contains(&b);
+        if t.len() < 16 || !t.bytes().all(safe) {
+            bail!(
+                "the token needs at least 16 letters, digits, '-', '_', '.' or '~' (e.g. `openssl rand -hex 16`)"
+            );
+        }
+    }
+    Ok(Serve { listen, token })
 }
 
 /// Where geoipupdate puts databases, in the order tried; `FSMG_STATS_GEOIP_DIRS`
@@ -310,6 +355,11 @@ impl Config {
         };
         let geo_layers = geo_layers(&args, &file, &base, &ga);
         let sponsor = args.mode == Mode::Sponsor;
+        let dashboard = match args.mode {
+            Mode::Top => Some(Dashboard::Top),
+            Mode::Serve => Some(Dashboard::Serve(serve(&args.serve)?)),
+            _ => None,
+        };
         if let Some(node) = args.node.as_ref().filter(|n| !valid_node(n)) {
             bail!("--node {node:?}: a node name has only letters, digits, '-', '_' and '.'");
         }
@@ -336,7 +386,9 @@ impl Config {
                 bail!("a report reads either log paths or --store, not both")
             }
             (_, Some(store)) => (Vec::new(), None, Some(query(store))),
-            (Mode::Report | Mode::Sponsor, None) => (args.paths.clone(), None, None),
+            (Mode::Report | Mode::Sponsor | Mode::Top | Mode::Serve, None) => {
+                (args.paths.clone(), None, None)
+            }
         };
         let paths = if store.is_some() {
             Vec::new()
@@ -505,12 +557,13 @@ impl Config {
             request_rows,
             threads: args.input.threads,
             quiet: args.common.quiet,
-            progress: !args.common.quiet && std::io::stderr().is_terminal(),
+            progress: !args.common.quiet && std::io::stderr().is_terminal() && dashboard.is_none(),
             geo,
             node: args.node.filter(|_| store.is_none() && ingest.is_none()),
             ingest,
             store,
             sponsor,
+            dashboard,
             by_node: args.by_node,
             filters,
             title: args.output.title.or(file.title).or(ga.title),

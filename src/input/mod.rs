@@ -4,6 +4,7 @@
 //! reported and skipped, never the end of the run.
 
 pub mod chunks;
+pub mod follow;
 
 pub use chunks::{Chunk, Chunks};
 

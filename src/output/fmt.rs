@@ -147,6 +147,7 @@ pub fn headline(r: &Report) -> Vec<(&'static str, String)> {
 /// The days a report covers, as its heading shows them.
 pub fn period(r: &Report) -> String {
     match (&r.summary.first_date, &r.summary.last_date) {
+        (Some(a), Some(b)) if a == b => a.clone(),
         (Some(a), Some(b)) => format!("{a} — {b}"),
         _ => "no requests".into(),
     }

@@ -18,6 +18,7 @@ use super::chart::{self, Chart};
 use super::fmt::{Cell, Metric, headline, human_bytes, percent, period, thousands};
 use super::insights::{self, Panel, shares_panel};
 use super::map::{self, WorldMap};
+use super::text::printable;
 use crate::report::Report;
 use crate::report::panels::Whole;
 
@@ -361,7 +362,16 @@ fn sections(r: &Report) -> Vec<Section> {
             .collect();
         let mut t = table(p, top);
         t.notes = (r.failed.samples.iter())
-            .map(|f| format!("{}:{}: {}: {}", f.file, f.line, f.reason, f.text))
+            // Control bytes of hostile lines escaped: HTML may not hold them.
+            .map(|f| {
+                format!(
+                    "{}:{}: {}: {}",
+                    f.file,
+                    f.line,
+                    f.reason,
+                    printable(&f.text)
+                )
+            })
             .collect();
         out[6].tables.push(t);
     }
@@ -382,20 +392,36 @@ struct Dashboard<'a> {
     sections: Vec<Section>,
     sources: Vec<String>,
     version: &'a str,
+    live: Option<Live>,
 }
 
-/// A page's Content-Security-Policy: nothing but its own styles and script, by hash. Made
-/// of constants only, so templates show it unescaped.
-pub fn csp(styles: &[&str], script: Option<&str>) -> String {
-    let quoted = |h: &&str| format!("'{h}'");
-    let styles: Vec<String> = styles.iter().map(quoted).collect();
-    let script = script.map_or("'none'".to_string(), |h| quoted(&h));
+/// A page's Content-Security-Policy: nothing but its own styles and scripts, by hash,
+/// and requests to its own origin when `connect` (the live page). Made of constants only,
+/// so templates show it unescaped.
+pub fn csp(styles: &[&str], scripts: &[&str], connect: bool) -> String {
+    let quoted = |hashes: &[&str]| match hashes {
+        [] => "'none'".to_string(),
+        _ => (hashes.iter().map(|h| format!("'{h}'")))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let connect = if connect { "connect-src 'self'; " } else { "" };
     format!(
-        "default-src 'none'; style-src {}; script-src {script}; img-src 'none'; \
+        "default-src 'none'; style-src {}; script-src {}; {connect}img-src 'none'; \
          base-uri 'none'; form-action 'none'",
-        styles.join(" ")
+        quoted(styles),
+        quoted(scripts)
     )
 }
+
+/// What the live page (`serve`) adds: its script, and the version of the report shown.
+pub struct Live {
+    pub script: &'static str,
+    pub version: u64,
+}
+
+/// The script of the live page.
+pub const LIVE_SCRIPT: &str = include_str!("../../templates/live.js");
 
 /// Where the numbers come from: databases and inputs.
 fn sources(r: &Report) -> Vec<String> {
@@ -428,12 +454,31 @@ fn sources(r: &Report) -> Vec<String> {
 }
 
 pub fn render(r: &Report) -> String {
+    render_page(r, None)
+}
+
+/// The dashboard of `r` that keeps itself up to date: the live page of `serve`, showing
+/// report `version`.
+pub fn render_live(r: &Report, version: u64) -> String {
+    let live = Live {
+        script: LIVE_SCRIPT,
+        version,
+    };
+    render_page(r, Some(live))
+}
+
+fn render_page(r: &Report, live: Option<Live>) -> String {
+    let scripts: &[&str] = match live {
+        Some(_) => &[assets::DASHBOARD_JS, assets::LIVE_JS],
+        None => &[assets::DASHBOARD_JS],
+    };
     let page = Dashboard {
         title: r.title.as_deref().unwrap_or("Traffic insights"),
         period: period(r),
         csp: csp(
             &[assets::FIGURES_CSS, assets::DASHBOARD_CSS],
-            Some(assets::DASHBOARD_JS),
+            scripts,
+            live.is_some(),
         ),
         figures: FIGURES,
         style: STYLE,
@@ -442,10 +487,22 @@ pub fn render(r: &Report) -> String {
         sections: sections(r),
         sources: sources(r),
         version: r.generator.version,
+        live,
     };
     // Rendering into a String only fails if a value's Display fails; ours cannot.
-    page.render()
-        .unwrap_or_else(|e| format!("<!doctype html><title>error</title>{e}"))
+    let page =
+        (page.render()).unwrap_or_else(|e| format!("<!doctype html><title>error</title>{e}"));
+    without_controls(page)
+}
+
+/// `page` with the control characters HTML does not allow (logged bytes: NUL, escape
+/// sequences) replaced by U+FFFD.
+fn without_controls(page: String) -> String {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !page.contains(bad) {
+        return page;
+    }
+    page.replace(bad, "\u{fffd}")
 }
 
 #[cfg(test)]
@@ -467,6 +524,12 @@ mod tests {
             .collect();
         p.whole = whole;
         p
+    }
+
+    #[test]
+    fn pages_hold_no_control_characters() {
+        let page = "a\u{0}b\tc\n\u{1b}[1m\r\n".to_string();
+        assert_eq!(without_controls(page), "a\u{fffd}b\tc\n\u{fffd}[1m\r\n");
     }
 
     #[test]

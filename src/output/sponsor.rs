@@ -300,7 +300,7 @@ pub fn html(blocks: &[Block], report: &Report) -> String {
     };
     let page = Page {
         title,
-        csp: csp(&[FIGURES_CSS, SPONSOR_CSS], None),
+        csp: csp(&[FIGURES_CSS, SPONSOR_CSS], &[], false),
         figures: FIGURES,
         style: STYLE,
         blocks,

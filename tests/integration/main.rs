@@ -10,6 +10,7 @@ mod hostile;
 mod html;
 mod ingest;
 mod insights;
+mod live;
 mod logformat_cases;
 mod panels;
 mod parallel;
