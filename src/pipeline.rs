@@ -154,7 +154,7 @@ pub(crate) fn on_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() ->
 }
 
 /// Node names and each input's node id, `--node` overriding what the arguments say.
-fn node_ids(cfg: &Config, found: Vec<String>) -> (Vec<String>, Vec<u32>) {
+pub(crate) fn node_ids(cfg: &Config, found: Vec<String>) -> (Vec<String>, Vec<u32>) {
     let mut names: Vec<String> = Vec::new();
     let mut ids = Vec::with_capacity(found.len());
     for name in found {
@@ -257,21 +257,8 @@ pub fn run(cfg: &Config) -> Outcome {
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    let input_formats: Vec<InputFormat> = (0..sources.len()).map(|i| formats.describe(i)).collect();
-    let name = formats.name();
-    let mut report = Report::build(
-        &agg,
-        &log_meta(
-            cfg,
-            &name,
-            &sources,
-            &sizes,
-            &errors,
-            &input_formats,
-            &nodes,
-            (0..sources.len()).map(|i| formats.program(i)),
-        ),
-    );
+    let read = (&sources[..], &sizes[..], &errors[..]);
+    let mut report = log_report(cfg, &formats, &agg, read, &nodes, cfg.top);
     report.by_node = by_node;
     let checked = check_inputs(&formats, &agg, &sources, &cfg.paths, cfg.show_ips);
     Outcome {
@@ -418,6 +405,32 @@ fn sniff_hint(source: &Source, format: &str, sniffed: bool) -> String {
     }
 }
 
+/// The report of `agg`, whose lines `sources` (with their sizes and read errors) gave in
+/// `formats`, with `top` rows of the top-N tables.
+pub(crate) fn log_report(
+    cfg: &Config,
+    formats: &Formats,
+    agg: &Aggregate,
+    (sources, sizes, errors): (&[Source], &[u64], &[InputError]),
+    nodes: &[String],
+    top: usize,
+) -> Report {
+    let input_formats: Vec<InputFormat> = (0..sources.len()).map(|i| formats.describe(i)).collect();
+    let name = formats.name();
+    let programs = (0..sources.len()).map(|i| formats.program(i));
+    let meta = log_meta(
+        cfg,
+        &name,
+        sources,
+        sizes,
+        errors,
+        &input_formats,
+        nodes,
+        programs,
+    );
+    Report::build(agg, &Meta { top, ..meta })
+}
+
 /// A report's `Meta`: what the configuration gives, with the run's format name, geo
 /// databases, node names, logged panel fields and whether serve times are logged; no inputs.
 fn meta<'a>(
@@ -450,7 +463,7 @@ fn meta<'a>(
 /// The `Meta` of a report of logs: `sources` (with their sizes, read errors and formats)
 /// read with `programs`.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn log_meta<'a: 'p, 'p>(
+fn log_meta<'a: 'p, 'p>(
     cfg: &'a Config,
     log_format: &'a str,
     sources: &'a [Source],

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use notify::Watcher;
 
-use super::InputError;
+use super::{InputError, Source};
 
 /// How long a renamed-away file is still read: a server writes to it until it reopens
 /// its logs (Apache after a graceful restart, nginx after USR1).
@@ -158,11 +158,7 @@ fn keep_tail(tail: &mut Vec<u8>, new: &[u8]) {
 /// first) holds after `pos`, if one holds `tail` just before `pos`.
 fn copy_rest(path: &Path, pos: u64, tail: &[u8]) -> Option<Vec<u8>> {
     let name = path.file_name()?.to_string_lossy().into_owned();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut copies: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+    let mut copies: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(super::dir_of(path))
         .ok()?
         .filter_map(Result::ok)
         .filter(|e| {
@@ -188,11 +184,19 @@ fn copy_rest(path: &Path, pos: u64, tail: &[u8]) -> Option<Vec<u8>> {
 }
 
 impl Follower {
-    /// Follows `paths` from their first byte. A file that cannot be opened is an error
-    /// naming it.
-    pub fn new(paths: &[PathBuf]) -> Result<Follower, InputError> {
+    /// Follows `sources` (files) from their first byte. A file that cannot be opened is
+    /// an error naming it, and so is standard input.
+    pub fn new(sources: &[Source]) -> Result<Follower, InputError> {
         let mut files = Vec::new();
-        for path in paths {
+        let mut paths = Vec::new();
+        for source in sources {
+            let Source::File(path) = source else {
+                return Err(InputError {
+                    source: source.to_string(),
+                    message: "standard input cannot be followed".into(),
+                });
+            };
+            paths.push(path.clone());
             let current = open(path).map_err(|e| super::err(path, &e))?;
             files.push(Followed {
                 path: path.clone(),
@@ -201,7 +205,7 @@ impl Follower {
             });
         }
         let (tx, wake) = sync_channel(1);
-        let watcher = watch(paths, tx);
+        let watcher = watch(&paths, tx);
         Ok(Follower {
             files,
             _watcher: watcher,
@@ -296,19 +300,11 @@ fn watch(paths: &[PathBuf], tx: SyncSender<()>) -> Option<notify::RecommendedWat
         }
     })
     .ok()?;
-    let mut dirs: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        })
-        .collect();
+    let mut dirs: Vec<&Path> = paths.iter().map(|p| super::dir_of(p)).collect();
     dirs.sort();
     dirs.dedup();
     for d in dirs {
-        watcher
-            .watch(&d, notify::RecursiveMode::NonRecursive)
-            .ok()?;
+        watcher.watch(d, notify::RecursiveMode::NonRecursive).ok()?;
     }
     Some(watcher)
 }
@@ -327,6 +323,14 @@ mod tests {
         f.write_all(text.as_bytes()).unwrap();
     }
 
+    fn follow(paths: &[&Path]) -> Follower {
+        let sources: Vec<Source> = paths
+            .iter()
+            .map(|p| Source::File(p.to_path_buf()))
+            .collect();
+        Follower::new(&sources).unwrap()
+    }
+
     fn read_all(f: &mut Follower) -> Vec<(usize, String)> {
         let (lines, errors) = f.read(1 << 20);
         assert!(errors.is_empty(), "{errors:?}");
@@ -343,7 +347,7 @@ mod tests {
         let b = dir.path().join("other.log");
         append(&a, "1\n2\npart");
         append(&b, "");
-        let mut f = Follower::new(&[a.clone(), b.clone()]).unwrap();
+        let mut f = follow(&[&a, &b]);
         assert_eq!(read_all(&mut f), [(0, "1\n2\n".to_string())]);
         assert_eq!(read_all(&mut f), []);
         append(&a, "ial\n3");
@@ -379,7 +383,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("access.log");
         append(&a, "1\n");
-        let mut f = Follower::new(std::slice::from_ref(&a)).unwrap();
+        let mut f = follow(&[&a]);
         assert_eq!(read_all(&mut f), [(0, "1\n".to_string())]);
         // Written, copied (then compressed) and truncated, and the new file longer than
         // what was read by the next look: only the bytes before `pos` tell.
@@ -406,7 +410,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("access.log");
         append(&a, "one\ntwo\nthree\n");
-        let mut f = Follower::new(std::slice::from_ref(&a)).unwrap();
+        let mut f = follow(&[&a]);
         let mut got = String::new();
         for _ in 0..10 {
             let (lines, _) = f.read(5);
@@ -417,7 +421,7 @@ mod tests {
         }
         assert_eq!(got, "one\ntwo\nthree\n");
         let missing = dir.path().join("nope.log");
-        let e = Follower::new(&[missing]).err().unwrap();
+        let e = Follower::new(&[Source::File(missing)]).err().unwrap();
         assert!(e.source.ends_with("nope.log"), "{e}");
     }
 
@@ -426,7 +430,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("access.log");
         append(&a, "");
-        let f = Follower::new(std::slice::from_ref(&a)).unwrap();
+        let f = follow(&[&a]);
         let writer = {
             let a = a.clone();
             std::thread::spawn(move || {

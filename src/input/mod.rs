@@ -103,17 +103,22 @@ fn split_node(arg: &str) -> Option<(&str, &str)> {
     (valid && !path.is_empty() && !Path::new(arg).exists()).then_some((name, path))
 }
 
+/// The directory `path` is in: `.` for a bare file name.
+pub fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 /// The node of a file nobody named one for: its parent directory's name (`hlz/access.log`
 /// is node `hlz`).
 fn parent_name(source: &Source) -> String {
     let Source::File(path) = source else {
         return "-".into();
     };
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let parent = parent.canonicalize().unwrap_or(parent);
+    let parent = dir_of(path);
+    let parent = parent.canonicalize().unwrap_or(parent.to_path_buf());
     parent
         .file_name()
         .map_or_else(|| "-".into(), |n| n.to_string_lossy().into_owned())

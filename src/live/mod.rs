@@ -12,7 +12,6 @@
 pub mod serve;
 pub mod top;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -22,8 +21,8 @@ use rayon::prelude::*;
 use crate::aggregate::{Aggregate, Context, Counts};
 use crate::config::Config;
 use crate::input::follow::{Follower, Lines};
-use crate::input::{self, InputError, Source};
-use crate::parse::sniff::{Formats, InputFormat};
+use crate::input::{self, Found, InputError, Source};
+use crate::parse::sniff::Formats;
 use crate::parse::time::Day;
 use crate::pipeline;
 use crate::report::Report;
@@ -85,46 +84,33 @@ pub struct Live<'a> {
     errors: Vec<InputError>,
 }
 
-/// The files a live dashboard follows.
-#[derive(Debug, Default)]
-pub struct Followed {
-    pub paths: Vec<PathBuf>,
-    /// Each file's node, as for a report.
-    pub nodes: Vec<String>,
-    /// Each file: named on the command line (not found in a directory).
-    pub named: Vec<bool>,
-}
-
 /// Files in `paths` that a live dashboard follows: files named, and the live logs of
-/// directories (not rotated or compressed ones).
-pub fn followed(cfg: &Config) -> Result<Followed, String> {
+/// directories (not rotated or compressed ones), each with its node as for a report.
+pub fn followed(cfg: &Config) -> Result<Found, String> {
     let found = input::discover(&cfg.paths);
     if let Some(e) = found.errors.first() {
         return Err(e.to_string());
     }
-    let mut out = Followed::default();
+    let mut out = Found::default();
     for ((source, node), named) in found.sources.into_iter().zip(found.nodes).zip(found.named) {
-        let Source::File(path) = source else {
+        let Source::File(path) = &source else {
             return Err("standard input cannot be followed: name the log files".into());
         };
-        let mut magic = [0u8; 2];
-        let compressed = std::fs::File::open(&path)
-            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
-            .is_ok_and(|()| magic == [0x1f, 0x8b]);
+        let compressed = input::chunks::open(&source, None).is_ok_and(|(_, plain)| !plain);
         if named && compressed {
             return Err(format!(
                 "{}: compressed, so it does not grow: report it with `fsmg-stats {0}`",
                 path.display()
             ));
         }
-        if !named && (compressed || rotated_name(&path)) {
+        if !named && (compressed || rotated_name(path)) {
             continue;
         }
-        out.paths.push(path);
+        out.sources.push(source);
         out.nodes.push(node);
         out.named.push(named);
     }
-    if out.paths.is_empty() {
+    if out.sources.is_empty() {
         return Err(format!(
             "no live log in {}: only rotated or compressed files",
             cfg.paths.join(" ")
@@ -147,38 +133,21 @@ fn rotated_name(path: &std::path::Path) -> bool {
 impl<'a> Live<'a> {
     /// The state of the files [`followed`] found, before any line is read; its reports
     /// keep `rows` rows of the top-N tables.
-    pub fn new(cfg: &'a Config, followed: &Followed, rows: usize) -> Self {
-        let Followed {
-            paths,
-            nodes,
-            named,
-        } = followed;
-        let names: Vec<(Option<String>, bool)> = paths
-            .iter()
-            .zip(named)
-            .map(|(p, &n)| (p.file_name().map(|f| f.to_string_lossy().into_owned()), n))
-            .collect();
-        let formats = Formats::new(cfg.program.clone(), cfg.format_spec.clone(), &names);
-        let mut names = Vec::new();
-        let node_of = nodes
-            .iter()
-            .map(|n| {
-                let name = cfg.node.clone().unwrap_or_else(|| n.clone());
-                crate::aggregate::node_id(&mut names, name) as u32
-            })
-            .collect();
+    pub fn new(cfg: &'a Config, followed: &Found, rows: usize) -> Self {
+        let (nodes, node_of) = pipeline::node_ids(cfg, followed.nodes.clone());
+        let n = followed.sources.len();
         Live {
             cfg,
-            formats,
-            sources: paths.iter().cloned().map(Source::File).collect(),
-            nodes: names,
+            formats: pipeline::formats(cfg, followed),
+            sources: followed.sources.clone(),
+            nodes,
             node_of,
             agg: Aggregate::default(),
             window: cfg.window,
             daily: cfg.since.is_none(),
-            chunks: vec![0; paths.len()],
+            chunks: vec![0; n],
             rows,
-            read: vec![0; paths.len()],
+            read: vec![0; n],
             errors: Vec::new(),
         }
     }
@@ -260,23 +229,15 @@ impl<'a> Live<'a> {
 
     /// The report of the state, as a batch report of the same lines builds it.
     pub fn report(&self) -> Report {
-        let sizes = &self.read;
-        let input_formats: Vec<InputFormat> = (0..self.sources.len())
-            .map(|i| self.formats.describe(i))
-            .collect();
-        let name = self.formats.name();
-        let mut meta = pipeline::log_meta(
+        let read = (&self.sources[..], &self.read[..], &self.errors[..]);
+        let mut report = pipeline::log_report(
             self.cfg,
-            &name,
-            &self.sources,
-            sizes,
-            &self.errors,
-            &input_formats,
+            &self.formats,
+            &self.agg,
+            read,
             &self.nodes,
-            (0..self.sources.len()).map(|i| self.formats.program(i)),
+            self.rows,
         );
-        meta.top = self.rows;
-        let mut report = Report::build(&self.agg, &meta);
         if let Some(d) = self.day() {
             report.period.since = Some(crate::parse::time::day_to_string(d));
         }

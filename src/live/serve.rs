@@ -70,7 +70,7 @@ pub fn run(cfg: &Config, serve: &Serve) -> Result<(), String> {
         ));
     }
     let followed = super::followed(cfg)?;
-    let follower = Follower::new(&followed.paths).map_err(|e| e.to_string())?;
+    let follower = Follower::new(&followed.sources).map_err(|e| e.to_string())?;
     let live = Live::new(cfg, &followed, cfg.top);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -92,10 +92,10 @@ const KEYS: &[(&str, &str)] = &[
 /// Runs the dashboard until `q`.
 pub fn run(cfg: &Config) -> Result<(), String> {
     let followed = super::followed(cfg)?;
-    let follower = Follower::new(&followed.paths).map_err(|e| e.to_string())?;
+    let follower = Follower::new(&followed.sources).map_err(|e| e.to_string())?;
     let live = Live::new(cfg, &followed, super::ROWS);
-    let what = match followed.paths.as_slice() {
-        [one] => one.display().to_string(),
+    let what = match followed.sources.as_slice() {
+        [one] => one.to_string(),
         many => format!("{} logs", many.len()),
     };
     let mut terminal = ratatui::try_init().map_err(|e| format!("terminal: {e}"))?;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use fsmg_stats::cli::{Args, Mode};
 use fsmg_stats::config::Config;
+use fsmg_stats::input::Source;
 use fsmg_stats::input::follow::Follower;
 use fsmg_stats::live::Live;
 use serde_json::Value;
@@ -143,12 +144,10 @@ fn the_live_state_equals_a_batch_report_across_rotations_and_days() {
     write(parts[0]);
     let cfg = config(Mode::Top, vec![dir.display().to_string()], None);
     let followed = fsmg_stats::live::followed(&cfg).unwrap();
-    assert_eq!(
-        followed.paths,
-        [hlz.join("access.log"), wlg.join("access.log")]
-    );
+    let file = |dir: &Path| Source::File(dir.join("access.log"));
+    assert_eq!(followed.sources, [file(&hlz), file(&wlg)]);
     assert_eq!(followed.nodes, ["hlz", "wlg"]);
-    let mut follower = Follower::new(&followed.paths).unwrap();
+    let mut follower = Follower::new(&followed.sources).unwrap();
     let mut live = Live::new(&cfg, &followed, fsmg_stats::live::ROWS);
     let check = |live: &Live<'_>, step: &str| {
         let since = live.day().map(fsmg_stats::parse::time::day_to_string);
