@@ -1,8 +1,8 @@
-//! Apache LogFormat strings: see `checks.rs`.
+//! Apache LogFormat strings: see `checks/`.
 #![no_main]
 
-#[path = "../checks.rs"]
-#[allow(dead_code)] // each target runs one of the checks
+#[path = "../checks/mod.rs"]
+#[allow(dead_code, unused_imports)] // each target runs one of the checks
 mod checks;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::log_format(data));

@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -240,8 +241,11 @@ pub(super) fn remove_uncommitted(store: &Path, state: &State) -> anyhow::Result<
         .collect();
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
-            let path = entry?.path();
-            if path.is_dir() {
+            let entry = entry?;
+            let path = entry.path();
+            // The entry itself, not what a symbolic link points at: a link to a directory
+            // outside the store is removed like any other stray file, never walked.
+            if entry.file_type()?.is_dir() {
                 dirs.push(path);
                 continue;
             }
@@ -297,6 +301,14 @@ pub(super) fn load_state(path: &Path) -> anyhow::Result<State> {
         Ok(bytes) => {
             let state: State = serde_json::from_slice(&bytes)
                 .with_context(|| format!("{}: not a store state file", path.display()))?;
+            // Parts are read, replaced and removed by these names: none may lead out of the
+            // store.
+            if let Some(p) = state.parts.iter().find(|p| !inside(p)) {
+                bail!(
+                    "{}: part {p:?} is not a path inside the store",
+                    path.display()
+                );
+            }
             if state.version != STATE_VERSION {
                 bail!(
                     "{}: state version {} not supported",
@@ -319,10 +331,26 @@ pub(super) fn load_state(path: &Path) -> anyhow::Result<State> {
     }
 }
 
+/// Whether a part's name is a path below `requests/` or `daily/` that stays there.
+fn inside(part: &str) -> bool {
+    let path = Path::new(part);
+    path.components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+        && (path.starts_with("requests") || path.starts_with("daily"))
+}
+
 /// Holds `DIR/.lock` (flock) while the returned file is open: one writer at a time.
 pub(super) fn lock(store: &Path) -> Result<File, Refused> {
     let lock_path = store.join(".lock");
-    let lock = File::create(&lock_path).with_context(|| lock_path.display().to_string())?;
+    // Not truncated, and never through a symbolic link: a `.lock` link to a file outside
+    // the store would otherwise empty that file.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&lock_path)
+        .with_context(|| lock_path.display().to_string())?;
     match lock.try_lock() {
         Ok(()) => Ok(lock),
         Err(std::fs::TryLockError::WouldBlock) => Err(Refused::Busy(store.to_path_buf())),

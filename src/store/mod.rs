@@ -5,7 +5,7 @@ pub mod check;
 pub mod compact;
 pub mod daily;
 pub mod ingest;
-mod read;
+pub mod read;
 pub mod report;
 pub mod rollup;
 pub mod version;

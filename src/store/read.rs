@@ -3,8 +3,10 @@
 //! visitor), so each distinct value is resolved once per dictionary ([`DictIds`]), not once
 //! per row.
 
+use std::cell::Cell;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 
 use anyhow::Context;
 use arrow_array::ArrayAccessor;
@@ -18,12 +20,80 @@ use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
+use parquet::file::reader::ChunkReader;
 
 /// A part's batches, string columns as dictionaries.
 pub fn batches(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
     let named = || path.display().to_string();
+    // A store's files are its own: a part that is a link may point anywhere (a report
+    // would read it; `store check` names it).
+    if path.symlink_metadata().with_context(named)?.is_symlink() {
+        anyhow::bail!(
+            "{}: a symbolic link, not a part of the store",
+            path.display()
+        );
+    }
     let file = std::fs::File::open(path).with_context(named)?;
-    let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).with_context(named)?;
+    decode(file, path)
+}
+
+thread_local! {
+    /// Whether this thread is in [`decode`], whose panics are errors.
+    static DECODING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// [`batches`] of a part's bytes however they are held (a file, or memory for the fuzz
+/// target of damaged parts); `path` names it in errors.
+///
+/// The Parquet reader panics on some damaged files (a data page that names a dictionary
+/// the chunk lacks, found by `fuzz/`'s `parquet_part`): such a panic is this file's error,
+/// and its message is not printed as a crash.
+pub fn decode<R: ChunkReader + 'static>(part: R, path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
+    static QUIET: Once = Once::new();
+    QUIET.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !DECODING.get() {
+                previous(info)
+            }
+        }));
+    });
+    DECODING.set(true);
+    let decoded = std::panic::catch_unwind(AssertUnwindSafe(|| decode_unguarded(part, path)));
+    DECODING.set(false);
+    decoded.unwrap_or_else(|panic| {
+        let why = (panic.downcast_ref::<&str>().copied())
+            .or(panic.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("no reason given");
+        anyhow::bail!("{}: not a readable Parquet file ({why})", path.display())
+    })
+}
+
+fn decode_unguarded<R: ChunkReader + 'static>(
+    part: R,
+    path: &Path,
+) -> anyhow::Result<Vec<RecordBatch>> {
+    let named = || path.display().to_string();
+    let meta = ArrowReaderMetadata::load(&part, ArrowReaderOptions::new()).with_context(named)?;
+    // The reader asserts (panics) where a damaged footer gives a column chunk a negative
+    // offset or size: refused here first, by name.
+    for column in meta
+        .metadata()
+        .row_groups()
+        .iter()
+        .flat_map(|g| g.columns())
+    {
+        let start = column
+            .dictionary_page_offset()
+            .unwrap_or(column.data_page_offset());
+        let len = column.compressed_size();
+        if start < 0 || len < 0 || (start as u64).saturating_add(len as u64) > part.len() {
+            anyhow::bail!(
+                "{}: a column chunk at {start} of {len} bytes, outside the file: a damaged footer",
+                path.display()
+            );
+        }
+    }
     let fields: Vec<Field> = meta
         .schema()
         .fields()
@@ -39,7 +109,7 @@ pub fn batches(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
     let options = ArrowReaderOptions::new().with_schema(Arc::new(Schema::new(fields)));
     let meta =
         ArrowReaderMetadata::try_new(meta.metadata().clone(), options).with_context(named)?;
-    ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta)
+    ParquetRecordBatchReaderBuilder::new_with_metadata(part, meta)
         .with_batch_size(64 * 1024)
         .build()
         .with_context(named)?

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use arrow_array::ArrayAccessor;
 use arrow_array::types::{UInt8Type, UInt16Type, UInt32Type, UInt64Type};
-use arrow_array::{UInt32Array, UInt64Array};
+use arrow_array::{RecordBatch, UInt32Array, UInt64Array};
 
 use super::ingest::RunRecord;
 use super::read::{Columns, DictIds, NULL, batches, opt};
@@ -156,9 +156,14 @@ impl<'a> Visitors<'a> {
 
 /// Where a replayed file's rows come from.
 enum From<'n> {
-    /// A daily part of a day and node id, and the part's number (the same for every
-    /// table of a run's day and node).
-    Part(Day, u32, usize),
+    /// A daily part of a day and node id: the part's number (the same for every table of
+    /// a run's day and node) and the rows of this table's file.
+    Part {
+        day: Day,
+        node: u32,
+        number: usize,
+        rows: usize,
+    },
     /// A month's roll-up, whose rows name nodes by name: ids are given from these.
     Month(&'n mut Vec<String>),
 }
@@ -215,9 +220,16 @@ impl Tables<'_> {
                 }
             });
             for (part, path, decoded) in rx {
-                for batch in decoded? {
+                let decoded = decoded?;
+                let rows = decoded.iter().map(RecordBatch::num_rows).sum();
+                for batch in decoded {
                     let from = match part {
-                        Some((day, node, number)) => From::Part(day, node, number),
+                        Some((day, node, number)) => From::Part {
+                            day,
+                            node,
+                            number,
+                            rows,
+                        },
                         None => From::Month(nodes),
                     };
                     each(agg, from, &Columns(&batch, &path))?;
@@ -432,7 +444,7 @@ fn replay(
             agg.replay_place(p, location(i), opt(&org, i), counts(i));
         }
         // A roll-up's days are in its `days` table.
-        if let From::Part(day, node, _) = from {
+        if let From::Part { day, node, .. } = from {
             valid += total.requests;
             agg.replay_day((day, node), total);
         }
@@ -457,7 +469,13 @@ fn replay(
     agg.replay_valid(valid);
     t.replay(&mut agg, "visitors", |agg, from, c| {
         // Only daily parts have this table.
-        let From::Part(day, node, part) = from else {
+        let From::Part {
+            day,
+            node,
+            number: part,
+            rows,
+        } = from
+        else {
             return Ok(());
         };
         let vid = c.int::<UInt32Type>("vid").ok();
@@ -477,8 +495,13 @@ fn replay(
             let v = visitor.value(i);
             let id = agg.replay_visitor((day, node), v, p, location(i), hours.value(i), agent);
             if let Some(vid) = vid {
-                let ids = grow(&mut vids, part);
-                *grow_with(ids, vid.value(i) as usize, NULL) = id;
+                // Numbers are 0, 1, 2, … over the part's visitors: a larger one is damage,
+                // and would size the vector.
+                let vid = vid.value(i) as usize;
+                if vid >= rows {
+                    anyhow::bail!("{}: visitor number {vid} of {rows} rows", c.1.display());
+                }
+                *grow_with(grow(&mut vids, part), vid, NULL) = id;
             }
         }
         Ok(())
@@ -590,7 +613,10 @@ fn replay(
     })?;
     let wanted = agg.top_file_candidates(top);
     t.replay(&mut agg, "file_visitors", |agg, from, c| {
-        let From::Part(day, _, part) = from else {
+        let From::Part {
+            day, number: part, ..
+        } = from
+        else {
             return Ok(());
         };
         let visitor = Visitors::of(c, day, vids.get(part))?;
@@ -614,7 +640,9 @@ fn replay(
         );
         // A roll-up's rows are each one visitor's, whose key it dropped.
         let visitor = match from {
-            From::Part(day, _, part) => Some(Visitors::of(c, day, vids.get(part))?),
+            From::Part {
+                day, number: part, ..
+            } => Some(Visitors::of(c, day, vids.get(part))?),
             From::Month(_) => None,
         };
         let at_largest = c.int::<UInt32Type>("at_largest")?;
@@ -652,7 +680,10 @@ fn replay(
         .map(|t| t.top_candidates(top))
         .collect();
     t.replay(&mut agg, "panel_visitors", |agg, from, c| {
-        let From::Part(day, _, part) = from else {
+        let From::Part {
+            day, number: part, ..
+        } = from
+        else {
             return Ok(());
         };
         let (keys, visitor) = (c.panel_keys()?, Visitors::of(c, day, vids.get(part))?);

@@ -1,8 +1,8 @@
-//! The fuzz targets' checks (`fuzz/checks.rs`) on every test run, on stable: the committed
+//! The fuzz targets' checks (`fuzz/checks/`) on every test run, on stable: the committed
 //! corpus, then a fixed number of seeded mutations of it. Coverage-guided fuzzing proper is
 //! `cargo +nightly fuzz run TARGET` (docs/reliability.md).
 
-#[path = "../../fuzz/checks.rs"]
+#[path = "../../fuzz/checks/mod.rs"]
 mod checks;
 
 use crate::util::repo;
@@ -47,16 +47,24 @@ fn mutate(rng: &mut fastrand::Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
     d
 }
 
+/// Runs `check` on `input`; a failure shows the input, to reproduce it with `cargo fuzz run
+/// TARGET FILE` once written to a file.
+fn checked(target: &str, check: fn(&[u8]), input: &[u8]) {
+    if std::panic::catch_unwind(|| check(input)).is_err() {
+        panic!("{target} failed on {:?}", input.escape_ascii().to_string());
+    }
+}
+
 fn run(target: &str, check: fn(&[u8]), mutations: usize) {
     let seeds = corpus(target);
     assert!(!seeds.is_empty(), "{target}: no corpus");
     for s in &seeds {
-        check(s);
+        checked(target, check, s);
     }
     let mut rng = fastrand::Rng::with_seed(2019);
     for _ in 0..mutations {
         let (a, b) = (rng.choice(&seeds).unwrap(), rng.choice(&seeds).unwrap());
-        check(&mutate(&mut rng, a, b));
+        checked(target, check, &mutate(&mut rng, a, b));
     }
 }
 
@@ -73,4 +81,49 @@ fn log_format_corpus_and_mutations() {
 #[test]
 fn gzip_reader_corpus_and_mutations() {
     run("gzip_reader", checks::gzip_reader, 1500);
+}
+
+#[test]
+fn line_apache_corpus_and_mutations() {
+    run("line_apache", checks::line_apache, 20_000);
+}
+
+#[test]
+fn line_goaccess_corpus_and_mutations() {
+    run("line_goaccess", checks::line_goaccess, 20_000);
+}
+
+#[test]
+fn line_nginx_corpus_and_mutations() {
+    run("line_nginx", checks::line_nginx, 20_000);
+}
+
+#[test]
+fn line_json_corpus_and_mutations() {
+    run("line_json", checks::line_json, 20_000);
+}
+
+#[test]
+fn same_request_corpus_and_mutations() {
+    run("same_request", checks::same_request, 20_000);
+}
+
+#[test]
+fn strftime_corpus_and_mutations() {
+    run("strftime", checks::strftime, 20_000);
+}
+
+#[test]
+fn config_file_corpus_and_mutations() {
+    run("config_file", checks::config_file, 2_000);
+}
+
+#[test]
+fn damaged_store_corpus_and_mutations() {
+    run("damaged_store", checks::damaged_store, 300);
+}
+
+#[test]
+fn parquet_part_corpus_and_mutations() {
+    run("parquet_part", checks::parquet_part, 5_000);
 }

@@ -21,5 +21,6 @@ mod store_check;
 mod store_compact;
 mod store_copy;
 mod store_format;
+mod store_hostile;
 mod truth;
 mod util;

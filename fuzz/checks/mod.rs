@@ -1,6 +1,21 @@
 //! What the fuzz targets check, one function per target. Shared by `fuzz_targets/` (cargo-fuzz,
 //! nightly) and by the stable test suite (`tests/integration/fuzz_corpus.rs`), which replays
 //! the committed corpus and mutations of it on every CI run.
+//!
+//! The fast targets each test one parser ([`lines`], [`time`], [`config`], the format
+//! compilers of [`log_format`], the gzip reader of [`gzip_reader`], damaged Parquet parts of
+//! [`parquet_part`]); [`parse_line`] and
+//! [`store::damaged_store`] run the whole pipeline or store for depth.
+
+mod config;
+mod lines;
+mod store;
+mod time;
+
+pub use config::config_file;
+pub use lines::{line_apache, line_goaccess, line_json, line_nginx, same_request};
+pub use store::{damaged_store, parquet_part};
+pub use time::strftime;
 
 use std::sync::{LazyLock, Mutex};
 
@@ -113,7 +128,7 @@ pub fn log_format(data: &[u8]) {
 /// Any bytes as an input file (gzip when they start with its magic): reading never panics,
 /// chunks hold whole lines, and a plain file's chunks are the file itself.
 pub fn gzip_reader(data: &[u8]) {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = store::scratch();
     let path = dir.path().join("access.log");
     std::fs::write(&path, data).expect("write");
     let sources = [Source::File(path)];
