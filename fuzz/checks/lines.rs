@@ -262,30 +262,20 @@ fn write(c: &mut Choices<'_>) -> Written {
         .trim_matches([' ', '\t'])
         .to_string();
     let request = format!("{method} {url} {protocol}");
-    let (size_clf, size_nginx) = (
-        if size == 0 {
-            "-".to_string()
-        } else {
-            size.to_string()
-        },
-        size.to_string(),
-    );
-
-    let mut combined = format!("{ip} - - [{when}] \"").into_bytes();
-    apache_escape(&request, &mut combined);
-    combined.extend(format!("\" {status} {size_clf} \"").as_bytes());
-    apache_escape(&referer, &mut combined);
-    combined.extend(b"\" \"");
-    apache_escape(&agent, &mut combined);
-    combined.push(b'"');
-
-    let mut nginx = format!("{ip} - - [{when}] \"").into_bytes();
-    nginx_escape(&request, &mut nginx);
-    nginx.extend(format!("\" {status} {size_nginx} \"").as_bytes());
-    nginx_escape(&referer, &mut nginx);
-    nginx.extend(b"\" \"");
-    nginx_escape(&agent, &mut nginx);
-    nginx.push(b'"');
+    // Both servers' combined format; Apache writes a size of 0 as `-`.
+    let combined = |escape: fn(&str, &mut Vec<u8>), size: &str| {
+        let mut line = format!("{ip} - - [{when}] \"").into_bytes();
+        escape(&request, &mut line);
+        line.extend(format!("\" {status} {size} \"").as_bytes());
+        escape(&referer, &mut line);
+        line.extend(b"\" \"");
+        escape(&agent, &mut line);
+        line.push(b'"');
+        line
+    };
+    let size_nginx = size.to_string();
+    let apache = combined(apache_escape, if size == 0 { "-" } else { &size_nginx });
+    let nginx = combined(nginx_escape, &size_nginx);
 
     let mut json =
         format!(r#"{{"time_local":"{when}","remote_addr":"{ip}","request":"#).into_bytes();
@@ -299,7 +289,7 @@ fn write(c: &mut Choices<'_>) -> Written {
     json_string(&agent, &mut json);
     json.push(b'}');
     Written {
-        combined,
+        combined: apache,
         nginx,
         json,
     }

@@ -46,7 +46,8 @@ static PROGRAMS: LazyLock<Vec<Program>> = LazyLock::new(|| {
 
 /// Any bytes as log lines of every built-in format and a custom one with serve time, through
 /// parse, enrich and aggregate, then the report as JSON, text and HTML: no panic, every line
-/// accounted, the JSON parses.
+/// accounted, the JSON parses; and the report of two chunks merged is the report of the
+/// whole read as one.
 pub fn parse_line(data: &[u8]) {
     let projects = Projects::default();
     let geo = Geo::default();
@@ -68,33 +69,42 @@ pub fn parse_line(data: &[u8]) {
             l.lines,
             l.valid + l.failed + l.blank + l.comment + l.excluded
         );
-        let sources = [Source::Stdin];
-        let report = Report::build(
-            &agg,
-            &Meta {
-                log_format: &program.name,
-                period: Period {
-                    since: None,
-                    until: None,
-                },
-                sources: &sources,
-                sizes: &[data.len() as u64],
-                errors: &[],
-                input_formats: &[],
-                logs: Default::default(),
-                top: 10,
-                geo: &[],
-                nodes: &["-".to_string()],
-                show_ips: false,
-                title: None,
-                timed: program.has_serve_time(),
-            },
-        );
+        let report = report_of(program, &agg, data.len());
         let json = fsmg_stats::output::Format::Json.render(&report);
-        serde_json::from_str::<serde_json::Value>(&json).expect("valid JSON");
+        let merged = serde_json::from_str::<serde_json::Value>(&json).expect("valid JSON");
         let _ = fsmg_stats::output::Format::Text.render(&report);
         let _ = fsmg_stats::output::Format::Html.render(&report);
+
+        let mut whole = Aggregate::default();
+        whole.add_chunk(&ctx, 0, 0, data);
+        let whole = report_of(program, &whole, data.len());
+        assert_eq!(serde_json::to_value(&whole).expect("a report"), merged);
     }
+}
+
+fn report_of(program: &Program, agg: &Aggregate, size: usize) -> Report {
+    let sources = [Source::Stdin];
+    Report::build(
+        agg,
+        &Meta {
+            log_format: &program.name,
+            period: Period {
+                since: None,
+                until: None,
+            },
+            sources: &sources,
+            sizes: &[size as u64],
+            errors: &[],
+            input_formats: &[],
+            logs: Default::default(),
+            top: 10,
+            geo: &[],
+            nodes: &["-".to_string()],
+            show_ips: false,
+            title: None,
+            timed: program.has_serve_time(),
+        },
+    )
 }
 
 /// Any string as a log format in every language (a name, an Apache LogFormat, a GoAccess

@@ -104,6 +104,22 @@ fn number(data: &[u8], at: usize) -> usize {
     b(0) | b(1) << 8 | b(2) << 16
 }
 
+/// `bytes` damaged: cut at `at` (0), `payload` written over them at `at` (1), or replaced
+/// by `payload` (2).
+fn damage(bytes: &[u8], how: u8, at: usize, payload: &[u8]) -> Vec<u8> {
+    let at = at % (bytes.len() + 1);
+    match how {
+        0 => bytes[..at].to_vec(),
+        1 => {
+            let mut b = bytes.to_vec();
+            let end = (at + payload.len()).min(b.len());
+            b[at..end].copy_from_slice(&payload[..end - at]);
+            b
+        }
+        _ => payload.to_vec(),
+    }
+}
+
 /// `data[0]` picks a file, `data[1]` the damage, `data[2..5]` an offset; the rest is the
 /// bytes written. `data[1] & 0x80`: an ingest into the damaged store too.
 pub fn damaged_store(data: &[u8]) {
@@ -123,15 +139,9 @@ pub fn damaged_store(data: &[u8]) {
         data.get(5..).unwrap_or_default(),
     );
     let damaged = match how & 0x7f {
-        0..=19 => bytes[..at % (bytes.len() + 1)].to_vec(),
-        20..=69 => {
-            let mut b = bytes.clone();
-            let at = at % (b.len() + 1);
-            let end = (at + payload.len()).min(b.len());
-            b[at..end].copy_from_slice(&payload[..end - at]);
-            b
-        }
-        70..=89 => payload.to_vec(),
+        0..=19 => damage(bytes, 0, at, payload),
+        20..=69 => damage(bytes, 1, at, payload),
+        70..=89 => damage(bytes, 2, at, payload),
         90..=99 => {
             std::fs::remove_file(&path).expect("remove");
             std::fs::create_dir(&path).expect("a directory instead");
@@ -199,17 +209,7 @@ pub fn parquet_part(data: &[u8]) {
         number(data, 2),
         data.get(5..).unwrap_or_default(),
     );
-    let damaged = match how % 3 {
-        0 => bytes[..at % (bytes.len() + 1)].to_vec(),
-        1 => {
-            let mut b = bytes.clone();
-            let at = at % (b.len() + 1);
-            let end = (at + payload.len()).min(b.len());
-            b[at..end].copy_from_slice(&payload[..end - at]);
-            b
-        }
-        _ => payload.to_vec(),
-    };
+    let damaged = damage(bytes, how % 3, at, payload);
     let intact = damaged == *bytes;
     match read::decode(bytes::Bytes::from(damaged), rel) {
         Ok(batches) => {

@@ -55,17 +55,20 @@ fn read_and_ingest(h: &Hostile) -> [(&'static str, Output); 3] {
         .arg(&h.store)
         .output()
         .unwrap();
-    let ingest = fsmg()
+    [
+        ("report", report),
+        ("store check", check),
+        ("ingest", ingest(h)),
+    ]
+}
+
+fn ingest(h: &Hostile) -> Output {
+    fsmg()
         .args(["ingest", "-q", "--node", "hlz", "--store"])
         .arg(&h.store)
         .arg(&h.log)
         .output()
-        .unwrap();
-    [
-        ("report", report),
-        ("store check", check),
-        ("ingest", ingest),
-    ]
+        .unwrap()
 }
 
 /// Each command failed (exit 1 or 2, no panic) and named `file`; the file outside is intact.
@@ -149,13 +152,7 @@ fn links_out_of_the_store_are_refused_and_never_written_through() {
     let lock = h.store.join(".lock");
     let _ = std::fs::remove_file(&lock);
     std::os::unix::fs::symlink(&h.outside, &lock).unwrap();
-    let out = fsmg()
-        .args(["ingest", "-q", "--node", "hlz", "--store"])
-        .arg(&h.store)
-        .arg(&h.log)
-        .output()
-        .unwrap();
-    refused_naming(&h, &lock, &[("ingest", out)]);
+    refused_naming(&h, &lock, &[("ingest", ingest(&h))]);
 
     // A stray directory link (not in state.json) is removed as a link; what it points at
     // is not walked for strays to delete.
