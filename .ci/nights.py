@@ -205,7 +205,8 @@ def main():
     print(f"{args.days} nights, 2 nodes, {requests} requests ({whole['summary']['valid_requests']} valid);"
           f" {len(windows) - 1} months and the whole store compared")
     for what, where in sorted(events.items()):
-        print(f"  {what}: {len(where)} runs (night/node: {', '.join(where)})")
+        shown = ", ".join(where[:12]) + (", …" if len(where) > 12 else "")
+        print(f"  {what}: {len(where)} runs (night/node: {shown})")
     print(f"  clock jump: night {jump}, hlz; late logs of 2018-12-31..2019-01-13: night {late}, hlz")
     for p in problems:
         print(f"PROBLEM: {p}")
