@@ -9,7 +9,7 @@ pub fn config_file(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let dir = super::store::scratch();
+    let dir = super::scratch();
     let _ = GoAccessConf::parse(text, dir.path());
     let path = dir.path().join("config.toml");
     std::fs::write(&path, text).expect("write");

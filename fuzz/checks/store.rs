@@ -10,6 +10,8 @@ use fsmg_stats::cli::{Args, Mode};
 use fsmg_stats::config::{Config, Query};
 use fsmg_stats::store::{check, ingest, read, report};
 
+use super::scratch;
+
 /// A store of two days of one node (daily tables, request rows and the month's roll-up),
 /// made once per process: its files, relative, with their bytes.
 struct Template {
@@ -50,15 +52,6 @@ fn log(days: &[u8]) -> Vec<u8> {
         );
     }
     out
-}
-
-pub(crate) fn scratch() -> tempfile::TempDir {
-    let shm = Path::new("/dev/shm");
-    match shm.is_dir() {
-        true => tempfile::tempdir_in(shm),
-        false => tempfile::tempdir(),
-    }
-    .expect("a temporary directory")
 }
 
 static TEMPLATE: LazyLock<Template> = LazyLock::new(|| {
