@@ -38,6 +38,7 @@ static GOACCESS: LazyLock<Vec<Program>> = LazyLock::new(|| {
             "COMBINED",
             "VCOMBINED",
             "COMMON",
+            "VCOMMON",
             "W3C",
             "CLOUDFRONT",
             "CLOUDSTORAGE",
@@ -111,8 +112,22 @@ pub fn line_apache(data: &[u8]) {
     each_line(&APACHE, data)
 }
 
+/// The programs of [`GOACCESS`] that have a shortcut, and the same without it.
+static SHORTCUTS: LazyLock<Vec<(&Program, Program)>> = LazyLock::new(|| {
+    (GOACCESS.iter())
+        .filter(|p| p.shortcut.is_some())
+        .map(|p| (p, p.clone().without_shortcut()))
+        .collect()
+});
+
+/// The common formats' shortcut must read every line as the general matcher does.
 pub fn line_goaccess(data: &[u8]) {
-    each_line(&GOACCESS, data)
+    each_line(&GOACCESS, data);
+    for (p, general) in SHORTCUTS.iter() {
+        for line in data.split(|&b| b == b'\n') {
+            assert_eq!(p.parse_line(line), general.parse_line(line), "{}", p.name);
+        }
+    }
 }
 
 pub fn line_nginx(data: &[u8]) {

@@ -283,6 +283,7 @@ pub fn compile(spec: &str) -> Result<Program, String> {
         matcher: Matcher::Steps(steps),
         name: spec.to_string(),
         escapes: Escapes::Backslash,
+        shortcut: None,
     })
 }
 

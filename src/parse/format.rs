@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 
 use super::Failure;
+use super::clf::Clf;
 use super::escape::Escapes;
 use super::fields::{Fields, Pick};
 use super::json::JsonSpec;
@@ -68,6 +69,9 @@ pub struct Program {
     pub name: String,
     /// How text fields are escaped in lines of this format.
     pub escapes: Escapes,
+    /// A straight reader of the same lines, for the common formats (set by
+    /// [`Program::check`]).
+    pub shortcut: Option<Clf>,
 }
 
 impl Program {
@@ -89,8 +93,38 @@ impl Program {
     }
 
     /// Checks that the format can make a request: a client address, a day and a request;
-    /// marks the fields that occur more than once as contested.
-    pub fn check(mut self) -> Result<Program, String> {
+    /// marks the fields that occur more than once as contested, and gives the common
+    /// formats their straight reader.
+    pub fn check(self) -> Result<Program, String> {
+        let mut program = self.marked();
+        let fields = program.fields();
+        let host = fields
+            .iter()
+            .any(|f| matches!(f, Field::Host | Field::HostPort));
+        let date = fields.iter().any(|f| f.has_date());
+        let request = fields
+            .iter()
+            .any(|f| matches!(f, Field::Request | Field::Path));
+        let missing = [
+            (host, "the client address (%h)"),
+            (date, "the date (%t)"),
+            (request, "the request (%r, or %U)"),
+        ];
+        if let Some((_, what)) = missing.iter().find(|(has, _)| !has) {
+            return Err(format!(
+                "log format {:?} does not log {what}, which every request needs",
+                program.name
+            ));
+        }
+        program.shortcut = match &program.matcher {
+            Matcher::Steps(steps) => Clf::of(steps),
+            Matcher::Json(_) => None,
+        };
+        Ok(program)
+    }
+
+    /// Marks the fields that occur more than once as contested.
+    pub(crate) fn marked(mut self) -> Program {
         let mut seen = [0u8; super::fields::SLOTS];
         for f in self.fields() {
             if let Some(s) = f.slot() {
@@ -104,26 +138,14 @@ impl Program {
                 spec.for_each_steps(&mut |steps| mark_contested(steps, &contested))
             }
         }
-        let fields = self.fields();
-        let host = fields
-            .iter()
-            .any(|f| matches!(f, Field::Host | Field::HostPort));
-        let date = fields.iter().any(|f| f.has_date());
-        let request = fields
-            .iter()
-            .any(|f| matches!(f, Field::Request | Field::Path));
-        let missing = [
-            (host, "the client address (%h)"),
-            (date, "the date (%t)"),
-            (request, "the request (%r, or %U)"),
-        ];
-        match missing.iter().find(|(has, _)| !has) {
-            Some((_, what)) => Err(format!(
-                "log format {:?} does not log {what}, which every request needs",
-                self.name
-            )),
-            None => Ok(self),
-        }
+        self
+    }
+
+    /// The same program reading every line with the general matcher: what the shortcut
+    /// is checked against.
+    pub fn without_shortcut(mut self) -> Program {
+        self.shortcut = None;
+        self
     }
 
     /// Classifies one line (without its `\n`).
@@ -142,10 +164,17 @@ impl Program {
             _ => {}
         }
         let mut f = Fields::default();
-        let read = match &self.matcher {
+        let shortcut = self.shortcut.and_then(|clf| match clf.read(line, &mut f) {
+            Some(()) => Some(Ok(())),
+            None => {
+                f = Fields::default();
+                None
+            }
+        });
+        let read = shortcut.unwrap_or_else(|| match &self.matcher {
             Matcher::Steps(steps) => run(steps, line, &mut f, Cow::Borrowed).map(|_| ()),
             Matcher::Json(spec) => spec.read(line, &mut f),
-        };
+        });
         match read.and_then(|()| f.finish(self.escapes)) {
             Ok(req) => {
                 // `finish` took every token out: there is nothing left to drop, and

@@ -118,6 +118,7 @@ pub fn predefined(
         matcher: Matcher::Steps(steps),
         name: name.to_string(),
         escapes: Escapes::Backslash,
+        shortcut: None,
     }))
 }
 
@@ -134,6 +135,7 @@ pub fn compile(spec: &str, date: Option<&str>, time: Option<&str>) -> Result<Pro
         matcher: Matcher::Steps(steps),
         name: spec.to_string(),
         escapes: Escapes::Backslash,
+        shortcut: None,
     })
 }
 
@@ -148,6 +150,7 @@ pub fn compile_json(spec: &str, date: Option<&str>, time: Option<&str>) -> Resul
         matcher: Matcher::Json(spec_json),
         name: spec.to_string(),
         escapes: Escapes::None,
+        shortcut: None,
     })
 }
 

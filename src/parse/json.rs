@@ -284,6 +284,7 @@ pub fn caddy() -> Program {
         matcher: Matcher::Json(JsonSpec::from_rows(&rows)),
         name: "CADDY".into(),
         escapes: Escapes::None,
+        shortcut: None,
     }
 }
 
@@ -347,6 +348,7 @@ pub fn nginx_style() -> Program {
         matcher: Matcher::Json(spec),
         name: "JSON".into(),
         escapes: Escapes::None,
+        shortcut: None,
     }
 }
 
@@ -595,6 +597,7 @@ mod tests {
             matcher: Matcher::Json(spec),
             name: "x".into(),
             escapes: Escapes::None,
+            shortcut: None,
         };
         let r = request(
             &p,

@@ -7,6 +7,7 @@
 //! ([`nginx`]) and JSON lines ([`json`]); [`sniff`] picks one from a log's first lines.
 
 pub mod apache;
+pub mod clf;
 pub mod escape;
 pub mod fields;
 pub mod format;
@@ -88,7 +89,7 @@ impl Failure {
 // A request is most lines, and each is used once, right away: boxing it would allocate
 // per line for nothing.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum Line<'a> {
     /// Empty, or a lone CR in a CRLF file.
     Blank,
@@ -103,7 +104,7 @@ pub enum Line<'a> {
 /// Text fields hold what counting keys on, as GoAccess keys on it: the log's escapes
 /// kept (`\"`), URLs and agents percent-decoded. [`Request::logged`] gives the bytes the
 /// client sent, for request rows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request<'a> {
     /// The client address exactly as logged (visitors are keyed on this text).
     pub host: Cow<'a, [u8]>,

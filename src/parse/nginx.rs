@@ -228,12 +228,14 @@ pub fn compile(text: &str) -> Result<Program, String> {
             matcher: Matcher::Json(spec),
             name,
             escapes: Escapes::None,
+            shortcut: None,
         }
     } else {
         Program {
             matcher: Matcher::Steps(steps(&fmt).map_err(|e| format!("nginx format {fmt:?}: {e}"))?),
             name,
             escapes,
+            shortcut: None,
         }
     };
     program.check()

@@ -592,7 +592,7 @@ fn month_abbr(b: [u8; 3]) -> Option<u8> {
 }
 
 /// `dd/Mon/yyyy` with two-digit day and English month, the shape of nearly every line.
-fn clf_date(tok: &[u8]) -> Option<(u16, u8, u8)> {
+pub(crate) fn clf_date(tok: &[u8]) -> Option<(u16, u8, u8)> {
     let [d0, d1, b'/', m0, m1, m2, b'/', y0, y1, y2, y3] = *tok else {
         return None;
     };
@@ -602,7 +602,7 @@ fn clf_date(tok: &[u8]) -> Option<(u16, u8, u8)> {
     Some((hi as u16 * 100 + lo as u16, month, day))
 }
 
-fn clf_time(tok: &[u8]) -> Option<(u8, u8, u8)> {
+pub(crate) fn clf_time(tok: &[u8]) -> Option<(u8, u8, u8)> {
     let [h0, h1, b':', m0, m1, b':', s0, s1] = *tok else {
         return None;
     };
