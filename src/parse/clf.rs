@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use super::fields::{Fields, parse_ip, parse_size, parse_status};
+use super::fields::{Fields, parse_ip, parse_size, status};
 use super::format::Step;
 use super::goaccess;
 use super::request::trim;
@@ -125,9 +125,7 @@ impl Clf {
         // `%r" %s %b`
         f.request = Some(Cow::Borrowed(field(&mut rest, b'"')?));
         skip(&mut rest, 2);
-        let status = field(&mut rest, b' ')?;
-        let code = parse_status(status)?;
-        f.status = Some((code, status[0] == b'4', status.starts_with(b"404")));
+        f.status = Some(status(field(&mut rest, b' ')?)?);
         skip(&mut rest, 1);
         if !self.agent {
             // The size is the last field: the rest of the line.

@@ -185,7 +185,14 @@ pub(crate) struct Fields<'a> {
 
 /// `strtol` on a trimmed token, accepting what GoAccess accepts: a sign, then digits only;
 /// an HTTP status (100 to 599).
-pub(crate) fn parse_status(tok: &[u8]) -> Option<u16> {
+/// A status token's code, whether it is a client error and whether it is a 404: both
+/// as written (GoAccess tests the text, so `+404` is neither).
+pub(crate) fn status(tok: &[u8]) -> Option<(u16, bool, bool)> {
+    let code = parse_status(tok)?;
+    Some((code, tok.first() == Some(&b'4'), tok.starts_with(b"404")))
+}
+
+fn parse_status(tok: &[u8]) -> Option<u16> {
     let (neg, digits) = match tok.split_first()? {
         (b'+', d) => (false, d),
         (b'-', d) => (true, d),
@@ -466,8 +473,7 @@ impl<'a> Fields<'a> {
                     Some(Protocol::from_prefix_any_case(&tok).ok_or(Failure::BadProtocol)?)
             }
             Field::Status => {
-                let code = parse_status(&tok).ok_or(Failure::BadStatus)?;
-                self.status = Some((code, tok.first() == Some(&b'4'), tok.starts_with(b"404")));
+                self.status = Some(status(&tok).ok_or(Failure::BadStatus)?);
             }
             Field::Size => self.bytes = parse_size(&tok),
             Field::Referer => {
