@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod read;
 pub mod report;
 pub mod rollup;
+mod thrift;
 pub mod version;
 
 use std::fs::File;

@@ -17,10 +17,12 @@ use arrow_array::{
     TypedDictionaryArray,
 };
 use arrow_schema::{DataType, Field, Schema};
+use bytes::Bytes;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
-use parquet::file::reader::ChunkReader;
+
+use super::thrift;
 
 /// A part's batches, string columns as dictionaries.
 pub fn batches(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
@@ -33,8 +35,10 @@ pub fn batches(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
             path.display()
         );
     }
-    let file = std::fs::File::open(path).with_context(named)?;
-    decode(file, path)
+    // Read whole: the footer and page headers are checked before the Parquet reader
+    // parses them ([`thrift`]), then decoded from memory.
+    let bytes = std::fs::read(path).with_context(named)?;
+    decode(Bytes::from(bytes), path)
 }
 
 thread_local! {
@@ -42,13 +46,13 @@ thread_local! {
     static DECODING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// [`batches`] of a part's bytes however they are held (a file, or memory for the fuzz
-/// target of damaged parts); `path` names it in errors.
+/// [`batches`] of a part's bytes (the fuzz target of damaged parts decodes them in
+/// memory); `path` names it in errors.
 ///
 /// The Parquet reader panics on some damaged files (a data page that names a dictionary
 /// the chunk lacks, found by `fuzz/`'s `parquet_part`): such a panic is this file's error,
 /// and its message is not printed as a crash.
-pub fn decode<R: ChunkReader + 'static>(part: R, path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
+pub fn decode(part: Bytes, path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
     static QUIET: Once = Once::new();
     QUIET.call_once(|| {
         let previous = std::panic::take_hook();
@@ -69,11 +73,10 @@ pub fn decode<R: ChunkReader + 'static>(part: R, path: &Path) -> anyhow::Result<
     })
 }
 
-fn decode_unguarded<R: ChunkReader + 'static>(
-    part: R,
-    path: &Path,
-) -> anyhow::Result<Vec<RecordBatch>> {
+fn decode_unguarded(part: Bytes, path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
     let named = || path.display().to_string();
+    check_footer(&part)
+        .map_err(|why| anyhow::anyhow!("{}: a damaged footer ({why})", path.display()))?;
     let meta = ArrowReaderMetadata::load(&part, ArrowReaderOptions::new()).with_context(named)?;
     // The reader asserts (panics) where a damaged footer gives a column chunk a negative
     // offset or size: refused here first, by name.
@@ -87,12 +90,25 @@ fn decode_unguarded<R: ChunkReader + 'static>(
             .dictionary_page_offset()
             .unwrap_or(column.data_page_offset());
         let len = column.compressed_size();
-        if start < 0 || len < 0 || (start as u64).saturating_add(len as u64) > part.len() {
+        let (Ok(at), Ok(len)) = (usize::try_from(start), usize::try_from(len)) else {
             anyhow::bail!(
-                "{}: a column chunk at {start} of {len} bytes, outside the file: a damaged footer",
+                "{}: a column chunk at {start} of {len} bytes: a damaged footer",
                 path.display()
             );
-        }
+        };
+        let chunk = (part.get(at..at.saturating_add(len))).with_context(|| {
+            format!(
+                "{}: a column chunk at {start} of {len} bytes, outside the file: a damaged footer",
+                path.display()
+            )
+        })?;
+        check_pages(chunk, column.uncompressed_size()).map_err(|(offset, why)| {
+            anyhow::anyhow!(
+                "{}: a damaged page header at byte {} ({why})",
+                path.display(),
+                at + offset
+            )
+        })?;
     }
     let fields: Vec<Field> = meta
         .schema()
@@ -115,6 +131,48 @@ fn decode_unguarded<R: ChunkReader + 'static>(
         .with_context(named)?
         .map(|b| b.with_context(named))
         .collect()
+}
+
+/// The footer's Thrift walked ([`thrift`]); a part without a footer is left to the
+/// reader's own error.
+fn check_footer(part: &[u8]) -> Result<(), String> {
+    let Some(tail) = part.len().checked_sub(8) else {
+        return Ok(());
+    };
+    let len = u32::from_le_bytes(part[tail..tail + 4].try_into().expect("four bytes")) as usize;
+    match tail.checked_sub(len) {
+        Some(start) if &part[tail + 4..] == b"PAR1" => {
+            thrift::walk(&part[start..tail], []).map(drop)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A column chunk's page headers walked ([`thrift`]): the pages within the chunk, and
+/// together no larger uncompressed than the footer says the chunk is (the reader allocates
+/// what a page header claims). `Err` has the offset in the chunk.
+fn check_pages(chunk: &[u8], uncompressed_left: i64) -> Result<(), (usize, String)> {
+    let (mut at, mut uncompressed_left) = (0, uncompressed_left);
+    while at < chunk.len() {
+        // Fields 2 and 3 of a page header: its uncompressed and compressed sizes.
+        let (header, [Some(uncompressed), Some(compressed)]) =
+            thrift::walk(&chunk[at..], [2, 3]).map_err(|why| (at, why))?
+        else {
+            return Err((at, "no page sizes".into()));
+        };
+        let left = (chunk.len() - at - header) as i64;
+        if !(0..=left).contains(&compressed) || !(0..=uncompressed_left).contains(&uncompressed) {
+            return Err((
+                at,
+                format!(
+                    "a page of {compressed} bytes, {uncompressed} uncompressed, where the chunk has {left} left, {uncompressed_left} uncompressed"
+                ),
+            ));
+        }
+        at += header + compressed as usize;
+        uncompressed_left -= uncompressed;
+    }
+    Ok(())
 }
 
 /// A string column's values by row.
@@ -206,5 +264,58 @@ impl DictIds {
                 self.ids[k]
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page header of field 2 (uncompressed size) and 3 (compressed size), then stop.
+    fn header(uncompressed: u8, compressed: u8) -> Vec<u8> {
+        vec![0x25, uncompressed << 1, 0x15, compressed << 1, 0x00]
+    }
+
+    #[test]
+    fn pages_must_fill_their_chunk() {
+        let mut chunk = header(9, 4);
+        chunk.extend([1, 2, 3, 4]);
+        chunk.extend(header(3, 2));
+        chunk.extend([5, 6]);
+        assert_eq!(check_pages(&chunk, 12), Ok(()));
+        // Larger uncompressed, together, than the whole chunk.
+        let e = "a page of 2 bytes, 3 uncompressed, where the chunk has 2 left, 2 uncompressed";
+        assert_eq!(check_pages(&chunk, 11), Err((9, e.into())));
+        // A page past the chunk's end, a header cut short, a header without sizes.
+        assert!(check_pages(&chunk[..chunk.len() - 1], 12).is_err());
+        assert!(check_pages(&chunk[..7], 12).is_err());
+        assert_eq!(check_pages(&[0x00], 12), Err((0, "no page sizes".into())));
+        // A header declaring a list of 2^31 - 1 booleans in no bytes.
+        let spin = [0x19, 0xf1, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00];
+        assert!(
+            check_pages(&spin, 12)
+                .unwrap_err()
+                .1
+                .contains("2147483647 elements")
+        );
+    }
+
+    #[test]
+    fn a_footer_is_walked_only_when_there_is_one() {
+        // Too short, or no magic: left to the Parquet reader's own error.
+        assert_eq!(check_footer(b"PAR1"), Ok(()));
+        assert_eq!(
+            check_footer(b"\x19\xf1\xff\xff\xff\xff\x07\x00\x08\0\0\0PAR2"),
+            Ok(())
+        );
+        let spin = b"\x19\xf1\xff\xff\xff\xff\x07\x00\x08\0\0\0PAR1";
+        assert!(
+            check_footer(spin)
+                .unwrap_err()
+                .contains("2147483647 elements")
+        );
+        // A length past the file's start.
+        assert_eq!(check_footer(b"\x00\x09\0\0\0PAR1"), Ok(()));
+        assert_eq!(check_footer(b"\x00\x01\0\0\0PAR1"), Ok(()));
     }
 }

@@ -107,6 +107,36 @@ fn a_damaged_footer_is_named() {
     refused_naming(&h, &part, &read_and_ingest(&h));
 }
 
+/// A footer with a field no reader knows: a list of 2^31 - 1 booleans in a few bytes. The
+/// Parquet reader skips it an element at a time, no byte each, for seconds (a few such
+/// lists: minutes) and then reads the part; it is refused at once, by name.
+#[test]
+fn a_footer_declaring_billions_of_nothing_is_refused() {
+    let h = hostile();
+    let part = h.store.join(FILES);
+    let mut bytes = std::fs::read(&part).unwrap();
+    let n = bytes.len();
+    let len = u32::from_le_bytes(bytes[n - 8..n - 4].try_into().unwrap()) as usize;
+    // The footer's closing stop byte, then its length and the magic.
+    assert_eq!(bytes[n - 9], 0);
+    bytes.truncate(n - 9);
+    // Field 100 (zigzag 200), a list; 0xf1: a long count of booleans, 2^31 - 1; then stop.
+    let field = [0x09, 0xc8, 0x01, 0xf1, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00];
+    bytes.extend(field);
+    bytes.extend(((len + field.len() - 1) as u32).to_le_bytes());
+    bytes.extend(b"PAR1");
+    std::fs::write(&part, bytes).unwrap();
+    let outputs = read_and_ingest(&h);
+    refused_naming(&h, &part, &outputs);
+    for (what, out) in &outputs {
+        let text = String::from_utf8_lossy(&out.stderr) + String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("a damaged footer (2147483647 elements declared, 1 bytes left)"),
+            "{what}: {text}"
+        );
+    }
+}
+
 #[test]
 fn a_malformed_state_is_named() {
     let h = hostile();
