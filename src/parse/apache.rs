@@ -346,6 +346,161 @@ mod tests {
         assert_eq!((r.time.second, r.time.micros), (6, 123_000));
     }
 
+    /// Each directive that names a field reads it; the others are read past.
+    #[test]
+    fn directives_read_their_fields() {
+        let base = r#"1.2.3.4 [10/Oct/2018:13:55:36 +1300] "GET /a?b=1 HTTP/1.1" "#;
+        let r = |piece: &str, value: &str| {
+            request(
+                &format!(r#"%h %t "%r" {piece} %>s"#),
+                &format!("{base}{value} 200"),
+            )
+        };
+        let text = |v: Option<std::borrow::Cow<'_, [u8]>>| v.map(|v| v.into_owned());
+        assert_eq!(&*r("%{c}a", "5.6.7.8").host, b"1.2.3.4");
+        assert_eq!(&*r("%{c}h", "5.6.7.8").host, b"1.2.3.4");
+        assert_eq!(r("%{us}T", "1500").serve_micros, Some(1500));
+        assert_eq!(r("%{US}T", "1500").serve_micros, Some(1500));
+        assert_eq!(
+            text(r("%{Host}i", "m.example").vhost),
+            Some(b"m.example".to_vec())
+        );
+        assert_eq!(
+            text(r("%{Content-Type}o", "text/html").mime),
+            Some(b"text/html".to_vec())
+        );
+        for letter in ["x", "c"] {
+            let v = r(&format!("%{{SSL_PROTOCOL}}{letter}"), "TLSv1.3").tls_version;
+            assert_eq!(text(v), Some(b"TLSv1.3".to_vec()));
+            let v = r(&format!("%{{SSL_CIPHER}}{letter}"), "AES").tls_cipher;
+            assert_eq!(text(v), Some(b"AES".to_vec()));
+        }
+        for skipped in [
+            "%{Cookie}C",
+            "%{X}e",
+            "%{Accept}i",
+            "%{note}n",
+            "%{Vary}o",
+            "%{HTTPS}x",
+            "%{errcode}c",
+            "%{X}^ti",
+            "%{X}^to",
+            "%L",
+            "%{c}L",
+            "%p",
+            "%{canonical}p",
+            "%{local}p",
+            "%{remote}p",
+            "%P",
+            "%{pid}P",
+            "%{tid}P",
+            "%{hextid}P",
+            "%^FB",
+        ] {
+            let r = r(skipped, "x");
+            assert_eq!((&*r.url, r.status), (&b"/a?b=1"[..], 200), "{skipped}");
+        }
+        let r = request(
+            r#"%h %t "%m %U%q %H" %s"#,
+            r#"1.2.3.4 [10/Oct/2018:13:55:36 +1300] "GET /a?b=1 HTTP/1.1" 200"#,
+        );
+        assert_eq!(&*r.url, b"/a?b=1");
+        let r = request(
+            r#"%h %t "%m %U %H" %s %<U"#,
+            r#"1.2.3.4 [10/Oct/2018:13:55:36 +1300] "GET /a HTTP/1.1" 200 /b"#,
+        );
+        assert_eq!(
+            (&*r.url, r.protocol.map(|p| p.name())),
+            (&b"/a"[..], Some("HTTP/1.1"))
+        );
+    }
+
+    /// Two directives for one field: the final request's over the original's, the more
+    /// exact over the less, in either order.
+    #[test]
+    fn the_better_of_two_directives_wins() {
+        let base = r#"1.2.3.4 [10/Oct/2018:13:55:36 +1300] "GET / HTTP/1.1" "#;
+        let r = |pieces: &str, values: &str| {
+            request(
+                &format!(r#"%h %t "%r" {pieces}"#),
+                &format!("{base}{values}"),
+            )
+        };
+        for (a, b, winner) in [
+            ("%<s", "%s", "%s"),
+            ("%s", "%>s", "%>s"),
+            ("%<s", "%>s", "%>s"),
+            ("%O", "%b", "%b"),
+            ("%O", "%B", "%B"),
+            ("%I", "%>b", "%>b"),
+            ("%<b", "%O", "%O"),
+            ("%T", "%D", "%D"),
+            ("%{ms}T", "%{us}T", "%{us}T"),
+            ("%T", "%{ms}T", "%{ms}T"),
+            ("%{s}T", "%{ms}T", "%{ms}T"),
+        ] {
+            for (first, second) in [(a, b), (b, a)] {
+                let won = if first == winner { "201" } else { "202" };
+                let line = r(&format!("{first} {second} %>s"), "201 202 299");
+                let (size, serve) = (line.bytes.to_string(), line.serve_micros.unwrap_or(0));
+                let got = match &a[a.len() - 1..] {
+                    "s" => r(&format!("{first} {second}"), "201 202")
+                        .status
+                        .to_string(),
+                    "T" | "D" => {
+                        let unit = if winner.contains("us") || winner.ends_with('D') {
+                            1
+                        } else if winner.contains("ms") {
+                            1000
+                        } else {
+                            1_000_000
+                        };
+                        (serve / unit).to_string()
+                    }
+                    _ => size,
+                };
+                assert_eq!(got, won, "{first} {second}: {winner} wins");
+            }
+        }
+        let host = |pieces: &str| {
+            let line = r#"1.2.3.4 [10/Oct/2018:13:55:36 +1300] "GET / HTTP/1.1" 5.6.7.8 200"#;
+            request(&format!(r#"%h %t "%r" {pieces} %s"#), line)
+                .host
+                .into_owned()
+        };
+        assert_eq!(host("%a"), b"5.6.7.8");
+        assert_eq!(host("%{c}a"), b"1.2.3.4");
+        let vhost = |pieces: &str, values: &str| {
+            text_vhost(r(&format!("{pieces} %>s"), &format!("{values} 200")).vhost)
+        };
+        assert_eq!(vhost("%v %{Host}i", "a b"), b"a");
+        assert_eq!(vhost("%{Host}i %v", "a b"), b"b");
+        assert_eq!(vhost("%{Host}i %V", "a b"), b"b");
+    }
+
+    fn text_vhost(v: Option<std::borrow::Cow<'_, [u8]>>) -> Vec<u8> {
+        v.map(|v| v.into_owned()).unwrap_or_default()
+    }
+
+    /// A `[...]` time is read as GoAccess reads it only where a space, a quote or the end
+    /// follows and no condition allows `-`.
+    #[test]
+    fn clf_times_and_others() {
+        let r = request(
+            r#"%t|%h|"%r""#,
+            r#"[10/Oct/2018:13:55:36 +1300]|1.2.3.4|"GET / HTTP/1.1""#,
+        );
+        assert_eq!(
+            (r.day, r.time.hour, &*r.host),
+            (20181010, 13, &b"1.2.3.4"[..])
+        );
+        let r = request(
+            r#"%200t %h "%r""#,
+            r#"[10/Oct/2018:13:55:36 +1300] 1.2.3.4 "GET / HTTP/1.1""#,
+        );
+        assert_eq!(r.day, 20181010);
+    }
+
     #[test]
     fn refused_formats() {
         for (fmt, why) in [
@@ -361,6 +516,8 @@ mod tests {
             ("%C", "%C"),
             ("%{%}t", "lone %"),
             ("%{% }t", "time conversion"),
+            ("%^t1", "invalid directive at"),
+            ("%^1t", "invalid directive at"),
             ("%{%<a}t", "time conversion"),
         ] {
             let e = compile(fmt).unwrap_err();

@@ -89,4 +89,10 @@ mod tests {
         assert_eq!(&*unescape(br"end\"), br"end\");
         assert_eq!(&*unescape(br"\xZZ"), b"xZZ");
     }
+
+    #[test]
+    fn only_backslash_logs_are_unescaped() {
+        assert_eq!(&*Escapes::Backslash.undo(br#"a\"b\x41"#), br#"a"bA"#);
+        assert_eq!(&*Escapes::None.undo(br#"a\"b\x41"#), br#"a\"b\x41"#);
+    }
 }

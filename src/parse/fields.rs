@@ -193,17 +193,18 @@ pub(crate) fn status(tok: &[u8]) -> Option<(u16, bool, bool)> {
 }
 
 fn parse_status(tok: &[u8]) -> Option<u16> {
-    let (neg, digits) = match tok.split_first()? {
-        (b'+', d) => (false, d),
-        (b'-', d) => (true, d),
-        _ => (false, tok),
-    };
-    if digits.is_empty() || digits.len() > 12 || !digits.iter().all(u8::is_ascii_digit) {
+    // `strtol` takes a `-` too, but a negative number is never a status.
+    let digits = tok.strip_prefix(b"+").unwrap_or(tok);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let v: i64 = digits.iter().fold(0, |a, &c| a * 10 + i64::from(c - b'0'));
-    let v = if neg { -v } else { v };
-    (100..=599).contains(&v).then_some(v as u16)
+    // Leading zeros change no value; a status has three digits after them.
+    let zeros = digits.iter().take_while(|&&d| d == b'0').count();
+    let [a, b, c] = digits[zeros..] else {
+        return None;
+    };
+    let v = [a, b, c].iter().fold(0, |v, &d| v * 10 + u16::from(d - b'0'));
+    (100..=599).contains(&v).then_some(v)
 }
 
 /// Response size: digits, else 0 (`-`, junk and overflow all count as 0, as in GoAccess;
@@ -600,6 +601,38 @@ fn request_line<'a>(raw: &Cow<'a, [u8]>) -> RequestLine<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_as_strtol_reads_them() {
+        for (tok, read) in [
+            (&b"200"[..], Some((200, false, false))),
+            (b"404", Some((404, true, true))),
+            (b"+404", Some((404, false, false))),
+            (b"-200", None),
+            (b"", None),
+            (b"+", None),
+            (b"2x0", None),
+            (b"099", None),
+            (b"600", None),
+            (b"0599", Some((599, false, false))),
+            (b"+00000000000000000000200", Some((200, false, false))),
+            (b"1000", None),
+            (b"0", None),
+        ] {
+            assert_eq!(status(tok), read, "{}", tok.escape_ascii());
+        }
+    }
+
+    #[test]
+    fn a_dash_is_unset_only_where_it_cannot_be_a_value() {
+        for f in [Field::Host, Field::Status, Field::Size, Field::Path, Field::Protocol] {
+            assert!(f.dash_is_unset(), "{f:?}");
+        }
+        for f in [Field::Referer, Field::Agent, Field::User, Field::Vhost, Field::Request] {
+            assert!(!f.dash_is_unset(), "{f:?}");
+        }
+        assert_eq!(Pick::ranked(5).rank, 5);
+    }
 
     /// The fast path reads exactly what the standard parser reads, as it reads it: edge
     /// cases, then random strings over the characters that matter.

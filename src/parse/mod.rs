@@ -318,6 +318,35 @@ mod tests {
     }
 
     #[test]
+    fn failures_are_numbered_in_order_and_named_apart() {
+        let names: Vec<_> = Failure::ALL.iter().map(|f| f.name()).collect();
+        for (i, f) in Failure::ALL.iter().enumerate() {
+            assert_eq!(f.index(), i);
+            assert!(!names[..i].contains(&f.name()), "{} twice", f.name());
+        }
+        assert_eq!(names[..2], ["nul_byte", "truncated_or_malformed"]);
+        assert_eq!(names.last(), Some(&"invalid_json"));
+    }
+
+    /// What request rows hold: the log's escapes undone, path and query decoded apart.
+    #[test]
+    fn logged_is_what_the_client_sent() {
+        let line = r#"1.2.3.4 - - [10/Oct/2018:13:55:36 +1300] "GET /a%20b/\x22c?q=%41%3F&r=\"1\" HTTP/1.1" 200 1 "http://r/\"s\"" "Mo%2Fzilla \"x\"""#;
+        let r = parse(line).unwrap();
+        assert_eq!(&*r.logged_url(), br#"/a%20b/"c?q=%41%3F&r="1""#);
+        let l = r.logged();
+        assert_eq!(l.path, br#"/a b/"c"#);
+        assert_eq!(l.query.as_deref(), Some(&br#"q=A?&r="1""#[..]));
+        assert_eq!(l.referer.as_deref(), Some(&br#"http://r/"s""#[..]));
+        assert_eq!(l.user_agent, br#"Mo/zilla "x""#);
+        // No query, no referrer, an empty agent.
+        let line = r#"1.2.3.4 - - [10/Oct/2018:13:55:36 +1300] "GET /a HTTP/1.1" 200 1 "-" """#;
+        let l = parse(line).unwrap().logged();
+        assert_eq!((&l.path[..], l.query, l.referer), (&b"/a"[..], None, None));
+        assert_eq!(l.user_agent, b"-");
+    }
+
+    #[test]
     fn ordinary_line() {
         let r = parse(OK).unwrap();
         assert_eq!(&*r.host, b"1.2.3.4");
