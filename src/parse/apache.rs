@@ -180,9 +180,8 @@ fn time_meaning(arg: Option<&str>) -> Result<Meaning, String> {
 /// original's (`%>s` over `%s` over `%<s`), the more exact over the less (`%a` over `%h`,
 /// `%D` over `%T`, the body size over the size with headers).
 fn rank(d: &Directive, field: &Field) -> u8 {
+    // `%s` has no rival but `%<s` and `%>s`: the modifier alone ranks it.
     let base = match (d.name.as_str(), d.arg.as_deref()) {
-        // `%s` is the original request's status unless `>` says otherwise.
-        ("s", _) => 2,
         ("a", None) | ("b" | "B", _) | ("v", _) => 4,
         ("D", _) => 5,
         ("T", Some(u)) if u.eq_ignore_ascii_case("us") => 5,
@@ -194,7 +193,6 @@ fn rank(d: &Directive, field: &Field) -> u8 {
     match d.last {
         Some(true) => base + 2,
         Some(false) => base.saturating_sub(1),
-        None if d.name == "s" => base,
         None => base + 1,
     }
 }
@@ -406,6 +404,11 @@ mod tests {
         );
         assert_eq!(&*r.url, b"/a?b=1");
         let r = request(
+            r#"%h %t "%m %U %H" %q %s"#,
+            r#"1.2.3.4 [10/Oct/2018:13:55:36 +1300] "GET /a HTTP/1.1" ?b=1 200"#,
+        );
+        assert_eq!(&*r.url, b"/a?b=1");
+        let r = request(
             r#"%h %t "%m %U %H" %s %<U"#,
             r#"1.2.3.4 [10/Oct/2018:13:55:36 +1300] "GET /a HTTP/1.1" 200 /b"#,
         );
@@ -438,6 +441,7 @@ mod tests {
             ("%{ms}T", "%{us}T", "%{us}T"),
             ("%T", "%{ms}T", "%{ms}T"),
             ("%{s}T", "%{ms}T", "%{ms}T"),
+            ("%>T", "%{us}T", "%{us}T"),
         ] {
             for (first, second) in [(a, b), (b, a)] {
                 let won = if first == winner { "201" } else { "202" };
@@ -476,6 +480,7 @@ mod tests {
         assert_eq!(vhost("%v %{Host}i", "a b"), b"a");
         assert_eq!(vhost("%{Host}i %v", "a b"), b"b");
         assert_eq!(vhost("%{Host}i %V", "a b"), b"b");
+        assert_eq!(vhost("%V %{Host}i", "a b"), b"a");
     }
 
     fn text_vhost(v: Option<std::borrow::Cow<'_, [u8]>>) -> Vec<u8> {

@@ -203,7 +203,9 @@ fn parse_status(tok: &[u8]) -> Option<u16> {
     let [a, b, c] = digits[zeros..] else {
         return None;
     };
-    let v = [a, b, c].iter().fold(0, |v, &d| v * 10 + u16::from(d - b'0'));
+    let v = [a, b, c]
+        .iter()
+        .fold(0, |v, &d| v * 10 + u16::from(d - b'0'));
     (100..=599).contains(&v).then_some(v)
 }
 
@@ -625,10 +627,22 @@ mod tests {
 
     #[test]
     fn a_dash_is_unset_only_where_it_cannot_be_a_value() {
-        for f in [Field::Host, Field::Status, Field::Size, Field::Path, Field::Protocol] {
+        for f in [
+            Field::Host,
+            Field::Status,
+            Field::Size,
+            Field::Path,
+            Field::Protocol,
+        ] {
             assert!(f.dash_is_unset(), "{f:?}");
         }
-        for f in [Field::Referer, Field::Agent, Field::User, Field::Vhost, Field::Request] {
+        for f in [
+            Field::Referer,
+            Field::Agent,
+            Field::User,
+            Field::Vhost,
+            Field::Request,
+        ] {
             assert!(!f.dash_is_unset(), "{f:?}");
         }
         assert_eq!(Pick::ranked(5).rank, 5);
